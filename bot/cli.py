@@ -1,0 +1,151 @@
+"""``duban``: the command line (DESIGN §8).
+
+Every command takes ``--config F`` and ``--today D`` (a clock fixed to day D at the real
+time of day). Errors go to stderr with exit code 2. With ``--json`` stdout holds only
+JSON; import reports and logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sqlite3
+import sys
+from datetime import date
+from pathlib import Path
+
+from bot.clock import DayClock, SystemClock
+from bot.config import ConfigError, load_config
+from bot.plan import PlanError
+from bot.runtime import Bot, UnknownPerson
+
+log = logging.getLogger("duban")
+
+
+class UsageError(ValueError):
+    """A command-line value that is wrong (``--today 2020-13-01``)."""
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 1900 < int(text) < 2200:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2020")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, help="config file (default ./config.toml, else built-in)")
+    common.add_argument("--today", type=_day, help="pretend today is this date (YYYY-MM-DD, Asia/Shanghai)")
+    parser = argparse.ArgumentParser(prog="duban", parents=[common],
+                                     description="督办助手: the work plan as a living task list in group chats")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", parents=[common], help="run the bot (web app, local chat)")
+    serve.add_argument("--host", help="override server.host")
+    serve.add_argument("--port", type=int, help="override server.port")
+    imp = commands.add_parser("import", parents=[common], help="import a plan file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--year", type=_year, help="plan year, when the title does not say")
+    tasks = commands.add_parser("tasks", parents=[common], help="list every task")
+    tasks.add_argument("--json", action="store_true", help="JSON: one object a task (DESIGN §8 keys)")
+    ask = commands.add_parser("ask", parents=[common], help="print the bot's reply to one message")
+    ask.add_argument("text")
+    ask.add_argument("--as", dest="as_", metavar="NAME", help="speak as this person")
+    chat = commands.add_parser("chat", parents=[common], help="talk to the bot in this terminal")
+    chat.add_argument("--as", dest="as_", metavar="NAME", help="speak as this person")
+    return parser
+
+
+def _bot(args: argparse.Namespace, *, quiet_import: bool = False) -> Bot:
+    config = load_config(args.config)
+    clock = DayClock(args.today, config.tz) if args.today else SystemClock(config.tz)
+    bot = Bot(config, clock)
+    imported = bot.ensure_plan()
+    if imported and not quiet_import:
+        print(imported.report, file=sys.stderr)
+    return bot
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "import":
+        config = load_config(args.config)
+        clock = DayClock(args.today, config.tz) if args.today else SystemClock(config.tz)
+        bot = Bot(config, clock)
+        print(bot.import_plan(args.file, args.year).report)
+        return 0
+    bot = _bot(args)
+    if args.command == "tasks":
+        plan = bot.store.active_plan()
+        tasks = bot.store.tasks(plan.id)
+        if args.json:
+            print(json.dumps([t.to_json() for t in tasks], ensure_ascii=False, indent=2))
+        else:
+            for t in tasks:
+                due = t.due.isoformat() if t.due else "—"
+                print(f"{t.ref}\t{due}\t{t.deadline_text}\t{'、'.join(t.owners)}\t{t.content[:30]}")
+        return 0
+    if args.command == "ask":
+        print(bot.say(args.text, args.as_).text)
+        return 0
+    if args.command == "chat":
+        return _chat(bot, args.as_)
+    if args.command == "serve":
+        return _serve(bot, args)
+    raise UsageError(f"unknown command {args.command}")  # pragma: no cover (argparse checks)
+
+
+def _chat(bot: Bot, as_: str | None) -> int:
+    bot.person(as_)  # an unknown name stops here, before the first prompt
+    prompt = f"{as_ or '我'}> "
+    while True:
+        try:
+            text = input(prompt)
+        except EOFError:
+            print()
+            return 0
+        if text.strip():
+            print(bot.say(text, as_).text, end="\n\n", flush=True)
+
+
+def _serve(bot: Bot, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.web import create_app
+
+    host = args.host or bot.config.server.host
+    port = args.port or bot.config.server.port
+    if args.host:
+        bot.config.server.host = host
+        if not bot.config.loopback and not bot.config.server.token:
+            raise ConfigError(f"--host {host}: server.token is required when not serving on loopback")
+    log.info("local chat on http://%s:%d/", host, port)
+    uvicorn.run(create_app(bot), host=host, port=port, log_level="info")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``duban`` console script; returns the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (ConfigError, PlanError, UnknownPerson, UsageError) as error:
+        print(f"duban: {error}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as error:
+        print(f"duban: the database cannot be used: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Configuration: TOML read with tomllib, checked key by key (DESIGN §8).
+
+Where it comes from: ``--config F``, else ``./config.toml`` if present, else the embedded
+default (local platform, ``data/duban.db``, the bundled plan). Relative paths resolve
+against the config file's folder (the embedded default: the project folder). Secrets may
+come from the environment under the names in :data:`SECRET_ENV`. A wrong key or value
+raises :class:`ConfigError` naming the key, so start-up stops with a message an admin can act on.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BUNDLED_PLAN = "data/longyan-kexie-2020.txt"
+
+
+class ConfigError(ValueError):
+    """A config mistake; the message names the file and the key (``server.port``)."""
+
+
+# Section → key → default. The default's type is the key's type (a list holds strings or ints).
+SCHEMA: dict[str, dict[str, Any]] = {
+    "bot": {"name": "督办助手", "database": "data/duban.db", "plan": BUNDLED_PLAN,
+            "admins": [], "timezone": "Asia/Shanghai"},
+    "server": {"host": "127.0.0.1", "port": 8080, "token": ""},
+    "reminders": {"time": "09:00", "lead_days": [14, 7, 3, 1], "overdue_every_days": 7,
+                  "milestone_lead_days": [14, 7, 1], "holidays": [], "workdays": [],
+                  "private": False},
+    "wecom": {"corp_id": "", "token": "", "encoding_aes_key": "", "agent_id": 0, "secret": "",
+              "api_base": "https://qyapi.weixin.qq.com", "reply_deadline_s": 4.0},
+    "wecom.aibot": {"mode": "callback", "token": "", "encoding_aes_key": "", "bot_id": "",
+                    "secret": ""},
+    "dingtalk": {"mode": "stream", "app_key": "", "app_secret": "",
+                 "api_base": "https://api.dingtalk.com", "trust_sender_nick": False},
+}
+CHAT_KEYS = {"name": "", "platform": "local", "chat_id": "", "webhook": "", "secret": "", "keyword": ""}
+PERSON_KEYS = {"wecom": "", "dingtalk": "", "mobile": ""}
+ROLE_KEYS = {"members": []}
+PLATFORMS = ("local", "wecom", "dingtalk")
+# Environment names for secrets: (section, key) → variable. Documented in config.example.toml.
+SECRET_ENV = {
+    ("server", "token"): "DUBAN_SERVER_TOKEN",
+    ("wecom", "token"): "DUBAN_WECOM_TOKEN",
+    ("wecom", "encoding_aes_key"): "DUBAN_WECOM_ENCODING_AES_KEY",
+    ("wecom", "secret"): "DUBAN_WECOM_SECRET",
+    ("wecom.aibot", "token"): "DUBAN_WECOM_AIBOT_TOKEN",
+    ("wecom.aibot", "encoding_aes_key"): "DUBAN_WECOM_AIBOT_ENCODING_AES_KEY",
+    ("wecom.aibot", "secret"): "DUBAN_WECOM_AIBOT_SECRET",
+    ("dingtalk", "app_secret"): "DUBAN_DINGTALK_APP_SECRET",
+}
+_TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string",
+               list: "a list"}
+
+
+@dataclass
+class Config:
+    """The checked configuration. Sections are namespaces (``config.server.port``);
+    ``chats`` a list of namespaces, ``people`` name → namespace, ``roles`` name → member list.
+    ``source`` is the file read (None for the embedded default); paths are absolute."""
+
+    bot: SimpleNamespace
+    server: SimpleNamespace
+    reminders: SimpleNamespace
+    wecom: SimpleNamespace
+    dingtalk: SimpleNamespace
+    chats: list[SimpleNamespace] = field(default_factory=list)
+    people: dict[str, SimpleNamespace] = field(default_factory=dict)
+    roles: dict[str, list[str]] = field(default_factory=dict)
+    source: Path | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.bot.timezone)
+
+    @property
+    def loopback(self) -> bool:
+        """True when the server listens only on this machine (the local chat needs no token)."""
+        host = self.server.host
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+
+def _check_value(where: str, key: str, value: Any, default: Any) -> Any:
+    kind = type(default)
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if not ok:
+        raise ConfigError(f"{where}: {key} must be {_TYPE_WORDS[kind]}, got {value!r}")
+    if kind is list and default and not all(isinstance(v, type(default[0])) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of {_TYPE_WORDS[type(default[0])]}s, got {value!r}")
+    return value
+
+
+def _table(where: str, prefix: str, data: Any, keys: dict[str, Any], nested: tuple[str, ...] = ()) -> SimpleNamespace:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: [{prefix}] must be a table, got {data!r}")
+    values = dict(keys)
+    for key, value in data.items():
+        if key in nested:
+            continue
+        if key not in keys:
+            known = ", ".join(keys)
+            raise ConfigError(f"{where}: unknown key {prefix}.{key} (known in [{prefix}]: {known})")
+        values[key] = _check_value(where, f"{prefix}.{key}", value, keys[key])
+    return SimpleNamespace(**values)
+
+
+def _check_semantics(where: str, config: Config) -> None:
+    try:
+        ZoneInfo(config.bot.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: bot.timezone {config.bot.timezone!r} is not a known time zone") from None
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", config.reminders.time):
+        raise ConfigError(f"{where}: reminders.time must be HH:MM, got {config.reminders.time!r}")
+    if not 0 < config.server.port < 65536:
+        raise ConfigError(f"{where}: server.port must be 1-65535, got {config.server.port}")
+    if not config.loopback and not config.server.token:
+        raise ConfigError(f"{where}: server.token is required when server.host ({config.server.host}) "
+                          "is not a loopback address: the local chat lets anyone speak as anyone")
+    for section, key in (("wecom", "encoding_aes_key"), ("wecom.aibot", "encoding_aes_key")):
+        value = _section(config, section).__dict__[key]
+        if value and len(value) != 43:
+            raise ConfigError(f"{where}: {section}.{key} must be 43 characters, got {len(value)}")
+    for index, chat in enumerate(config.chats):
+        if chat.platform not in PLATFORMS:
+            raise ConfigError(f"{where}: chats[{index}].platform must be one of {', '.join(PLATFORMS)}, "
+                              f"got {chat.platform!r}")
+        if not chat.name:
+            raise ConfigError(f"{where}: chats[{index}].name is empty")
+
+
+def _section(config: Config, name: str) -> SimpleNamespace:
+    head, _, tail = name.partition(".")
+    section = getattr(config, head)
+    return getattr(section, tail) if tail else section
+
+
+def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, str] | None = None) -> Config:
+    """Check ``data`` (parsed TOML) against :data:`SCHEMA`; ``where`` names it in errors.
+
+    Relative paths resolve against ``base``. ``env`` (default ``os.environ``) fills empty
+    secrets. Raises :class:`ConfigError` naming the first wrong key.
+    """
+    env = os.environ if env is None else env
+    known = {*SCHEMA, "chats", "people", "roles"}
+    for key in data:
+        if key not in known and key.split(".")[0] not in known:
+            raise ConfigError(f"{where}: unknown section [{key}] (known: {', '.join(sorted(known - {'wecom.aibot'}))})")
+    wecom_data = data.get("wecom", {})
+    sections = {
+        "bot": _table(where, "bot", data.get("bot", {}), SCHEMA["bot"]),
+        "server": _table(where, "server", data.get("server", {}), SCHEMA["server"]),
+        "reminders": _table(where, "reminders", data.get("reminders", {}), SCHEMA["reminders"]),
+        "wecom": _table(where, "wecom", wecom_data, SCHEMA["wecom"], nested=("aibot",)),
+        "dingtalk": _table(where, "dingtalk", data.get("dingtalk", {}), SCHEMA["dingtalk"]),
+    }
+    sections["wecom"].aibot = _table(where, "wecom.aibot", wecom_data.get("aibot", {}) if isinstance(wecom_data, dict) else {}, SCHEMA["wecom.aibot"])
+    chats_data = data.get("chats", [])
+    if not isinstance(chats_data, list):
+        raise ConfigError(f"{where}: chats must be written [[chats]], got {chats_data!r}")
+    chats = [_table(where, f"chats[{i}]", chat, CHAT_KEYS) for i, chat in enumerate(chats_data)]
+    people = {name: _table(where, f'people."{name}"', value, PERSON_KEYS)
+              for name, value in _mapping(where, "people", data).items()}
+    roles = {name: _table(where, f'roles."{name}"', value, ROLE_KEYS).members
+             for name, value in _mapping(where, "roles", data).items()}
+    config = Config(**sections, chats=chats, people=people, roles=roles)
+    for (section, key), variable in SECRET_ENV.items():
+        target = _section(config, section)
+        if not getattr(target, key) and env.get(variable):
+            setattr(target, key, env[variable])
+    for key in ("database", "plan"):
+        path = Path(getattr(config.bot, key))
+        setattr(config.bot, key, path if path.is_absolute() else (base / path).resolve())
+    _check_semantics(where, config)
+    return config
+
+
+def _mapping(where: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table of names, got {value!r}")
+    return value
+
+
+def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
+    """Load ``path``, else ``./config.toml`` in ``cwd``, else the embedded default.
+
+    Raises :class:`ConfigError` for a missing file, bad TOML (with its line) or a wrong key.
+    """
+    cwd = cwd or Path.cwd()
+    if path is None and (cwd / "config.toml").is_file():
+        path = cwd / "config.toml"
+    if path is None:
+        return parse_config({}, "embedded default", PROJECT_DIR)
+    path = path.resolve()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    config = parse_config(data, str(path), path.parent)
+    config.source = path
+    return config

@@ -1,0 +1,33 @@
+"""The platform-neutral message and reply (STYLE "A platform is one small face")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Message:
+    """One inbound chat message, the same for every platform.
+
+    ``text`` is as received (the @bot is removed by the parser, wherever it stands);
+    ``person`` is the plan person the sender maps to, or None for an unmapped sender;
+    ``received_at`` is aware (Asia/Shanghai).
+    """
+
+    platform: str
+    chat_id: str
+    sender_id: str
+    person: str | None
+    text: str
+    msg_id: str
+    received_at: datetime
+    quoted_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot answers: ``text`` (rendered from a template) and the task ``refs`` it names, in order."""
+
+    text: str
+    refs: list[str] = field(default_factory=list)

@@ -1,0 +1,97 @@
+"""What the store hands out: read-only views of plans and tasks (DESIGN §1 words).
+
+Dates are Asia/Shanghai calendar days; times are aware ISO-8601 strings as stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    """An imported plan: ``year`` 2020, ``issued`` 2020-03-16, ``archived`` once a newer plan exists."""
+
+    id: int
+    title: str
+    year: int
+    issued: date | None
+    source: str
+    archived: bool = False
+
+
+@dataclass(frozen=True)
+class Share:
+    """One owner's part of a task: ``owner`` a person or role name, ``done``, ``at`` (ISO time or None)."""
+
+    owner: str
+    done: bool
+    at: str | None
+    is_role: bool = False
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    """A date named in the content: ``date``, ``text`` as written ("5.30")."""
+
+    date: date
+    text: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One audit row: ``kind`` ("task.created"…), who, when, where, and the change."""
+
+    at: str
+    kind: str
+    actor: str
+    platform: str
+    before: dict | None
+    after: dict | None
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task as people see it. ``ref`` "3.3"; ``section`` "三、进一步塑造科普品牌";
+    ``due`` None when the phrase did not parse; ``ongoing`` for 全年开展; ``status`` "open"/"done"."""
+
+    ref: str
+    section_no: int
+    number: int
+    section: str
+    content: str
+    deadline_text: str
+    due: date | None
+    ongoing: bool
+    status: str
+    done_at: str | None
+    lead: list[str]
+    owners: list[str]
+    units: list[str]
+    shares: list[Share]
+    milestones: list[MilestoneView] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+    @property
+    def shares_done(self) -> int:
+        return sum(1 for share in self.shares if share.done)
+
+    def to_json(self) -> dict:
+        """The ``duban tasks --json`` object: exactly the keys of DESIGN §8."""
+        return {
+            "ref": self.ref,
+            "section": self.section,
+            "content": self.content,
+            "deadline_text": self.deadline_text,
+            "due": self.due.isoformat() if self.due else None,
+            "lead": list(self.lead),
+            "owners": list(self.owners),
+            "units": list(self.units),
+            "milestones": [{"date": m.date.isoformat(), "text": m.text} for m in self.milestones],
+            "status": self.status,
+            "shares": [{"owner": s.owner, "done": s.done, "at": s.at} for s in self.shares],
+        }

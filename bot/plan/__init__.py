@@ -1,0 +1,35 @@
+"""Plan import: a file → :class:`~bot.plan.model.PlanDraft` (DESIGN §3).
+
+``read_plan(path, year)`` picks the reader by the file's extension and applies the rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.plan.model import PlanDraft
+from bot.plan.table import PlanError, build_plan
+from bot.plan.text_reader import NotAPlan, read_text
+
+__all__ = ["PlanDraft", "PlanError", "read_plan"]
+
+_READERS = {".txt": read_text, ".text": read_text}
+
+
+def read_plan(path: Path, year: int | None = None) -> PlanDraft:
+    """Read the plan at ``path`` (.txt today) for ``year`` (None: from the title).
+
+    Raises :class:`PlanError` for a missing file, an unknown extension, or a file that is
+    not a plan; row-level problems do not raise, they are listed in ``PlanDraft.problems``.
+    """
+    if not path.is_file():
+        raise PlanError(f"{path}: no such file")
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(_READERS))
+        raise PlanError(f"{path}: cannot read {path.suffix or 'files without an extension'} (known: {known})")
+    try:
+        raw = reader(path)
+    except NotAPlan as error:
+        raise PlanError(str(error)) from None
+    return build_plan(raw, year)

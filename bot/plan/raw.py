@@ -1,0 +1,61 @@
+"""The shape every plan reader hands to :func:`bot.plan.table.build_plan`.
+
+A reader knows its file format (TAB-led text, Word, Excel); it does not know the plan's
+rules. It returns the text around the table (for the title, year and issue date) and the
+table's rows as raw cell strings, line breaks kept, so that the rules of DESIGN §3 that
+depend on line breaks (blank line = separator in 责任人, soft wrap elsewhere) apply once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.text import canon
+
+# Header cell words by column, compared in canonical form. DESIGN §3 and issue 7's synonyms.
+HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "section": ("章节", "类别", "工作类别", "项目"),
+    "number": ("序号", "编号"),
+    "content": ("工作内容", "工作任务", "重点任务", "重点工作", "任务内容", "主要任务", "工作事项"),
+    "deadline": ("完成时间", "完成时限", "时间节点", "完成时间节点", "时限", "完成期限"),
+    "lead": ("牵头领导", "责任领导", "分管领导", "领导"),
+    "owners": ("责任人", "具体责任人", "经办人", "责任人员"),
+    "units": ("相关部室、单位", "相关部室单位", "责任单位", "牵头单位", "配合单位", "责任部门",
+              "相关单位", "责任部室"),
+}
+_HEADER_LOOKUP = {canon(word): column for column, words in HEADER_WORDS.items() for word in words}
+
+# "1." "6、" "2. " "３．" at the start of a content cell; "5.30" is not a task number.
+TASK_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*")
+# "一、进一步强化政治引领"
+SECTION_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+?)\s*$", re.S)
+
+
+def header_column(cell: str) -> str | None:
+    """The column a header cell names ("完成 时间" → "deadline"), or None if it names none."""
+    return _HEADER_LOOKUP.get(canon(cell))
+
+
+@dataclass
+class RawRow:
+    """One table row as written: ``cells`` raw strings; ``line`` where it starts (1-based);
+    ``cell_lines`` where each cell starts, when the format has lines (else the row's line)."""
+
+    line: int
+    cells: list[str]
+    cell_lines: list[int] = field(default_factory=list)
+
+    def line_of(self, index: int) -> int:
+        return self.cell_lines[index] if index < len(self.cell_lines) else self.line
+
+
+@dataclass
+class RawTable:
+    """A reader's output: ``preamble`` (text before the table), ``rows`` in order, ``source`` path."""
+
+    source: str
+    preamble: str
+    rows: list[RawRow] = field(default_factory=list)
+    # Row problems only the reader can see (a row with the wrong number of cells).
+    problems: list = field(default_factory=list)

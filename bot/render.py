@@ -1,0 +1,38 @@
+"""Jinja2 environments for chat text and for web pages.
+
+Chat templates are plain text and markdown, so autoescape is OFF there: HTML escaping
+would show &gt; &amp; &quot; literally in the group (cases/bug21). Web pages (``*.html``)
+are escaped as HTML should be.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from bot.text import shorten
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def environment(*folders: Path) -> jinja2.Environment:
+    """An environment over ``folders`` with the filters every template may use:
+    ``short(n)`` (cut with …), ``day`` (ISO date or "")."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False,
+                                            default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["short"] = shorten
+    env.filters["day"] = _day
+    return env

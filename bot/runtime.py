@@ -1,0 +1,101 @@
+"""The bot assembled: config + clock + store + handlers. CLI, web app and tests all use it.
+
+``Bot.say`` runs a text through the same handlers as a chat message, so what the CLI's
+``ask`` prints is what a group would read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.messages import Message, Reply
+from bot.plan import PlanDraft, read_plan
+from bot.render import ROOT, environment
+from bot.store import ImportResult, Store, apply_plan
+from bot.text import clean_name
+from handlers import dispatch
+
+log = logging.getLogger("duban")
+_local_ids = itertools.count(1)
+
+
+class UnknownPerson(LookupError):
+    """``--as NAME`` names nobody in the plan or config; ``known`` lists who is."""
+
+    def __init__(self, name: str, known: list[str]):
+        super().__init__(f"no person named {name!r} in the plan or config (known: {'、'.join(known)})")
+        self.name, self.known = name, known
+
+
+@dataclass
+class Imported:
+    """An import done: the plan as read, what changed, and the report text."""
+
+    draft: PlanDraft
+    result: ImportResult
+    report: str
+
+
+class Bot:
+    """A bot over ``config`` with ``clock``; opens (creating or migrating) the configured store."""
+
+    def __init__(self, config: Config, clock: Clock | None = None):
+        self.config = config
+        self.clock = clock or SystemClock(config.tz)
+        self.store = Store(Path(config.bot.database))
+        self._env = environment(ROOT / "bot" / "templates")
+
+    def close(self) -> None:
+        self.store.close()
+
+    def import_plan(self, path: Path, year: int | None = None, actor: str = "cli") -> Imported:
+        """Read and write the plan at ``path`` in one transaction; raises ``PlanError`` (nothing written)."""
+        draft = read_plan(path, year)
+        result = apply_plan(self.store, draft, actor=actor, at=self.clock.now().isoformat(),
+                            configured_roles=set(self.config.roles))
+        milestones = [(t.ref, m) for t in draft.tasks for m in t.milestones]
+        report = self._env.get_template("import_report.j2").render(
+            plan=draft, result=result, milestones=milestones)
+        return Imported(draft, result, report.strip())
+
+    def ensure_plan(self) -> Imported | None:
+        """Import the configured (or bundled) plan when the store has none; else do nothing."""
+        imported = None
+        if self.store.is_empty():
+            imported = self.import_plan(Path(self.config.bot.plan))
+        if self.config.roles:
+            self.store.sync_role_members(self.config.roles, actor="config", at=self.clock.now().isoformat())
+        return imported
+
+    def people(self) -> list[str]:
+        """Everyone a local user may speak as: the plan's people and config's people."""
+        names = self.store.directory().people
+        return list(dict.fromkeys([*names, *self.config.people]))
+
+    def person(self, name: str | None) -> str | None:
+        """The person ``name`` speaks as (local chat, ``--as``); None for nobody.
+
+        Raises :class:`UnknownPerson` for a name neither the plan nor config knows."""
+        if not name:
+            return None
+
+        known = self.people()
+        cleaned = clean_name(name)
+        if cleaned not in known:
+            raise UnknownPerson(name, known)
+        return cleaned
+
+    def say(self, text: str, as_: str | None = None, *, chat_id: str = "local") -> Reply:
+        """Answer ``text`` as if ``as_`` (a person's name, or None) said it in the local chat."""
+        message = Message(platform="local", chat_id=chat_id, sender_id=as_ or "", person=self.person(as_),
+                          text=text, msg_id=f"local-{next(_local_ids)}", received_at=self.clock.now())
+        return self.answer(message)
+
+    def answer(self, message: Message) -> Reply:
+        """Answer a decoded platform message from the active plan."""
+        return dispatch(self.store, message, today=self.clock.today(), bot_name=self.config.bot.name)

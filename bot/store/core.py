@@ -1,0 +1,228 @@
+"""The task store: one SQLite file through sqlite-utils; the only code that speaks SQL.
+
+The file runs in WAL mode with foreign keys on, ``synchronous=FULL`` (a confirmation the
+bot has sent is on disk, cases/bug11) and a busy timeout, so a second process (a mistaken
+second ``duban serve``, the CLI beside the server) waits instead of failing. Every write is
+one ``BEGIN IMMEDIATE`` transaction: all of it lands, or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.model import EventView, MilestoneView, PlanInfo, Share, TaskView
+from bot.store.schema import migrations
+
+BUSY_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Every name the store knows, for matching names in messages (DESIGN §4)."""
+
+    people: list[str]
+    roles: list[str]
+    units: list[str]
+
+
+class Store:
+    """Open (and create or migrate) the store at ``path``.
+
+    Thread-safe: one connection guarded by a lock (the web app runs handlers in a thread
+    pool). Raises ``sqlite3.DatabaseError`` when ``path`` is not a SQLite file.
+    """
+
+    def __init__(self, path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        self.db = Database(conn, execute_plugins=False)
+        with self._lock:
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """One write transaction (``BEGIN IMMEDIATE``: the write lock is taken up front, so two
+        processes queue on the busy timeout instead of failing on a lock upgrade)."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.rollback()
+                raise
+            self.db.execute("COMMIT")
+
+    def _rows(self, sql: str, params: tuple | list = ()) -> list[dict]:
+        with self._lock:
+            return list(self.db.query(sql, params))
+
+    @property
+    def schema_version(self) -> int:
+        """How many schema migrations this file has had."""
+        with self._lock:
+            return len(migrations.applied(self.db))
+
+    # -- plans ---------------------------------------------------------------------------
+
+    def plans(self) -> list[PlanInfo]:
+        """Every imported plan, newest last; all but the newest are archived (DESIGN §5)."""
+        rows = self._rows("SELECT * FROM plans ORDER BY year, id")
+        return [
+            PlanInfo(r["id"], r["title"], r["year"],
+                     date.fromisoformat(r["issued"]) if r["issued"] else None,
+                     r["source"], archived=index < len(rows) - 1)
+            for index, r in enumerate(rows)
+        ]
+
+    def active_plan(self) -> PlanInfo | None:
+        """The plan questions are answered from: the newest by year, then by import."""
+        plans = self.plans()
+        return plans[-1] if plans else None
+
+    def is_empty(self) -> bool:
+        return not self._rows("SELECT 1 FROM tasks LIMIT 1")
+
+    # -- tasks ---------------------------------------------------------------------------
+
+    def tasks(self, plan_id: int) -> list[TaskView]:
+        """Every task of the plan still in it, in plan order (section, number)."""
+        rows = self._rows(
+            """SELECT t.*, s.numeral, s.title AS section_title, s.no AS section_no FROM tasks t
+               JOIN sections s ON s.id = t.section_id
+               WHERE t.plan_id = ? AND t.in_plan = 1 ORDER BY s.no, t.number""",
+            (plan_id,),
+        )
+        parties: dict[int, list[dict]] = defaultdict(list)
+        for row in self._rows(
+            """SELECT a.*, COALESCE(p.name, r.name) AS name, a.role_id IS NOT NULL AS is_role
+               FROM assignments a JOIN tasks t ON t.id = a.task_id
+               LEFT JOIN people p ON p.id = a.person_id LEFT JOIN roles r ON r.id = a.role_id
+               WHERE t.plan_id = ? AND a.active = 1 ORDER BY a.task_id, a.kind, a.position""",
+            (plan_id,),
+        ):
+            parties[row["task_id"]].append(row)
+        units: dict[int, list[str]] = defaultdict(list)
+        for row in self._rows(
+            """SELECT tu.task_id, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id
+               JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = ? ORDER BY tu.task_id, tu.position""",
+            (plan_id,),
+        ):
+            units[row["task_id"]].append(row["name"])
+        milestones: dict[int, list[MilestoneView]] = defaultdict(list)
+        for row in self._rows(
+            """SELECT m.* FROM milestones m JOIN tasks t ON t.id = m.task_id
+               WHERE t.plan_id = ? ORDER BY m.task_id, m.date""",
+            (plan_id,),
+        ):
+            milestones[row["task_id"]].append(MilestoneView(date.fromisoformat(row["date"]), row["text"]))
+        return [self._view(row, parties[row["id"]], units[row["id"]], milestones[row["id"]]) for row in rows]
+
+    @staticmethod
+    def _view(row: dict, parties: list[dict], units: list[str], milestones: list[MilestoneView]) -> TaskView:
+        owners = [p for p in parties if p["kind"] == "owner"]
+        return TaskView(
+            ref=row["ref"], section_no=row["section_no"], number=row["number"],
+            section=f"{row['numeral']}、{row['section_title']}", content=row["content"],
+            deadline_text=row["deadline_text"],
+            due=date.fromisoformat(row["due"]) if row["due"] else None,
+            ongoing=bool(row["ongoing"]), status=row["status"], done_at=row["done_at"],
+            lead=[p["name"] for p in parties if p["kind"] == "lead"],
+            owners=[p["name"] for p in owners], units=units,
+            shares=[Share(p["name"], p["share_status"] == "done", p["done_at"], bool(p["is_role"]))
+                    for p in owners],
+            milestones=milestones,
+        )
+
+    def task(self, plan_id: int, ref: str) -> TaskView | None:
+        """The task ``ref`` ("3.3") of the plan, or None."""
+        return next((t for t in self.tasks(plan_id) if t.ref == ref), None)
+
+    def history(self, plan_id: int, ref: str) -> list[EventView]:
+        """The audit events of task ``ref``, oldest first."""
+        rows = self._rows(
+            """SELECT e.* FROM events e JOIN tasks t ON t.id = e.task_id
+               WHERE t.plan_id = ? AND t.ref = ? ORDER BY e.id""",
+            (plan_id, ref),
+        )
+        return [
+            EventView(r["at"], r["kind"], r["actor"], r["platform"],
+                      json.loads(r["before"]) if r["before"] else None,
+                      json.loads(r["after"]) if r["after"] else None)
+            for r in rows
+        ]
+
+    # -- names ---------------------------------------------------------------------------
+
+    def directory(self) -> Directory:
+        """All people, roles and units the store knows (any plan)."""
+        return Directory(
+            people=[r["name"] for r in self._rows("SELECT name FROM people ORDER BY id")],
+            roles=[r["name"] for r in self._rows("SELECT name FROM roles ORDER BY id")],
+            units=[r["name"] for r in self._rows("SELECT name FROM units ORDER BY id")],
+        )
+
+    def roles_of(self, person: str) -> list[str]:
+        """The roles ``person`` is a member of (config ``[roles]``)."""
+        return [r["name"] for r in self._rows(
+            """SELECT r.name FROM roles r JOIN role_members m ON m.role_id = r.id
+               JOIN people p ON p.id = m.person_id WHERE p.name = ? ORDER BY r.id""", (person,))]
+
+    def sync_role_members(self, roles: dict[str, list[str]], actor: str, at: str) -> None:
+        """Make role membership equal config ``[roles]`` (roles and people are created as needed).
+
+        A change of membership is an event; nothing changes when config is unchanged."""
+        with self.write() as db:
+            for role, members in roles.items():
+                role_id = _ensure(db, "roles", role)
+                current = {r["name"] for r in db.query(
+                    """SELECT p.name FROM role_members m JOIN people p ON p.id = m.person_id
+                       WHERE m.role_id = ?""", [role_id])}
+                if current == set(members):
+                    continue
+                db.execute("DELETE FROM role_members WHERE role_id = ?", [role_id])
+                for member in members:
+                    db.execute("INSERT INTO role_members (role_id, person_id) VALUES (?, ?)",
+                               [role_id, _ensure(db, "people", member)])
+                add_event(db, at, "role.members", actor, before={"role": role, "members": sorted(current)},
+                          after={"role": role, "members": list(members)})
+
+
+def _ensure(db: Database, table: str, name: str) -> int:
+    """The id of ``name`` in ``people``/``roles``/``units``, inserted when new."""
+    row = db.execute(f"SELECT id FROM {table} WHERE name = ?", [name]).fetchone()
+    if row:
+        return row[0]
+    return db.execute(f"INSERT INTO {table} (name) VALUES (?)", [name]).lastrowid
+
+
+def add_event(db: Database, at: str, kind: str, actor: str, *, platform: str = "", chat: str = "",
+              msg_id: str = "", plan_id: int | None = None, task_id: int | None = None,
+              before: dict | None = None, after: dict | None = None) -> None:
+    """Append one audit row (inside the caller's transaction)."""
+    db.execute(
+        """INSERT INTO events (at, kind, actor, platform, chat, msg_id, plan_id, task_id, before, after)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [at, kind, actor, platform, chat, msg_id, plan_id, task_id,
+         json.dumps(before, ensure_ascii=False) if before is not None else None,
+         json.dumps(after, ensure_ascii=False) if after is not None else None],
+    )

@@ -1,0 +1,177 @@
+"""Writing an imported plan into the store (DESIGN §3 "Re-importing").
+
+One transaction. A task is found again by (plan title, ref): a re-import of the same file
+changes nothing (no row, no event); an edited file updates the changed fields in place and
+writes one ``task.updated`` event with before → after, keeping status, owners' shares and
+history. An owner no longer named is deactivated, not deleted (their share and its history
+stay); a task no longer in the file is marked ``in_plan = 0`` and reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from bot.plan.model import PlanDraft, TaskDraft
+from bot.plan.roles import looks_like_role
+from bot.store.core import Store, _ensure, add_event
+
+
+@dataclass
+class ImportResult:
+    """What an import changed: refs created/updated/removed, and what the plan names."""
+
+    plan_id: int
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+
+def _fields(task: TaskDraft) -> dict:
+    """The comparable state of a task as the file gives it (what before → after shows)."""
+    return {
+        "section": task.section_no, "number": task.number, "content": task.content,
+        "deadline_text": task.deadline.text,
+        "due": task.deadline.due.isoformat() if task.deadline.due else None,
+        "ongoing": task.deadline.ongoing, "lead": task.lead, "owners": task.owners,
+        "units": task.units,
+        "milestones": [[m.date.isoformat(), m.text] for m in task.milestones],
+    }
+
+
+def _stored_fields(db: Database, task_id: int, row: dict) -> dict:
+    parties = list(db.query(
+        """SELECT a.kind, COALESCE(p.name, r.name) AS name FROM assignments a
+           LEFT JOIN people p ON p.id = a.person_id LEFT JOIN roles r ON r.id = a.role_id
+           WHERE a.task_id = ? AND a.active = 1 ORDER BY a.kind, a.position""", [task_id]))
+    return {
+        "section": row["section_no"], "number": row["number"], "content": row["content"],
+        "deadline_text": row["deadline_text"], "due": row["due"], "ongoing": bool(row["ongoing"]),
+        "lead": [p["name"] for p in parties if p["kind"] == "lead"],
+        "owners": [p["name"] for p in parties if p["kind"] == "owner"],
+        "units": [r["name"] for r in db.query(
+            """SELECT u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id
+               WHERE tu.task_id = ? ORDER BY tu.position""", [task_id])],
+        "milestones": [[r["date"], r["text"]] for r in db.query(
+            "SELECT date, text FROM milestones WHERE task_id = ? ORDER BY date", [task_id])],
+    }
+
+
+def _set_parties(db: Database, task_id: int, kind: str, names: list[str], roles: set[str]) -> None:
+    db.execute("UPDATE assignments SET active = 0 WHERE task_id = ? AND kind = ?", [task_id, kind])
+    for position, name in enumerate(names):
+        is_role = looks_like_role(name, roles)
+        party = ("role_id", _ensure(db, "roles", name)) if is_role else ("person_id", _ensure(db, "people", name))
+        existing = db.execute(
+            f"SELECT id FROM assignments WHERE task_id = ? AND kind = ? AND {party[0]} = ?",
+            [task_id, kind, party[1]]).fetchone()
+        if existing:
+            db.execute("UPDATE assignments SET active = 1, position = ? WHERE id = ?", [position, existing[0]])
+        else:
+            db.execute(f"INSERT INTO assignments (task_id, kind, {party[0]}, position) VALUES (?, ?, ?, ?)",
+                       [task_id, kind, party[1], position])
+
+
+def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int, roles: set[str]) -> None:
+    db.execute(
+        """UPDATE tasks SET section_id = ?, number = ?, content = ?, deadline_text = ?, due = ?,
+           ongoing = ?, in_plan = 1 WHERE id = ?""",
+        [section_id, draft.number, draft.content, draft.deadline.text,
+         draft.deadline.due.isoformat() if draft.deadline.due else None,
+         int(draft.deadline.ongoing), task_id])
+    _set_parties(db, task_id, "lead", draft.lead, roles)
+    _set_parties(db, task_id, "owner", draft.owners, roles)
+    db.execute("DELETE FROM task_units WHERE task_id = ?", [task_id])
+    for position, unit in enumerate(draft.units):
+        db.execute("INSERT INTO task_units (task_id, unit_id, position) VALUES (?, ?, ?)",
+                   [task_id, _ensure(db, "units", unit), position])
+    db.execute("DELETE FROM milestones WHERE task_id = ?", [task_id])
+    for milestone in draft.milestones:
+        db.execute("INSERT INTO milestones (task_id, date, text) VALUES (?, ?, ?)",
+                   [task_id, milestone.date.isoformat(), milestone.text])
+
+
+def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
+               configured_roles: set[str] = frozenset()) -> ImportResult:
+    """Write ``draft`` into ``store`` in one transaction; returns what changed.
+
+    ``actor`` (a person name, or "cli") and ``at`` (aware ISO time) go into the events.
+    ``configured_roles`` (config ``[roles]``) count as roles whatever they look like.
+    """
+    roles = set(configured_roles)
+    with store.write() as db:
+        row = db.execute("SELECT id FROM plans WHERE title = ?", [draft.title]).fetchone()
+        issued = draft.issued.isoformat() if draft.issued else None
+        if row:
+            plan_id = row[0]
+        else:
+            plan_id = db.execute(
+                "INSERT INTO plans (title, year, issued, source, imported_at) VALUES (?, ?, ?, ?, ?)",
+                [draft.title, draft.year, issued, draft.source, at]).lastrowid
+        result = ImportResult(plan_id)
+        sections = {}
+        for section in draft.sections:
+            found = db.execute("SELECT id, numeral, title FROM sections WHERE plan_id = ? AND no = ?",
+                               [plan_id, section.no]).fetchone()
+            if found is None:
+                sections[section.no] = db.execute(
+                    "INSERT INTO sections (plan_id, no, numeral, title) VALUES (?, ?, ?, ?)",
+                    [plan_id, section.no, section.numeral, section.title]).lastrowid
+            else:
+                sections[section.no] = found[0]
+                if (found[1], found[2]) != (section.numeral, section.title):
+                    db.execute("UPDATE sections SET numeral = ?, title = ? WHERE id = ?",
+                               [section.numeral, section.title, found[0]])
+        seen = set()
+        for task in draft.tasks:
+            seen.add(task.ref)
+            after = _fields(task)
+            existing = next(iter(db.query(
+                """SELECT t.*, s.no AS section_no FROM tasks t JOIN sections s ON s.id = t.section_id
+                   WHERE t.plan_id = ? AND t.ref = ?""", [plan_id, task.ref])), None)
+            if existing is None:
+                task_id = db.execute(
+                    """INSERT INTO tasks (plan_id, section_id, ref, number, content, deadline_text)
+                       VALUES (?, ?, ?, ?, ?, ?)""",
+                    [plan_id, sections[task.section_no], task.ref, task.number, task.content,
+                     task.deadline.text]).lastrowid
+                _write_task(db, task_id, task, sections[task.section_no], roles)
+                add_event(db, at, "task.created", actor, plan_id=plan_id, task_id=task_id, after=after)
+                result.created.append(task.ref)
+                continue
+            before = _stored_fields(db, existing["id"], existing)
+            if before == after and existing["in_plan"]:
+                result.unchanged.append(task.ref)
+                continue
+            _write_task(db, existing["id"], task, sections[task.section_no], roles)
+            changed = [key for key in after if before[key] != after[key]] or ["in_plan"]
+            add_event(db, at, "task.updated", actor, plan_id=plan_id, task_id=existing["id"],
+                      before={k: before[k] for k in changed if k in before},
+                      after={k: after[k] for k in changed if k in after})
+            result.updated.append(task.ref)
+        for gone in list(db.query("SELECT id, ref FROM tasks WHERE plan_id = ? AND in_plan = 1", [plan_id])):
+            if gone["ref"] not in seen:
+                db.execute("UPDATE tasks SET in_plan = 0 WHERE id = ?", [gone["id"]])
+                add_event(db, at, "task.removed", actor, plan_id=plan_id, task_id=gone["id"],
+                          before={"in_plan": True}, after={"in_plan": False})
+                result.removed.append(gone["ref"])
+        if result.changed:
+            db.execute("UPDATE plans SET year = ?, issued = ?, source = ?, imported_at = ? WHERE id = ?",
+                       [draft.year, issued, draft.source, at, plan_id])
+            add_event(db, at, "plan.imported", actor, plan_id=plan_id,
+                      after={"source": draft.source, "created": len(result.created),
+                             "updated": len(result.updated), "removed": len(result.removed)})
+    names = [n for t in draft.tasks for n in (*t.lead, *t.owners)]
+    for name in dict.fromkeys(names):
+        (result.roles if looks_like_role(name, roles) else result.people).append(name)
+    result.units = list(dict.fromkeys(u for t in draft.tasks for u in t.units))
+    return result

@@ -1,0 +1,128 @@
+"""The store's schema as sqlite-utils migrations: the applied list is the schema version.
+
+A later change adds a migration function below; an existing database gets it at the next
+start, inside a transaction, without losing data. Never edit an applied migration.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("duban")
+
+
+def _run(db: Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction first: run statements one by one.
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+@migrations()
+def m001_plan_tables(db: Database) -> None:
+    """Plans, sections, tasks, people, roles, assignments, units, milestones, events."""
+    _run(
+        db,
+        """
+        CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL UNIQUE,
+            year INTEGER NOT NULL,
+            issued TEXT,
+            source TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE sections (
+            id INTEGER PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plans(id),
+            no INTEGER NOT NULL,
+            numeral TEXT NOT NULL,
+            title TEXT NOT NULL,
+            UNIQUE (plan_id, no)
+        );
+        CREATE TABLE tasks (
+            id INTEGER PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plans(id),
+            section_id INTEGER NOT NULL REFERENCES sections(id),
+            ref TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            content TEXT NOT NULL,
+            deadline_text TEXT NOT NULL,
+            due TEXT,
+            ongoing INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+            done_at TEXT,
+            in_plan INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (plan_id, ref)
+        );
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE roles (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE role_members (
+            role_id INTEGER NOT NULL REFERENCES roles(id),
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            PRIMARY KEY (role_id, person_id)
+        );
+        CREATE TABLE assignments (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            kind TEXT NOT NULL CHECK (kind IN ('lead', 'owner')),
+            person_id INTEGER REFERENCES people(id),
+            role_id INTEGER REFERENCES roles(id),
+            position INTEGER NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            share_status TEXT NOT NULL DEFAULT 'open' CHECK (share_status IN ('open', 'done')),
+            done_at TEXT,
+            done_by TEXT,
+            CHECK ((person_id IS NULL) != (role_id IS NULL))
+        );
+        CREATE UNIQUE INDEX assignments_party
+            ON assignments (task_id, kind, IFNULL(person_id, 0), IFNULL(role_id, 0));
+        CREATE TABLE units (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE task_units (
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            unit_id INTEGER NOT NULL REFERENCES units(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (task_id, unit_id)
+        );
+        CREATE TABLE milestones (
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            date TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (task_id, date)
+        );
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            platform TEXT NOT NULL DEFAULT '',
+            chat TEXT NOT NULL DEFAULT '',
+            msg_id TEXT NOT NULL DEFAULT '',
+            plan_id INTEGER REFERENCES plans(id),
+            task_id INTEGER REFERENCES tasks(id),
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX events_task ON events (task_id);
+        -- The audit trail is append-only: a correction is a new event.
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        """
+    )

@@ -1,0 +1,84 @@
+"""Text forms shared by plan import and message parsing.
+
+Two forms, one rule each:
+
+* :func:`clean_name` is the form a name is *stored* in: every kind of white space
+  and invisible format character removed ("林  丽" → "林丽", U+3000, NBSP, U+200B),
+  ASCII brackets turned full-width ("县(市、区)" → "县（市、区）"). DESIGN §3.
+* :func:`canon` is the form two texts are *compared* in: NFKC (full-width digits and
+  letters become ASCII), then :func:`clean_name`, then lower case. A name found in a
+  message is looked up by its canonical form, never by a regex guess. DESIGN §4.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Brackets written ASCII in one cell and full-width in the next are the same name.
+_TO_FULL_WIDTH = str.maketrans({"(": "（", ")": "）"})
+_BRACKETS = {"（": "）", "(": ")", "《": "》", "“": "”", "[": "]", "【": "】"}
+# Entry separators inside 责任人 and 单位 cells (outside brackets). DESIGN §3.
+LIST_SEPARATORS = "、，,；;"
+
+
+def is_blank_char(ch: str) -> bool:
+    """True for white space and invisible format characters (Zs, Cc, Cf: U+200B, U+FEFF…)."""
+    return ch.isspace() or unicodedata.category(ch) in ("Zs", "Cc", "Cf")
+
+
+def strip_blank(text: str) -> str:
+    """Remove every white-space and invisible format character from ``text``."""
+    return "".join(ch for ch in text if not is_blank_char(ch))
+
+
+def clean_name(text: str) -> str:
+    """The stored form of a name, role or unit: no blanks, full-width brackets."""
+    return strip_blank(text).translate(_TO_FULL_WIDTH)
+
+
+def canon(text: str) -> str:
+    """The comparison form of any text: NFKC, no blanks, full-width brackets, lower case."""
+    return clean_name(unicodedata.normalize("NFKC", text)).lower()
+
+
+def split_entries(text: str) -> list[str]:
+    """Split a 责任人/单位 paragraph on 、，,；; outside brackets; entries are :func:`clean_name`-d.
+
+    ``"钟晓鹏、县（市、区）科协主席"`` → ``["钟晓鹏", "县（市、区）科协主席"]``; empty entries
+    (a dangling 、 before a wrap) are dropped.
+    """
+    entries: list[str] = []
+    depth: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        if ch in _BRACKETS:
+            depth.append(_BRACKETS[ch])
+        elif depth and ch == depth[-1]:
+            depth.pop()
+        if ch in LIST_SEPARATORS and not depth:
+            entries.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    entries.append("".join(current))
+    return [name for name in (clean_name(e) for e in entries) if name]
+
+
+def paragraphs(cell: str) -> list[str]:
+    """Split a cell on blank lines; inside a paragraph a single line break is a soft wrap.
+
+    ``"林永禄\\n\\n童聪良"`` → ``["林永禄", "童聪良"]``; ``"县\\n（市、区）\\n科协主席"`` → one paragraph.
+    """
+    blocks = re.split(r"\n[ \t\u3000]*\n", cell.strip("\n"))
+    return ["".join(line.strip() for line in block.split("\n")) for block in blocks if block.strip()]
+
+
+def join_wrapped(cell: str) -> str:
+    """Join every line of a cell with no separator (soft wraps in Chinese text), trimmed."""
+    return "".join(line.strip() for line in cell.split("\n")).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with a trailing … when it was longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

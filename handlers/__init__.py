@@ -1,0 +1,106 @@
+"""Message → reply. One registry of intents, ordered by priority; the first handler that
+returns a reply wins; help is last, so nothing goes unanswered (DESIGN §4, STYLE).
+
+Handlers never see a platform payload and never import a platform: they get a
+:class:`Context` (store, plan, today, sender) and a parsed :class:`~handlers.parse.Query`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from bot.messages import Message, Reply
+from bot.model import PlanInfo, TaskView
+from bot.render import environment
+from bot.store import Store
+from handlers.parse import Query, parse
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+Handler = Callable[["Context", Query], Reply | None]
+
+
+@dataclass(order=True)
+class Intent:
+    """A registered handler: lower ``priority`` runs first."""
+
+    priority: int
+    name: str = field(compare=False)
+    handler: Handler = field(compare=False)
+
+
+REGISTRY: list[Intent] = []
+
+
+def intent(name: str, priority: int) -> Callable[[Handler], Handler]:
+    """Register ``handler`` as intent ``name``; it returns a Reply, or None for "not mine"."""
+
+    def register(handler: Handler) -> Handler:
+        REGISTRY.append(Intent(priority, name, handler))
+        REGISTRY.sort()
+        return handler
+
+    return register
+
+
+@dataclass
+class Context:
+    """What a handler may use: the store, the plan questions are about, today (Asia/Shanghai),
+    the sender's person (None when unmapped) and the template environment."""
+
+    store: Store
+    plan: PlanInfo
+    today: date
+    person: str | None
+    bot_name: str
+    env: jinja2.Environment
+    message: Message | None = None
+    _tasks: list[TaskView] | None = None
+
+    @property
+    def tasks(self) -> list[TaskView]:
+        """The plan's tasks, loaded once per message."""
+        if self._tasks is None:
+            self._tasks = self.store.tasks(self.plan.id)
+        return self._tasks
+
+    def task(self, ref: str) -> TaskView | None:
+        return next((t for t in self.tasks if t.ref == ref), None)
+
+    def render(self, template: str, refs: list[str] | None = None, **data: object) -> Reply:
+        """Render ``handlers/templates/<template>`` into a Reply naming ``refs``."""
+        text = self.env.get_template(template).render(plan=self.plan, today=self.today,
+                                                      bot_name=self.bot_name, **data)
+        return Reply(text.strip(), list(refs or []))
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def template_env() -> jinja2.Environment:
+    """The chat-text environment over ``handlers/templates`` (autoescape off: cases/bug21)."""
+    global _ENV
+    if _ENV is None:
+        _ENV = environment(TEMPLATES)
+    return _ENV
+
+
+def dispatch(store: Store, message: Message, *, today: date, bot_name: str) -> Reply:
+    """Answer ``message`` from the active plan. Raises ``LookupError`` when the store has no plan."""
+    from handlers import help as _help, query  # noqa: F401  (registers the intents)
+
+    plan = store.active_plan()
+    if plan is None:
+        raise LookupError("the store has no plan: run `duban import FILE`")
+    ctx = Context(store, plan, today, message.person, bot_name, template_env(), message)
+    parsed = parse(message.text, bot_name=bot_name, directory=store.directory(), today=today,
+                   plan_year=plan.year)
+    for entry in REGISTRY:
+        reply = entry.handler(ctx, parsed)
+        if reply is not None:
+            return reply
+    raise AssertionError("the help intent answers everything")  # pragma: no cover

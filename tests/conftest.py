@@ -1,0 +1,41 @@
+"""One fixture builds a bot on a temporary store with the real plan and a fixed clock
+(STYLE "Tests read like a conversation")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bot.clock import SHANGHAI, FrozenClock
+from bot.config import PROJECT_DIR, parse_config
+from bot.runtime import Bot
+
+_REF_LINE = re.compile(r"^(\d+\.\d+) ", re.M)
+
+
+def refs(text: str) -> list[str]:
+    """The refs a reply lists, read from its text as a person sees it (one per line, ref first)."""
+    return _REF_LINE.findall(text)
+
+
+def make_bot(tmp_path: Path, on: date = date(2020, 11, 2), plan: Path | None = None,
+             **config: dict) -> Bot:
+    """A bot on a fresh store in ``tmp_path``, clock frozen at 10:00 on ``on`` (Asia/Shanghai)."""
+    data = {key: dict(value) for key, value in config.items()}
+    data.setdefault("bot", {})["database"] = str(tmp_path / "duban.db")
+    if plan is not None:
+        data["bot"]["plan"] = str(plan)
+    bot = Bot(parse_config(data, "test", PROJECT_DIR, env={}),
+              FrozenClock(datetime.combine(on, time(10, 0), tzinfo=SHANGHAI)))
+    bot.ensure_plan()
+    return bot
+
+
+@pytest.fixture
+def bot(tmp_path):
+    bot = make_bot(tmp_path)
+    yield bot
+    bot.close()

@@ -1,0 +1,35 @@
+"""Plan files for tests, written in the seed's TAB-led format (DESIGN §3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "longyan-kexie-2020.txt"
+EXPECTED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_f0aa2ea22da83b28.expected.json"
+CASES = Path(__file__).resolve().parents[2] / "shared" / "cases"
+HEADER = ["工作内容", "完成 时间", "牵头\n\n领导", "责任人", "相关部室、单位"]
+
+
+def tab_plan(path: Path, rows: list[dict], *, title: str = "测试市科协2027年度工作要点",
+             section: str = "一、测试部分") -> Path:
+    """Write ``rows`` (the cases' baseline_table shape: 工作内容, 完成时间, 牵头领导, 责任人,
+    相关部室、单位; "task" the number) as one section of a TAB-led plan at ``path``."""
+    lines = [title, "", "附件", title.replace("工作要点", "重点工作任务分解表"), ""]
+    lines += ["\t" + cell for cell in HEADER] + [""]
+    for index, row in enumerate(rows):
+        cells = [
+            section if index == 0 else "",
+            f"{row.get('task', index + 1)}.{row['工作内容']}",
+            row["完成时间"], row.get("牵头领导", ""), row.get("责任人", ""), row.get("相关部室、单位", ""),
+        ]
+        lines += ["\t" + cell for cell in cells] + [""]
+    lines += ["抄送：测试。"]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def case(name: str) -> dict:
+    """The shared case ``name`` ("bug09") as parsed JSON."""
+    import json
+
+    return json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
