@@ -168,7 +168,8 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
         "wecom": _table(where, "wecom", wecom_data, SCHEMA["wecom"], nested=("aibot",)),
         "dingtalk": _table(where, "dingtalk", data.get("dingtalk", {}), SCHEMA["dingtalk"]),
     }
-    sections["wecom"].aibot = _table(where, "wecom.aibot", wecom_data.get("aibot", {}) if isinstance(wecom_data, dict) else {}, SCHEMA["wecom.aibot"])
+    aibot_data = wecom_data.get("aibot", {}) if isinstance(wecom_data, dict) else {}
+    sections["wecom"].aibot = _table(where, "wecom.aibot", aibot_data, SCHEMA["wecom.aibot"])
     chats_data = data.get("chats", [])
     if not isinstance(chats_data, list):
         raise ConfigError(f"{where}: chats must be written [[chats]], got {chats_data!r}")

@@ -91,8 +91,6 @@ def template_env() -> jinja2.Environment:
 
 def dispatch(store: Store, message: Message, *, today: date, bot_name: str) -> Reply:
     """Answer ``message`` from the active plan. Raises ``LookupError`` when the store has no plan."""
-    from handlers import help as _help, query  # noqa: F401  (registers the intents)
-
     plan = store.active_plan()
     if plan is None:
         raise LookupError("the store has no plan: run `duban import FILE`")
@@ -104,3 +102,7 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str) -> R
         if reply is not None:
             return reply
     raise AssertionError("the help intent answers everything")  # pragma: no cover
+
+
+# The intent modules register themselves on import; they need the names above.
+from handlers import help, query  # noqa: E402, F401

@@ -39,13 +39,14 @@ class Name:
 class Query:
     """What a message asks, found once for every handler.
 
-    ``text``: the message with the @bot removed, trimmed; ``words``: canonical text left
-    when names, refs and window words are taken out; ``names`` in order of appearance;
+    ``text``: the message with the @bot removed, trimmed; ``rest``: canonical text left when
+    names are taken out; ``words``: ``rest`` without refs; ``names`` in order of appearance;
     ``refs`` ("3.3"); ``window`` or None; ``lead`` when it asks what someone leads;
     ``mine`` for 我的任务.
     """
 
     text: str
+    rest: str
     words: str
     names: list[Name] = field(default_factory=list)
     refs: list[str] = field(default_factory=list)
@@ -111,6 +112,7 @@ def parse(text: str, *, bot_name: str, directory: Directory, today: date, plan_y
     window = find_window(rest_no_refs, today, plan_year)
     return Query(
         text=cleaned,
+        rest=rest,
         words=rest_no_refs,
         names=names,
         refs=list(dict.fromkeys(refs)),

@@ -16,7 +16,7 @@ from bot.model import TaskView
 from bot.text import canon
 from handlers import Context, intent
 from handlers.parse import Query
-from handlers.status import line, open_first, by_due
+from handlers.status import by_due, line, open_first
 from handlers.windows import Window
 
 _PROGRESS = re.compile(r"^(总体|整体|全部|任务)?(进度|统计|完成情况|进展情况|总体情况|progress|stats|summary)$")
@@ -24,7 +24,7 @@ _PROGRESS = re.compile(r"^(总体|整体|全部|任务)?(进度|统计|完成情
 _FILLER = re.compile(
     r"负责什么|负责哪些|负责的|负责|牵头哪些|牵头什么|牵头的|牵头|分管|的任务|的工作|任务|工作|有哪些|哪些|"
     r"什么|查询|查找|搜索|查一下|查查|查|看看|一下|关于|相关|到期|截止|期限|是|有|吗|呢|吧|请问|帮我|"
-    r"列出|所有|全部|情况|的|和|与|及|、|，|。|？|！|：|\?|!|,|\.|:|whatdoes|whatis|own|owns|leads|"
+    r"列出|所有|全部|情况|的|和|与|及|、|，|。|？|！|：|\?|!|,|:|whatdoes|whatis|own|owns|leads|"
     r"tasks|task|show|list|find|search|due|what|the|of|for|me|\s+"
 )
 
@@ -79,8 +79,8 @@ def detail(ctx: Context, query: Query) -> Reply | None:
         return None
     found = [t for t in (ctx.task(ref) for ref in query.refs) if t]
     if not found:
-        if _FILLER.sub("", query.words):
-            return None  # "5.30活动" is a search, not a ref
+        if _FILLER.sub("", query.words) or any(ref in canon(t.content) for t in ctx.tasks for ref in query.refs):
+            return None  # "5.30活动", "5.30": a search, not a ref
         sections = sorted({t.section_no for t in ctx.tasks})
         return ctx.render("unknown_task.j2", refs=[], ref=query.refs[0], sections=sections)
     items = [{"task": t, "line": line(t, ctx.today), "history": ctx.store.history(ctx.plan.id, t.ref)}
@@ -162,7 +162,7 @@ def due_window(ctx: Context, query: Query) -> Reply | None:
 @intent("search", priority=80)
 def search(ctx: Context, query: Query) -> Reply | None:
     """机器人竞赛 → tasks whose content holds every search word."""
-    terms = [t for t in _FILLER.split(query.words) if len(t) >= 2]
+    terms = [t for t in (w.strip(".") for w in _FILLER.split(query.rest)) if len(t) >= 2]
     if not terms:
         return None
     tasks = [t for t in ctx.tasks if all(term in canon(t.content) for term in terms)]

@@ -47,7 +47,8 @@ def test_an_edited_plan_updates_in_place_and_keeps_status_and_history(bot, tmp_p
     _done(bot, "3.5", "林永禄")
     edited = tmp_path / "edited.txt"
     text = SEED.read_text(encoding="utf-8")
-    text = text.replace("举办第13届市青少年科技创新大赛。\n\t11月\n\n底前", "举办第13届市青少年科技创新大赛。\n\t10月\n\n底前")
+    text = text.replace("举办第13届市青少年科技创新大赛。\n\t11月\n\n底前",
+                        "举办第13届市青少年科技创新大赛。\n\t10月\n\n底前")
     text = text.replace("承办第18届省青少年机器人竞赛。", "承办第18届省青少年机器人竞赛（龙岩赛区）。")
     edited.write_text(text, encoding="utf-8")
     imported = bot.import_plan(edited)
@@ -128,7 +129,7 @@ def test_binary_and_unknown_files_are_refused(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00\x01PK\x03\x04")
     with pytest.raises(PlanError, match="not UTF-8"):
         read_plan(binary)
-    with pytest.raises(PlanError, match="cannot read .pdf"):
+    with pytest.raises(PlanError, match=r"cannot read \.pdf"):
         (tmp_path / "plan.pdf").write_text("x")
         read_plan(tmp_path / "plan.pdf")
     with pytest.raises(PlanError, match="no such file"):

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 
@@ -59,10 +60,8 @@ def _plan_facts(preamble: str) -> tuple[str | None, int | None, date | None]:
             title, title_year = match[1], int(match[2])
         dated = _ISSUED.match(line)
         if dated and issued is None:
-            try:
+            with contextlib.suppress(ValueError):  # "2020年2月30日" is no issue date
                 issued = date(int(dated[1]), int(dated[2]), int(dated[3]))
-            except ValueError:
-                pass
     return title, title_year, issued
 
 

@@ -1,0 +1,112 @@
+"""The ``duban`` command as a user runs it: a real process, a fresh store (DESIGN §8)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.plans import SEED
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def duban(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, input=stdin, capture_output=True,
+                          text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    """A folder with a config.toml whose store is new and empty (the bundled plan by default)."""
+    (tmp_path / "config.toml").write_text(
+        f'[bot]\ndatabase = "duban.db"\nplan = "{SEED}"\n', encoding="utf-8")
+    return tmp_path
+
+
+def test_ask_on_a_fresh_store_imports_the_plan_first(workdir):
+    result = duban("ask", "严众能负责什么", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "严众能负责的任务（5项）："
+    assert [line.split(" ")[0] for line in lines[1:]] == ["2.8", "3.1", "3.4", "3.6", "3.8"]
+    assert "任务：35（新增35，更新0，未变0）" in result.stderr  # the first-start import report
+    again = duban("ask", "严众能负责什么", cwd=workdir)
+    assert again.stdout == result.stdout and "新增" not in again.stderr
+
+
+def test_ask_with_today_and_as(workdir):
+    result = duban("ask", "本月到期", "--today", "2020-11-02", cwd=workdir)
+    assert result.stdout.splitlines()[1].startswith("3.3 举办第13届市青少年科技创新大赛")
+    mine = duban("--today", "2020-11-02", "ask", "我的任务", "--as", "林  丽", cwd=workdir)
+    assert mine.stdout.startswith("你负责的任务（11项）：")
+
+
+def test_tasks_json_has_exactly_the_contract_keys_and_types(workdir):
+    result = duban("tasks", "--json", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    tasks = json.loads(result.stdout)  # stdout holds only JSON
+    assert len(tasks) == 35
+    types = {"ref": str, "section": str, "content": str, "deadline_text": str, "lead": list, "owners": list,
+             "units": list, "milestones": list, "status": str, "shares": list}
+    for task in tasks:
+        assert list(task) == ["ref", "section", "content", "deadline_text", "due", "lead", "owners", "units",
+                              "milestones", "status", "shares"]
+        assert all(isinstance(task[key], kind) for key, kind in types.items())
+        assert task["due"] is None or isinstance(task["due"], str)
+    one_seven = next(t for t in tasks if t["ref"] == "1.7")
+    assert one_seven["milestones"] == [{"date": "2020-05-30", "text": "5.30"}]
+    assert one_seven["shares"] == [{"owner": "钟晓鹏", "done": False, "at": None},
+                                   {"owner": "县（市、区）科协主席", "done": False, "at": None}]
+    assert one_seven["section"] == "一、进一步强化政治引领"
+
+
+def test_import_prints_the_report_and_reimport_changes_nothing(workdir):
+    first = duban("import", str(SEED), cwd=workdir)
+    assert first.returncode == 0, first.stderr
+    assert "部分：5" in first.stdout and "人员：16" in first.stdout and "角色：2" in first.stdout
+    assert "时间节点：2（1.7 5.30→2020-05-30；2.4 6.18→2020-06-18）" in first.stdout
+    assert "警告：无" in first.stdout
+    second = duban("import", str(SEED), cwd=workdir)
+    assert "任务：35（新增0，更新0，未变35）" in second.stdout
+
+
+def test_chat_in_the_terminal(workdir):
+    result = duban("chat", "--as", "严众能", cwd=workdir, stdin="我的任务\n\n3.3\n")
+    assert result.returncode == 0, result.stderr
+    assert "严众能> 你负责的任务（5项）：" in result.stdout
+    assert "【3.3】举办第13届市青少年科技创新大赛。" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ask", "x", "--today", "2020-13-01"], "'2020-13-01' is not a date"),
+    (["ask", "x", "--as", "张三"], "no person named '张三'"),
+    (["chat", "--as", "张三"], "no person named '张三'"),
+    (["import", "missing.txt"], "missing.txt: no such file"),
+    (["import", "config.toml"], "cannot read .toml"),
+    (["import", str(SEED), "--year", "20"], "'20' is not a year"),
+])
+def test_errors_go_to_stderr_with_exit_2(workdir, args, message):
+    result = duban(*args, cwd=workdir)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_wrong_config_key_stops_naming_the_key(tmp_path):
+    (tmp_path / "config.toml").write_text('[server]\nprot = 8080\n', encoding="utf-8")
+    result = duban("ask", "帮助", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "unknown key server.prot" in result.stderr
+    assert not (tmp_path / "duban.db").exists()
+
+
+def test_a_plan_that_is_not_a_plan_writes_nothing(workdir):
+    (workdir / "notes.txt").write_text("会议纪要\n没有表格\n", encoding="utf-8")
+    result = duban("import", "notes.txt", cwd=workdir)
+    assert result.returncode == 2 and "no table found" in result.stderr
+    tasks = duban("tasks", "--json", cwd=workdir)  # the store is still empty: the bundled plan comes in
+    assert len(json.loads(tasks.stdout)) == 35

@@ -1,0 +1,79 @@
+"""Config mistakes name the key; secrets may come from the environment (DESIGN §8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_DIR, ConfigError, load_config, parse_config
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"server": {"prot": 8080}}, "unknown key server.prot"),
+    ({"sever": {}}, "unknown section [sever]"),
+    ({"server": {"port": "8080"}}, "server.port must be a whole number, got '8080'"),
+    ({"server": {"port": 70000}}, "server.port must be 1-65535"),
+    ({"server": {"host": "0.0.0.0"}}, "server.token is required when server.host (0.0.0.0)"),
+    ({"bot": {"timezone": "Mars/Olympus"}}, "bot.timezone 'Mars/Olympus' is not a known time zone"),
+    ({"reminders": {"time": "9点"}}, "reminders.time must be HH:MM"),
+    ({"reminders": {"lead_days": ["7"]}}, "reminders.lead_days must be a list of a whole numbers"),
+    ({"wecom": {"encoding_aes_key": "short"}}, "wecom.encoding_aes_key must be 43 characters"),
+    ({"wecom": {"aibot": {"tokn": "x"}}}, "unknown key wecom.aibot.tokn"),
+    ({"chats": [{"name": "群", "platform": "qq"}]}, "chats[0].platform must be one of local, wecom, dingtalk"),
+    ({"people": {"严众能": {"wechat": "x"}}}, 'unknown key people."严众能".wechat'),
+    ({"roles": {"县（市、区）科协主席": {"members": "林丽"}}}, "members must be a list"),
+    ({"bot": {"admins": "朱明生"}}, "bot.admins must be a list"),
+])
+def test_a_wrong_key_or_value_names_the_key(data, message):
+    with pytest.raises(ConfigError, match=None) as error:
+        parse_config(data, "config.toml", PROJECT_DIR, env={})
+    assert message in str(error.value)
+    assert str(error.value).startswith("config.toml: ")
+
+
+def test_the_embedded_default(tmp_path):
+    config = load_config(None, cwd=tmp_path)
+    assert config.source is None
+    assert config.bot.database == PROJECT_DIR / "data" / "duban.db"
+    assert config.bot.plan == PROJECT_DIR / "data" / "longyan-kexie-2020.txt"
+    assert (config.server.host, config.server.port, config.bot.timezone) == ("127.0.0.1", 8080, "Asia/Shanghai")
+
+
+def test_relative_paths_resolve_against_the_config_folder(tmp_path):
+    (tmp_path / "conf").mkdir()
+    path = tmp_path / "conf" / "duban.toml"
+    path.write_text('[bot]\ndatabase = "state/duban.db"\n', encoding="utf-8")
+    config = load_config(path, cwd=Path("/"))
+    assert config.bot.database == tmp_path / "conf" / "state" / "duban.db"
+
+
+def test_bad_toml_names_the_line(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[bot]\nname = "督办助手\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"not valid TOML: .*line 2"):
+        load_config(path)
+
+
+def test_secrets_from_the_environment_fill_empty_keys_only():
+    config = parse_config({"wecom": {"aibot": {"token": "from-file"}}}, "c", PROJECT_DIR,
+                          env={"DUBAN_WECOM_AIBOT_TOKEN": "from-env", "DUBAN_DINGTALK_APP_SECRET": "ding"})
+    assert config.wecom.aibot.token == "from-file"
+    assert config.dingtalk.app_secret == "ding"
+
+
+def test_the_example_config_is_valid_and_documents_every_key():
+    example = PROJECT_DIR / "config.example.toml"
+    config = load_config(example)
+    text = example.read_text(encoding="utf-8")
+    from bot.config import CHAT_KEYS, PERSON_KEYS, SCHEMA, SECRET_ENV
+
+    for section, keys in SCHEMA.items():
+        assert f"[{section}]" in text
+        for key in keys:
+            assert f"\n{key} = " in text or f"\n# {key} = " in text, f"{section}.{key} is not documented"
+    for key in (*CHAT_KEYS, *PERSON_KEYS):
+        assert f"\n{key} = " in text
+    for variable in SECRET_ENV.values():
+        assert variable in text
+    assert config.server.port == 8080

@@ -1,0 +1,82 @@
+"""The local chat over real HTTP: uvicorn on a loopback socket, httpx as the browser."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from datetime import date
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.web import create_app
+from tests.conftest import make_bot
+
+
+@pytest.fixture
+def serve():
+    """Start the app on a pre-bound loopback socket (no sleeping: the socket is listening
+    before the server thread starts); yields the base URL."""
+    servers = []
+
+    def start(bot):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        server = uvicorn.Server(uvicorn.Config(create_app(bot), log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_the_page_answers_a_message(tmp_path, serve):
+    base = serve(make_bot(tmp_path, on=date(2020, 11, 2)))
+    with httpx.Client(base_url=base, timeout=10) as client:
+        page = client.get("/")
+        assert page.status_code == 200
+        assert "<option value=\"严众能\">严众能</option>" in page.text
+        assert "龙岩市科协2020年度工作要点" in page.text
+        answer = client.post("/api/messages", json={"as": "严众能", "text": "@督办助手 严众能负责什么"})
+        assert answer.status_code == 200
+        assert answer.json()["refs"] == ["2.8", "3.1", "3.4", "3.6", "3.8"]
+        assert answer.json()["reply"].startswith("严众能负责的任务（5项）：")
+        feed = client.get("/api/feed", params={"after": 0}).json()
+        assert [(e["who"], e["from_bot"]) for e in feed] == [("严众能", False), ("督办助手", True)]
+        assert feed[1]["text"] == answer.json()["reply"]
+        assert client.get("/healthz").json() == {"ok": True, "plan": "龙岩市科协2020年度工作要点",
+                                                 "today": "2020-11-02"}
+
+
+@pytest.mark.parametrize("body, status", [
+    (b"not json", 400),
+    (b'{"text": 3}', 422),
+    (b'["x"]', 422),
+    ('{"as": "张三", "text": "我的任务"}'.encode(), 422),
+    (b'{"as": 5, "text": "x"}', 422),
+    ('{"text": "' + "查" * 2001 + '"}', 413),
+])
+def test_bad_requests_are_4xx_and_change_nothing(tmp_path, serve, body, status):
+    base = serve(make_bot(tmp_path))
+    with httpx.Client(base_url=base, timeout=10) as client:
+        response = client.post("/api/messages", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == status
+        assert "error" in response.json()
+        assert client.get("/api/feed").json() == []
+
+
+def test_a_token_in_config_is_required(tmp_path, serve):
+    base = serve(make_bot(tmp_path, server={"token": "s3cret"}))
+    with httpx.Client(base_url=base, timeout=10) as client:
+        assert client.get("/").status_code == 401
+        assert client.post("/api/messages", json={"text": "帮助"}).status_code == 401
+        assert client.get("/", params={"token": "s3cret"}).status_code == 200
+        ok = client.post("/api/messages", json={"text": "帮助"}, headers={"X-Duban-Token": "s3cret"})
+        assert ok.status_code == 200
+        assert client.get("/healthz").status_code == 200
