@@ -40,11 +40,20 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common(default: object) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, help="config file (default ./config.toml, else built-in)")
-    common.add_argument("--today", type=_day, help="pretend today is this date (YYYY-MM-DD, Asia/Shanghai)")
-    parser = argparse.ArgumentParser(prog="duban", parents=[common],
+    common.add_argument("--config", type=Path, default=default,
+                        help="config file (default ./config.toml, else built-in)")
+    common.add_argument("--today", type=_day, default=default,
+                        help="pretend today is this date (YYYY-MM-DD, Asia/Shanghai)")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    # The options work before or after the command; SUPPRESS keeps a subcommand's
+    # unset default from overwriting a value given before it.
+    common = _common(argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="duban", parents=[_common(None)],
                                      description="督办助手: the work plan as a living task list in group chats")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", parents=[common], help="run the bot (web app, local chat)")

@@ -20,6 +20,10 @@ class PlanInfo:
     source: str
     archived: bool = False
 
+    def archived_on(self, today: date) -> bool:
+        """Archived on ``today``: a newer plan exists, or it is past January 31 of the next year (DESIGN §5)."""
+        return self.archived or today > date(self.year + 1, 1, 31)
+
 
 @dataclass(frozen=True)
 class Share:

@@ -68,13 +68,19 @@ class Context:
             self._tasks = self.store.tasks(self.plan.id)
         return self._tasks
 
+    @property
+    def archived(self) -> bool:
+        """The plan is archived today: it answers questions but is no longer current."""
+        return self.plan.archived_on(self.today)
+
     def task(self, ref: str) -> TaskView | None:
         return next((t for t in self.tasks if t.ref == ref), None)
 
     def render(self, template: str, refs: list[str] | None = None, **data: object) -> Reply:
         """Render ``handlers/templates/<template>`` into a Reply naming ``refs``."""
-        text = self.env.get_template(template).render(plan=self.plan, today=self.today,
-                                                      bot_name=self.bot_name, **data)
+        text = self.env.get_template(template).render(
+            plan=self.plan, today=self.today, bot_name=self.bot_name,
+            archived=self.archived, **data)
         return Reply(text.strip(), list(refs or []))
 
 

@@ -52,7 +52,10 @@ def in_window(task: TaskView, window: Window) -> bool:
 def _windowed(tasks: list[TaskView], window: Window | None) -> tuple[list[TaskView], int]:
     if window is None:
         return open_first(tasks), 0
-    ongoing = 0 if window.overdue else sum(1 for t in tasks if t.ongoing and not t.done)
+    # 全年开展 tasks left out of a window are counted only where the window meets their year.
+    ongoing = 0 if window.overdue else sum(1 for t in tasks if t.ongoing and not t.done and t.due
+                                           and (window.start or t.due) <= t.due
+                                           and window.end >= t.due.replace(month=1, day=1))
     return by_due([t for t in tasks if in_window(t, window)]), ongoing
 
 
@@ -61,7 +64,7 @@ def _list_reply(ctx: Context, query: Query, blocks: list[Found]) -> Reply:
     return ctx.render(
         "task_list.j2", refs=refs, window=query.window,
         blocks=[{"kind": b.kind, "who": b.who, "ongoing_left_out": b.ongoing_left_out,
-                 "lines": [line(t, ctx.today) for t in b.tasks]} for b in blocks],
+                 "lines": [line(t, ctx.today, ctx.archived) for t in b.tasks]} for b in blocks],
     )
 
 
@@ -83,7 +86,7 @@ def detail(ctx: Context, query: Query) -> Reply | None:
             return None  # "5.30活动", "5.30": a search, not a ref
         sections = sorted({t.section_no for t in ctx.tasks})
         return ctx.render("unknown_task.j2", refs=[], ref=query.refs[0], sections=sections)
-    items = [{"task": t, "line": line(t, ctx.today), "history": ctx.store.history(ctx.plan.id, t.ref)}
+    items = [{"task": t, "line": line(t, ctx.today, ctx.archived), "history": ctx.store.history(ctx.plan.id, t.ref)}
              for t in found]
     return ctx.render("detail.j2", refs=[t.ref for t in found], items=items)
 

@@ -1,7 +1,8 @@
 """A task's state on a given day, and the orders lists are shown in (DESIGN §4).
 
-The state is a code the templates word: ``done``, ``overdue`` (with days), ``due_today``,
-``due_soon`` (days left, within 14), ``open``; ``shares`` counts owners' parts done.
+The state is a code the templates word: ``done``, ``unfinished`` (archived plan),
+``overdue`` (with days), ``due_today``, ``due_soon`` (days left, within 14), ``open``;
+``shares`` counts owners' parts done.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from bot.model import TaskView
 DUE_SOON_DAYS = 14
 
 
-def state(task: TaskView, today: date) -> tuple[str, int]:
-    """(code, days) of ``task`` on ``today`` (Asia/Shanghai day)."""
+def state(task: TaskView, today: date, archived: bool = False) -> tuple[str, int]:
+    """(code, days) of ``task`` on ``today`` (Asia/Shanghai day). In an archived plan an open
+    task is ``unfinished``: counting days overdue years later helps nobody."""
     if task.done:
         return "done", 0
+    if archived:
+        return "unfinished", 0
     if task.due is None:
         return "open", 0
     days = (task.due - today).days
@@ -31,9 +35,9 @@ def state(task: TaskView, today: date) -> tuple[str, int]:
     return "open", 0
 
 
-def line(task: TaskView, today: date) -> dict:
+def line(task: TaskView, today: date, archived: bool = False) -> dict:
     """The data of one list line: ref, content, deadline, state and shares done/total."""
-    code, days = state(task, today)
+    code, days = state(task, today, archived)
     return {
         "ref": task.ref, "content": task.content.rstrip("。；; "), "deadline_text": task.deadline_text,
         "due": task.due, "ongoing": task.ongoing, "state": code, "days": days,

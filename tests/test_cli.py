@@ -28,19 +28,21 @@ def workdir(tmp_path):
 
 
 def test_ask_on_a_fresh_store_imports_the_plan_first(workdir):
-    result = duban("ask", "严众能负责什么", cwd=workdir)
+    result = duban("ask", "严众能负责什么", "--today", "2020-11-02", cwd=workdir)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "严众能负责的任务（5项）："
     assert [line.split(" ")[0] for line in lines[1:]] == ["2.8", "3.1", "3.4", "3.6", "3.8"]
     assert "任务：35（新增35，更新0，未变0）" in result.stderr  # the first-start import report
-    again = duban("ask", "严众能负责什么", cwd=workdir)
+    again = duban("--today", "2020-11-02", "ask", "严众能负责什么", cwd=workdir)
     assert again.stdout == result.stdout and "新增" not in again.stderr
 
 
 def test_ask_with_today_and_as(workdir):
-    result = duban("ask", "本月到期", "--today", "2020-11-02", cwd=workdir)
-    assert result.stdout.splitlines()[1].startswith("3.3 举办第13届市青少年科技创新大赛")
+    for args in (["ask", "本月到期", "--today", "2020-11-02"], ["--today", "2020-11-02", "ask", "本月到期"]):
+        result = duban(*args, cwd=workdir)
+        assert result.stdout.splitlines()[:2] == [
+            "本月到期的任务（1项）：", "3.3 举办第13届市青少年科技创新大赛｜11月底前·11月30日｜进行中"]
     mine = duban("--today", "2020-11-02", "ask", "我的任务", "--as", "林  丽", cwd=workdir)
     assert mine.stdout.startswith("你负责的任务（11项）：")
 
@@ -110,3 +112,10 @@ def test_a_plan_that_is_not_a_plan_writes_nothing(workdir):
     assert result.returncode == 2 and "no table found" in result.stderr
     tasks = duban("tasks", "--json", cwd=workdir)  # the store is still empty: the bundled plan comes in
     assert len(json.loads(tasks.stdout)) == 35
+
+
+def test_years_later_the_plan_answers_as_archived(workdir):
+    result = duban("ask", "严众能负责什么", "--today", "2026-11-29", cwd=workdir)
+    lines = result.stdout.splitlines()
+    assert lines[3] == "3.4 举办第4届市青少年机器人竞赛｜上半年·6月30日｜未办结"
+    assert lines[-1] == "（龙岩市科协2020年度工作要点已归档，只供查询；“本月”“逾期”等按今天2026-11-29计算）"
