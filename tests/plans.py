@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "longyan-kexie-2020.txt"
-EXPECTED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_f0aa2ea22da83b28.expected.json"
-CASES = Path(__file__).resolve().parents[2] / "shared" / "cases"
+# Copies of ../shared/seeds/*.expected.json and ../shared/cases/ so a clone tests on its own.
+DATA = Path(__file__).resolve().parent / "data"
+EXPECTED = DATA / "000_f0aa2ea22da83b28.expected.json"
+CASES = DATA / "cases"
 HEADER = ["工作内容", "完成 时间", "牵头\n\n领导", "责任人", "相关部室、单位"]
 
 

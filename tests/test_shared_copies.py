@@ -1,0 +1,22 @@
+"""The copies in tests/data stay equal to ../shared (when ../shared is beside the clone, as in CI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.plans import CASES, EXPECTED
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside this clone")
+def test_copies_equal_shared():
+    assert EXPECTED.read_bytes() == (SHARED / "seeds" / EXPECTED.name).read_bytes()
+    shared_cases = sorted(p.name for p in (SHARED / "cases").glob("*.json"))
+    assert sorted(p.name for p in CASES.glob("*.json")) == shared_cases
+    for name in shared_cases:
+        assert (CASES / name).read_bytes() == (SHARED / "cases" / name).read_bytes(), name
+    assert (Path(__file__).resolve().parent.parent / "data" / "longyan-kexie-2020.txt").read_bytes() == (
+        SHARED / "seeds" / "000_f0aa2ea22da83b28.txt").read_bytes()
