@@ -141,6 +141,14 @@ def _check_semantics(where: str, config: Config) -> None:
                               f"got {chat.platform!r}")
         if not chat.name:
             raise ConfigError(f"{where}: chats[{index}].name is empty")
+        if chat.platform in ("wecom", "dingtalk") and not chat.webhook:
+            raise ConfigError(f"{where}: chats[{index}].webhook is empty: a {chat.platform} chat is pushed to "
+                              "through its group robot")
+    if config.dingtalk.mode not in ("stream", "http"):
+        raise ConfigError(f"{where}: dingtalk.mode must be \"stream\" or \"http\", got {config.dingtalk.mode!r}")
+    if bool(config.dingtalk.app_key) != bool(config.dingtalk.app_secret):
+        missing = "dingtalk.app_secret" if config.dingtalk.app_key else "dingtalk.app_key"
+        raise ConfigError(f"{where}: {missing} is empty: the DingTalk robot needs both app_key and app_secret")
 
 
 def _section(config: Config, name: str) -> SimpleNamespace:

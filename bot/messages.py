@@ -12,7 +12,8 @@ class Message:
 
     ``text`` is as received (the @bot is removed by the parser, wherever it stands);
     ``person`` is the plan person the sender maps to, or None for an unmapped sender;
-    ``received_at`` is aware (Asia/Shanghai).
+    ``received_at`` is aware (Asia/Shanghai); ``kind`` is "text", or the platform's type for
+    what the bot cannot read (an image, a voice message), which gets a short reply.
     """
 
     platform: str
@@ -23,6 +24,7 @@ class Message:
     msg_id: str
     received_at: datetime
     quoted_text: str | None = None
+    kind: str = "text"
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,8 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str) -> R
     if plan is None:
         raise LookupError("the store has no plan: run `duban import FILE`")
     ctx = Context(store, plan, today, message.person, bot_name, template_env(), message)
+    if message.kind != "text":
+        return ctx.render("unsupported.j2", kind=message.kind)
     parsed = parse(message.text, bot_name=bot_name, directory=store.directory(), today=today,
                    plan_year=plan.year)
     for entry in REGISTRY:

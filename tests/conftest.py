@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import re
+import socket
+import threading
 from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+import uvicorn
 
 from bot.clock import SHANGHAI, FrozenClock
 from bot.config import PROJECT_DIR, parse_config
 from bot.runtime import Bot
+from bot.web import create_app
 
 _REF_LINE = re.compile(r"^(\d+\.\d+) ", re.M)
 
@@ -24,7 +28,7 @@ def refs(text: str) -> list[str]:
 def make_bot(tmp_path: Path, on: date = date(2020, 11, 2), plan: Path | None = None,
              **config: dict) -> Bot:
     """A bot on a fresh store in ``tmp_path``, clock frozen at 10:00 on ``on`` (Asia/Shanghai)."""
-    data = {key: dict(value) for key, value in config.items()}
+    data = {key: dict(value) if isinstance(value, dict) else value for key, value in config.items()}
     data.setdefault("bot", {})["database"] = str(tmp_path / "duban.db")
     if plan is not None:
         data["bot"]["plan"] = str(plan)
@@ -39,3 +43,25 @@ def bot(tmp_path):
     bot = make_bot(tmp_path)
     yield bot
     bot.close()
+
+
+@pytest.fixture
+def serve():
+    """Start the app on a pre-bound loopback socket (no sleeping: the socket is listening
+    before the server thread starts); yields the base URL."""
+    servers = []
+
+    def start(bot):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        server = uvicorn.Server(uvicorn.Config(create_app(bot), log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)

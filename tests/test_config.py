@@ -24,6 +24,9 @@ from bot.config import PROJECT_DIR, ConfigError, load_config, parse_config
     ({"people": {"严众能": {"wechat": "x"}}}, 'unknown key people."严众能".wechat'),
     ({"roles": {"县（市、区）科协主席": {"members": "林丽"}}}, "members must be a list"),
     ({"bot": {"admins": "朱明生"}}, "bot.admins must be a list"),
+    ({"chats": [{"name": "科协工作群", "platform": "dingtalk"}]}, "chats[0].webhook is empty"),
+    ({"dingtalk": {"mode": "outgoing"}}, 'dingtalk.mode must be "stream" or "http"'),
+    ({"dingtalk": {"app_key": "dingabc"}}, "dingtalk.app_secret is empty"),
 ])
 def test_a_wrong_key_or_value_names_the_key(data, message):
     with pytest.raises(ConfigError, match=None) as error:
@@ -56,7 +59,8 @@ def test_bad_toml_names_the_line(tmp_path):
 
 
 def test_secrets_from_the_environment_fill_empty_keys_only():
-    config = parse_config({"wecom": {"aibot": {"token": "from-file"}}}, "c", PROJECT_DIR,
+    config = parse_config({"wecom": {"aibot": {"token": "from-file"}}, "dingtalk": {"app_key": "ding123"}}, "c",
+                          PROJECT_DIR,
                           env={"DUBAN_WECOM_AIBOT_TOKEN": "from-env", "DUBAN_DINGTALK_APP_SECRET": "ding"})
     assert config.wecom.aibot.token == "from-file"
     assert config.dingtalk.app_secret == "ding"

@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 from datetime import date
 
 import httpx
 import pytest
-import uvicorn
 
-from bot.web import create_app
 from tests.conftest import make_bot
-
-
-@pytest.fixture
-def serve():
-    """Start the app on a pre-bound loopback socket (no sleeping: the socket is listening
-    before the server thread starts); yields the base URL."""
-    servers = []
-
-    def start(bot):
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(16)
-        server = uvicorn.Server(uvicorn.Config(create_app(bot), log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        servers.append((server, thread))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-    yield start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_the_page_answers_a_message(tmp_path, serve):

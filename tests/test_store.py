@@ -14,7 +14,7 @@ def test_wal_foreign_keys_busy_timeout_and_schema_version(bot):
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert bot.store.schema_version == 1
+    assert bot.store.schema_version == 2
     assert (bot.store.path.parent / "duban.db-wal").exists()
 
 
@@ -31,7 +31,7 @@ def test_reopening_keeps_everything_and_does_not_migrate_again(bot):
     before = bot.store.tasks(bot.store.active_plan().id)
     bot.close()
     again = Store(path)
-    assert again.schema_version == 1
+    assert again.schema_version == 2
     assert again.tasks(again.active_plan().id) == before
 
 

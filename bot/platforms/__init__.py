@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class BadRequest(Exception):
@@ -16,18 +17,25 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A push into a chat: ``chat`` (its name), ``text``, ``refs`` it names, ``mentions`` (person names)."""
+    """A push into a chat: ``chat`` (its name in config), ``text`` (plain text, or markdown when
+    ``markdown``), ``refs`` it names, ``mentions`` (person names to @), ``title`` for markdown."""
 
     chat: str
     text: str
     refs: list[str] = field(default_factory=list)
     mentions: list[str] = field(default_factory=list)
+    markdown: bool = False
+    title: str = ""
 
 
 @dataclass(frozen=True)
 class SendResult:
-    """What a platform said to a push: ``ok``, and its error code and message when not."""
+    """What a platform said to a push. ``ok`` only when it confirmed (errcode 0); otherwise
+    ``code`` (the platform's errcode, or the HTTP status, or -1 for no answer), ``detail``,
+    ``retryable`` (a later try may succeed) and ``retry_at`` (not before; aware time) when known."""
 
     ok: bool
     code: int = 0
     detail: str = ""
+    retryable: bool = False
+    retry_at: datetime | None = None

@@ -171,6 +171,33 @@ class Store:
             for r in rows
         ]
 
+    # -- inbound messages (dedupe) ------------------------------------------------------
+
+    def claim_inbound(self, platform: str, msg_id: str, sender_id: str, chat_id: str, at: str) -> bool:
+        """Record a platform message as received; False when (platform, msg_id) was already claimed
+        (a retried delivery: the caller changes nothing)."""
+        with self.write() as db:
+            cursor = db.execute(
+                """INSERT INTO inbound (platform, msg_id, sender_id, chat_id, received_at)
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, msg_id) DO NOTHING""",
+                [platform, msg_id, sender_id, chat_id, at])
+            return cursor.rowcount == 1
+
+    def answer_inbound(self, platform: str, msg_id: str, reply: str, via: str) -> bool:
+        """Record the answer to a claimed message and how it went out ("passive", "push"); False
+        when an answer was already recorded (someone else delivered it)."""
+        with self.write() as db:
+            cursor = db.execute(
+                """UPDATE inbound SET reply = ?, delivered_via = ?
+                   WHERE platform = ? AND msg_id = ? AND delivered_via IS NULL""",
+                [reply, via, platform, msg_id])
+            return cursor.rowcount == 1
+
+    def inbound(self, platform: str, msg_id: str) -> dict | None:
+        """The stored row of a platform message: reply and delivered_via, or None."""
+        rows = self._rows("SELECT * FROM inbound WHERE platform = ? AND msg_id = ?", (platform, msg_id))
+        return rows[0] if rows else None
+
     # -- names ---------------------------------------------------------------------------
 
     def directory(self) -> Directory:

@@ -126,3 +126,25 @@ def m001_plan_tables(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         """
     )
+
+
+@migrations()
+def m002_inbound(db: Database) -> None:
+    """Inbound platform messages, one row per (platform, msg_id): the dedupe key and the answer
+    given, so a retried delivery changes nothing and gets the same answer (DESIGN §6)."""
+    _run(
+        db,
+        """
+        CREATE TABLE inbound (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            msg_id TEXT NOT NULL,
+            sender_id TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            reply TEXT,
+            delivered_via TEXT,
+            UNIQUE (platform, msg_id)
+        );
+        """,
+    )

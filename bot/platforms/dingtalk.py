@@ -1,0 +1,223 @@
+"""钉钉 DingTalk: the enterprise-internal robot receives @messages by HTTP (``POST
+/dingtalk/callback``) or Stream mode (``dingtalk_stream.py``); answers go to the message's
+``sessionWebhook``; pushes go through each chat's signed custom robot (PROTOCOLS §3).
+
+HTTP mode checks the ``timestamp`` (milliseconds, within one hour) and ``sign`` headers,
+``sign = base64(HmacSHA256(key=appSecret, timestamp + "\\n" + appSecret))``, compared in
+constant time exactly as received (a form decoder turning "+" into " " must not pass:
+cases/bug05). Every custom-robot push is signed with a fresh timestamp and the sign is
+URL-encoded (cases/bug06).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import httpx
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.identity import person_for, platform_id
+from bot.messages import Message, Reply
+from bot.platforms import BadRequest, Outgoing, SendResult
+from bot.runtime import Bot
+
+log = logging.getLogger("duban.dingtalk")
+
+SIGN_WINDOW_MS = 3_600_000  # PROTOCOLS §3.1: rejected when more than 1 hour off
+MAX_BODY = 1024 * 1024
+TOO_FAST = 130101  # "send too fast": the robot is blocked for 10 minutes (PROTOCOLS §3.4)
+TOO_FAST_HOLD = timedelta(minutes=10)
+SIGN_OR_KEYWORD = 310000  # sign not match / keyword / IP: a config mistake, report it
+
+
+def sign(secret: str, timestamp_ms: str) -> str:
+    """base64(HmacSHA256(key=secret, msg=timestamp + "\\n" + secret)), not URL-encoded (PROTOCOLS §3.1, §3.4)."""
+    digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def signed_url(webhook: str, secret: str, timestamp_ms: int) -> str:
+    """``webhook`` with ``&timestamp=<ms>&sign=<URL-encoded sign>`` (no signing when ``secret`` is empty)."""
+    if not secret:
+        return webhook
+    joiner = "&" if "?" in webhook else "?"
+    return f"{webhook}{joiner}timestamp={timestamp_ms}&sign={quote(sign(secret, str(timestamp_ms)), safe='')}"
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+class DingTalkPlatform:
+    """DingTalk's face: ``routes()`` (HTTP mode only), ``decode``, ``reply`` (sessionWebhook),
+    ``send`` (custom robot). ``http`` is the outgoing client (tests point URLs at a recorder)."""
+
+    name = "dingtalk"
+
+    def __init__(self, bot: Bot, http: httpx.AsyncClient | None = None):
+        self.bot = bot
+        self.config = bot.config
+        self.http = http or httpx.AsyncClient(timeout=10)
+        self._held_until: dict[str, datetime] = {}
+
+    def routes(self) -> list[Route]:
+        if self.config.dingtalk.mode != "http" or not self.config.dingtalk.app_secret:
+            return []
+        return [Route("/dingtalk/callback", self.callback, methods=["POST"])]
+
+    # -- receiving -----------------------------------------------------------------------
+
+    def verify(self, timestamp: str | None, given: str | None) -> None:
+        """Check the callback headers. Raises BadRequest(401) naming what is wrong."""
+        if not timestamp or not given:
+            raise BadRequest(401, "missing timestamp or sign header")
+        if not (timestamp.isdigit() and len(timestamp) == 13):
+            raise BadRequest(401, f"timestamp {timestamp[:20]!r} is not DingTalk's 13-digit milliseconds")
+        skew = abs(_ms(self.bot.clock.now()) - int(timestamp))
+        if skew > SIGN_WINDOW_MS:
+            raise BadRequest(401, f"timestamp is {skew // 60000} minutes off (limit 60)")
+        expected = sign(self.config.dingtalk.app_secret, timestamp)
+        if not hmac.compare_digest(expected.encode(), given.encode()):
+            raise BadRequest(401, "sign does not match")
+
+    async def decode(self, request: Request) -> dict:
+        """Verify and parse one HTTP-mode callback into its JSON payload. Raises BadRequest."""
+        self.verify(request.headers.get("timestamp"), request.headers.get("sign"))
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            raise BadRequest(413, f"body over {MAX_BODY} bytes")
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest(400, "body is not JSON") from None
+        if not isinstance(payload, dict) or not payload.get("msgId") or not payload.get("sessionWebhook"):
+            raise BadRequest(400, "not a robot message (no msgId or sessionWebhook)")
+        return payload
+
+    def message(self, payload: dict) -> Message:
+        """A robot message payload (HTTP or Stream, PROTOCOLS §3.1) → Message."""
+        text = payload.get("text") if isinstance(payload.get("text"), dict) else {}
+        content = text.get("content") if isinstance(text.get("content"), str) else ""
+        quoted = None
+        replied = text.get("repliedMsg")
+        if text.get("isReplyMsg") and isinstance(replied, dict) and isinstance(replied.get("content"), dict):
+            quoted = replied["content"].get("text") or None
+        sender = str(payload.get("senderStaffId") or payload.get("senderId") or "")
+        known = self.bot.people()
+        return Message(
+            platform="dingtalk", chat_id=str(payload.get("conversationId") or ""), sender_id=sender,
+            person=person_for(self.config, "dingtalk", str(payload.get("senderStaffId") or ""),
+                              payload.get("senderNick"), known),
+            text=content, msg_id=str(payload["msgId"]), received_at=self.bot.clock.now(),
+            quoted_text=quoted, kind="text" if payload.get("msgtype", "text") == "text" else str(payload["msgtype"]),
+        )
+
+    def expired(self, payload: dict) -> bool:
+        """The sessionWebhook can no longer be posted to (``sessionWebhookExpiredTime`` is past)."""
+        expiry = payload.get("sessionWebhookExpiredTime")
+        return isinstance(expiry, int) and expiry <= _ms(self.bot.clock.now())
+
+    async def handle(self, payload: dict) -> Reply | None:
+        """Answer one verified payload and post the answer to its sessionWebhook.
+
+        Returns the reply, or None when nothing was done: an expired sessionWebhook, or a
+        msgId already handled (a redelivery changes nothing and is not answered twice)."""
+        message = self.message(payload)
+        if self.expired(payload):
+            log.warning("dingtalk: sessionWebhook of msgId %s expired; not answered", message.msg_id)
+            return None
+        claimed = await run_in_threadpool(self.bot.store.claim_inbound, "dingtalk", message.msg_id,
+                                          message.sender_id, message.chat_id, message.received_at.isoformat())
+        if not claimed:
+            log.info("dingtalk: msgId %s already handled; duplicate ignored", message.msg_id)
+            return None
+        reply = await run_in_threadpool(self.bot.answer, message)
+        result = await self.reply(payload, reply)
+        via = "session_webhook" if result.ok else "failed"
+        await run_in_threadpool(self.bot.store.answer_inbound, "dingtalk", message.msg_id, reply.text, via)
+        return reply
+
+    async def callback(self, request: Request) -> Response:
+        try:
+            payload = await self.decode(request)
+        except BadRequest as error:
+            log.warning("dingtalk callback refused (%d): %s", error.status, error.reason)
+            return JSONResponse({"error": error.reason}, status_code=error.status)
+        await self.handle(payload)
+        return JSONResponse({})
+
+    async def reply(self, payload: dict, reply: Reply) -> SendResult:
+        """POST ``reply`` as text to the payload's sessionWebhook, @-ing the asker (PROTOCOLS §3.1)."""
+        staff = str(payload.get("senderStaffId") or "")
+        content = f"@{staff}\n{reply.text}" if staff and payload.get("conversationType") == "2" else reply.text
+        body: dict = {"msgtype": "text", "text": {"content": content}}
+        if staff:
+            body["at"] = {"atUserIds": [staff], "isAtAll": False}
+        return await self._post(str(payload["sessionWebhook"]), body)
+
+    # -- pushing -------------------------------------------------------------------------
+
+    async def send(self, push: Outgoing) -> SendResult:
+        """Push into a chat's custom robot: fresh signed timestamp, @ by atUserIds/atMobiles with
+        the @ written in the text too, the chat's keyword included; errcode read on every answer."""
+        chat = next((c for c in self.config.chats if c.name == push.chat and c.platform == "dingtalk"), None)
+        if chat is None or not chat.webhook:
+            return SendResult(False, -1, f"no DingTalk chat {push.chat!r} with a webhook in config")
+        now = self.bot.clock.now()
+        held = self._held_until.get(chat.webhook)
+        if held and now < held:
+            return SendResult(False, TOO_FAST, "robot held after send too fast", True, held)
+        user_ids, mobiles = [], []
+        for person in push.mentions:
+            if staff := platform_id(self.config, "dingtalk", person):
+                user_ids.append(staff)
+            elif (ids := self.config.people.get(person)) and ids.mobile:
+                mobiles.append(ids.mobile)
+        ats = " ".join(f"@{who}" for who in (*user_ids, *mobiles))
+        text = push.text
+        if push.markdown:
+            text = text.replace("\n", "  \n")  # DingTalk markdown breaks a line only on two spaces (bug21)
+        if ats:
+            text = f"{text}\n\n{ats}"
+        if chat.keyword and chat.keyword not in text:
+            text = f"{text}\n\n{chat.keyword}"
+        if push.markdown:
+            body: dict = {"msgtype": "markdown", "markdown": {"title": push.title or push.chat, "text": text}}
+        else:
+            body = {"msgtype": "text", "text": {"content": text}}
+        body["at"] = {"atUserIds": user_ids, "atMobiles": mobiles, "isAtAll": False}
+        result = await self._post(signed_url(chat.webhook, chat.secret, _ms(now)), body)
+        if result.code == TOO_FAST:
+            self._held_until[chat.webhook] = now + TOO_FAST_HOLD
+            return SendResult(False, TOO_FAST, result.detail, True, now + TOO_FAST_HOLD)
+        if result.code == SIGN_OR_KEYWORD:
+            log.error("dingtalk chat %r refused the push (310000: sign, keyword or IP): %s", chat.name,
+                      result.detail)
+        return result
+
+    async def _post(self, url: str, body: dict) -> SendResult:
+        try:
+            response = await self.http.post(url, json=body)
+        except httpx.HTTPError as error:
+            log.warning("dingtalk: POST failed: %s", error)
+            return SendResult(False, -1, str(error), retryable=True)
+        if response.status_code >= 500:
+            return SendResult(False, response.status_code, response.text[:200], retryable=True)
+        try:
+            answer = response.json()
+        except ValueError:
+            return SendResult(False, response.status_code, response.text[:200], retryable=response.status_code >= 500)
+        code = answer.get("errcode", 0) if isinstance(answer, dict) else -1
+        if response.status_code == 200 and code == 0:
+            return SendResult(True)
+        return SendResult(False, code or response.status_code, str(answer.get("errmsg", ""))[:200],
+                          retryable=code == TOO_FAST)
