@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import socket
 import sqlite3
 import sys
 from datetime import date
@@ -110,14 +111,23 @@ def _run(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown command {args.command}")  # pragma: no cover (argparse checks)
 
 
+_EXIT_WORDS = {"退出", "再见", "exit", "quit", "q"}
+
+
 def _chat(bot: Bot, as_: str | None) -> int:
-    bot.person(as_)  # an unknown name stops here, before the first prompt
-    prompt = f"{as_ or '我'}> "
+    person = bot.person(as_)  # an unknown name stops here, before the first prompt
+    plan = bot.store.active_plan()
+    print(bot.render("chat_banner.j2", who=person, plan=plan, today=bot.clock.today(),
+                     archived=plan.archived_on(bot.clock.today()),
+                     example=f"{person}负责什么" if person else "本月到期"), end="\n\n")
+    prompt = f"{person or '我'}> "
     while True:
         try:
             text = input(prompt)
         except EOFError:
             print()
+            return 0
+        if text.strip().lower() in _EXIT_WORDS:
             return 0
         if text.strip():
             print(bot.say(text, as_).text, end="\n\n", flush=True)
@@ -134,8 +144,16 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
         bot.config.server.host = host
         if not bot.config.loopback and not bot.config.server.token:
             raise ConfigError(f"--host {host}: server.token is required when not serving on loopback")
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror} "
+                         "(another duban serve? try --port)") from None
     log.info("local chat on http://%s:%d/", host, port)
-    uvicorn.run(create_app(bot), host=host, port=port, log_level="info")
+    server = uvicorn.Server(uvicorn.Config(create_app(bot), log_level="info"))
+    server.run(sockets=[sock])
     return 0
 
 

@@ -59,9 +59,12 @@ class Bot:
         result = apply_plan(self.store, draft, actor=actor, at=self.clock.now().isoformat(),
                             configured_roles=set(self.config.roles))
         milestones = [(t.ref, m) for t in draft.tasks for m in t.milestones]
-        report = self._env.get_template("import_report.j2").render(
-            plan=draft, result=result, milestones=milestones)
-        return Imported(draft, result, report.strip())
+        report = self.render("import_report.j2", plan=draft, result=result, milestones=milestones)
+        return Imported(draft, result, report)
+
+    def render(self, template: str, **data: object) -> str:
+        """Render ``bot/templates/<template>`` (reports, banners) with the bot's name."""
+        return self._env.get_template(template).render(bot_name=self.config.bot.name, **data).strip()
 
     def ensure_plan(self) -> Imported | None:
         """Import the configured (or bundled) plan when the store has none; else do nothing."""

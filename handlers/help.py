@@ -10,6 +10,8 @@ from handlers import Context, intent
 from handlers.parse import Query
 
 _HELP = re.compile(r"^(帮助|help|\?|？|怎么用|使用说明|说明|菜单|menu|功能|你能做什么|hi|hello|你好|在吗)?$")
+_THANKS_WORDS = "谢谢|多谢|感谢|谢了|thanks|thankyou|收到|好的|好|ok|okay|明白|知道了|辛苦了|👍"
+_THANKS = re.compile(rf"^(({_THANKS_WORDS})[,，!！。.~～]*)+$")
 
 
 @intent("help", priority=10)
@@ -18,6 +20,14 @@ def help_(ctx: Context, query: Query) -> Reply | None:
     if query.names or query.refs or query.window or not _HELP.match(query.words.strip()):
         return None
     return ctx.render("help.j2", understood=True)
+
+
+@intent("thanks", priority=11)
+def thanks(ctx: Context, query: Query) -> Reply | None:
+    """谢谢 / 收到 / 好的 → a short word back, not a search for "收到"."""
+    if query.names or query.refs or not _THANKS.match(query.words.strip()):
+        return None
+    return ctx.render("thanks.j2")
 
 
 @intent("not_understood", priority=1000)

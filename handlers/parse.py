@@ -4,8 +4,9 @@ The @bot mention is removed wherever it stands, also when the bot's name has a s
 it ("@督办 小助手") or is followed by U+2005 (cases/bug07); other @mentions keep the name
 and lose the @. Names are found by longest match against the store's people, roles and
 units, compared in canonical form ("林 丽" = 林丽, "县(市、区)" = "县（市、区）"), never by
-guessing with a regex (DESIGN §4). What the names leave is read for refs, a date window
-and the words that say what is asked.
+guessing with a regex (DESIGN §4); a name with a bracketed part is also found without it
+("县科协主席", "市属学会"). What the names leave is read for refs, a date window, a section,
+a status and the search terms that are left.
 """
 
 from __future__ import annotations
@@ -21,10 +22,25 @@ from bot.store import Directory
 from bot.text import canon, is_blank_char
 from handlers.windows import Window, find_window
 
-# "3.3", "任务3.3", "三.3", "３．３"; not "5.30" inside a longer number.
-_REF = re.compile(r"(?<![\d.])([1-9]|[一二三四五六七八九十])[.．]([1-9]\d?)(?![\d.])")
-_LEAD_WORDS = re.compile(r"牵头|分管|负责领导|责任领导|牵头领导|lead")
-_MINE = re.compile(r"^我的|^我(还)?(有|负责|要做|牵头)|我的任务|^mytasks|^mine")
+# "3.3", "任务3.3", "三.3", "３．３", "3。3"; not "5.30" inside a longer number.
+_REF = re.compile(r"(?<![\d.])([1-9]|[一二三四五六七八九十])[.．。·]([1-9]\d?)(?![\d.])")
+_SECTION = re.compile(r"第([1-9]|[一二三四五六七八九十])部分")
+_LEAD_WORDS = re.compile(r"牵头|分管|负责领导|责任领导|牵头领导|leads?(?![a-z])")
+_MINE = re.compile(r"^我(?!们)|我的|^my(?![a-z])|^mine")
+_WHO = re.compile(r"谁|who")
+_OPEN = re.compile(r"还没有完成|还没完成|没有完成|未完成|没完成|未办结|没做完|还没|open")
+_DONE = re.compile(r"已完成|完成了的|已办结|做完了的|done")
+_EVERYTHING = re.compile(r"^(所有|全部)(的)?任务$|^alltasks$")
+_BRACKETED = re.compile(r"（[^（）]*）")
+# Words around a search term that say what is asked, not what to look for.
+_LEADING = re.compile(
+    "^(我的|我们|我还|我|谁负责|谁牵头|是谁|请问|帮我|帮忙|麻烦|查一下|查一查|查询|查找|搜索|搜一下|"
+    "查查|查|找|看看|看一下|关于|有关|列出|显示|whatdoes|whatis|what|does|show|list|find|search|who|the)")
+_TRAILING = re.compile(
+    "(要完成的|完成的|完成|是谁负责的|是谁负责|谁负责的|谁负责|由谁负责|是谁|谁牵头|由谁|负责什么|负责哪些|"
+    "牵头哪些|牵头什么|有哪些|有什么|哪些|是什么|什么|的任务|任务|到期|截止|负责|牵头|分管|情况|进展|"
+    "怎么样|如何|own|owns|leads|lead|tasks|task|due|的|吗|呢|吧|了|啊|呀)$")
+_SEPARATORS = re.compile(r"[\s,，。、；;：:？?！!（）()“”\"'《》]+")
 
 
 @dataclass(frozen=True)
@@ -40,19 +56,26 @@ class Query:
     """What a message asks, found once for every handler.
 
     ``text``: the message with the @bot removed, trimmed; ``rest``: canonical text left when
-    names are taken out; ``words``: ``rest`` without refs; ``names`` in order of appearance;
-    ``refs`` ("3.3"); ``window`` or None; ``lead`` when it asks what someone leads;
-    ``mine`` for 我的任务.
+    names are taken out; ``words``: ``rest`` without refs; ``terms``: what is left to search
+    for once refs, the window and question words are gone; ``names`` in order of appearance;
+    ``refs`` ("3.3"); ``window`` or None; ``section`` (第三部分 → 3); ``status`` "open",
+    "done" or None; ``lead`` when it asks what someone leads; ``mine`` for 我的任务;
+    ``who`` when it asks who; ``everything`` for 所有任务.
     """
 
     text: str
     rest: str
     words: str
+    terms: list[str] = field(default_factory=list)
     names: list[Name] = field(default_factory=list)
     refs: list[str] = field(default_factory=list)
     window: Window | None = None
+    section: int | None = None
+    status: str | None = None
     lead: bool = False
     mine: bool = False
+    who: bool = False
+    everything: bool = False
 
     def of_kind(self, kind: str) -> list[str]:
         return [n.name for n in self.names if n.kind == kind]
@@ -70,24 +93,26 @@ def strip_mentions(text: str, bot_name: str) -> str:
     return "".join(" " if is_blank_char(ch) else ch for ch in text).strip()
 
 
-def _ref_section(numeral: str) -> int:
+def _number(numeral: str) -> int:
     return int(numeral) if numeral.isdigit() else int(cn2an.cn2an(numeral, "normal"))
 
 
 def find_names(text: str, directory: Directory) -> tuple[list[Name], str]:
-    """Longest-match scan of canonical ``text`` for the directory's names.
-
-    Returns the names in order and the canonical text with them taken out."""
-    entries = sorted(
-        {(canon(n), n, kind) for kind, names in (("person", directory.people), ("role", directory.roles),
-                                                  ("unit", directory.units)) for n in names},
-        key=lambda e: -len(e[0]),
-    )
+    """Longest-match scan of canonical ``text`` for the directory's names (and their forms
+    without a bracketed part). Returns the names in order and ``text`` with them taken out."""
+    entries: set[tuple[str, str, str]] = set()
+    for kind, names in (("person", directory.people), ("role", directory.roles), ("unit", directory.units)):
+        for name in names:
+            entries.add((canon(name), name, kind))
+            short = _BRACKETED.sub("", name)
+            if short != name and len(short) >= 3:
+                entries.add((canon(short), name, kind))
+    ordered = sorted(entries, key=lambda e: -len(e[0]))
     found: list[Name] = []
     rest: list[str] = []
     index = 0
     while index < len(text):
-        for key, name, kind in entries:
+        for key, name, kind in ordered:
             if key and text.startswith(key, index):
                 if Name(name, kind) not in found:
                     found.append(Name(name, kind))
@@ -100,23 +125,44 @@ def find_names(text: str, directory: Directory) -> tuple[list[Name], str]:
     return found, "".join(rest)
 
 
+def search_terms(text: str) -> list[str]:
+    """What is left to search for: ``text`` split on punctuation, question words trimmed from
+    both ends of each piece (never cut out of its middle: "科技工作者日" stays whole)."""
+    terms = []
+    for piece in _SEPARATORS.split(text):
+        previous = None
+        while piece != previous:
+            previous = piece
+            piece = _TRAILING.sub("", _LEADING.sub("", piece))
+        piece = piece.strip(".")
+        if len(piece) >= 2:
+            terms.append(piece)
+    return terms
+
+
 def parse(text: str, *, bot_name: str, directory: Directory, today: date, plan_year: int) -> Query:
     """Parse one message into a :class:`Query` (today and plan year for the window)."""
     cleaned = strip_mentions(text, bot_name)
     canonical = canon(unicodedata.normalize("NFKC", cleaned))
     names, rest = find_names(canonical, directory)
-    refs = []
-    for match in _REF.finditer(rest):
-        refs.append(f"{_ref_section(match[1])}.{int(match[2])}")
-    rest_no_refs = _REF.sub(" ", rest)
-    window = find_window(rest_no_refs, today, plan_year)
+    refs = [f"{_number(m[1])}.{int(m[2])}" for m in _REF.finditer(rest)]
+    words = _REF.sub(" ", rest)
+    section = _SECTION.search(words)
+    window, left = find_window(_SECTION.sub(" ", words), today, plan_year)
+    status = "open" if _OPEN.search(words) else "done" if _DONE.search(words) else None
+    left = _DONE.sub(" ", _OPEN.sub(" ", left))
     return Query(
         text=cleaned,
         rest=rest,
-        words=rest_no_refs,
+        words=words,
+        terms=search_terms(left),
         names=names,
         refs=list(dict.fromkeys(refs)),
         window=window,
-        lead=bool(_LEAD_WORDS.search(rest_no_refs)),
-        mine=bool(_MINE.search(rest_no_refs)) and not names,
+        section=_number(section[1]) if section else None,
+        status=status,
+        lead=bool(_LEAD_WORDS.search(words)),
+        mine=bool(_MINE.search(words.strip())) and not any(n.kind in ("person", "role") for n in names),
+        who=bool(_WHO.search(words)),
+        everything=bool(_EVERYTHING.match(words.strip())),
     )

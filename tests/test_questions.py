@@ -63,7 +63,7 @@ def test_detail_shows_milestones_and_history(bot):
 def test_this_month_on_2_november(bot):
     reply = bot.say("本月到期")
     assert refs(reply.text) == ["3.3"]
-    assert "另有25项全年开展的任务未列出" in reply.text
+    assert "另有25项全年开展的任务（全年推进，不计到期日）未列出。" in reply.text
 
 
 def test_the_county_chairs_role_has_nineteen(bot):
@@ -74,7 +74,7 @@ def test_the_county_chairs_role_has_nineteen(bot):
 def test_zhu_owns_nothing_so_the_answer_is_what_he_leads(bot):
     reply = bot.say("朱明生负责什么")
     assert refs(reply.text) == ["1.1", "1.2", "5.1", "5.2"]
-    assert reply.text.startswith("朱明生没有作为责任人的任务，作为牵头领导的任务（4项）：")
+    assert reply.text.startswith("朱明生没有作为责任人的任务，以下是其牵头的任务（4项）：")
 
 
 def test_month_words_mean_the_plan_year(bot, tmp_path):
@@ -153,7 +153,7 @@ def test_anything_not_understood_gets_help_with_examples(bot):
     assert reply.text.startswith("没看懂“!!!”")
     assert "张三负责什么" in reply.text
     unknown = bot.say("天气怎么样")
-    assert "没有找到内容含“天气怎么样”的任务" in unknown.text
+    assert "没有找到内容含“天气”的任务" in unknown.text
 
 
 def test_help_uses_placeholders_not_real_refs(bot):
@@ -163,3 +163,73 @@ def test_help_uses_placeholders_not_real_refs(bot):
 
 def test_an_unknown_ref_says_so(bot):
     assert bot.say("9.9").text.startswith("没有编号为 9.9 的任务")
+
+
+def test_my_tasks_with_a_window_are_mine_not_everyones(bot):
+    assert refs(bot.say("我本月到期的", as_="林丽").text) == []
+    assert bot.say("我本月到期的", as_="林丽").text.startswith("你负责的任务中，本月没有到期的。")
+    assert refs(bot.say("我12月到期的", as_="林丽").text) == ["4.4", "4.6"]
+    assert refs(bot.say("我还有什么没完成", as_="严众能").text) == YAN
+
+
+def test_search_words_are_trimmed_not_cut(bot):
+    assert refs(bot.say("科技工作者日").text) == ["1.7"]
+    assert refs(bot.say("党建工作小组").text) == ["1.4"]
+    assert refs(bot.say("院士工作站").text) == ["2.1", "2.2"]
+    assert bot.say("院士工作站").text.startswith("内容含“院士工作站”的任务（2项）：")
+
+
+def test_who_questions_show_the_people(bot):
+    for text in ("科技创新大赛谁负责", "谁负责科技创新大赛", "科技创新大赛是谁负责的"):
+        reply = bot.say(text)
+        assert refs(reply.text) == ["3.3"]
+        assert "　牵头：徐锦清；责任人：林永禄、童聪良" in reply.text.splitlines()
+
+
+def test_refs_typed_with_a_chinese_full_stop(bot):
+    assert bot.say("3。3").refs == ["3.3"]
+
+
+def test_short_forms_of_bracketed_names(bot):
+    assert refs(bot.say("县科协主席负责什么").text) == ROLE_19
+    assert refs(bot.say("市属学会的任务").text) == ["1.1", "1.2", "1.3", "1.4", "1.6", "2.8", "4.1", "4.2", "4.3",
+                                                   "4.4", "4.5", "4.6", "5.1", "5.3"]
+
+
+def test_sections_status_and_everything(bot):
+    assert refs(bot.say("第三部分").text) == ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9"]
+    assert bot.say("第三部分").text.startswith("三、进一步塑造科普品牌（9项）：")
+    assert bot.say("第九部分").text == "没有第9部分。本计划共5部分，发“进度”可看各部分。"
+    assert len(refs(bot.say("所有任务").text)) == 35
+    assert len(refs(bot.say("还没完成的").text)) == 35
+    assert bot.say("已完成的任务").text == "没有已完成的。"
+    assert bot.say("一共多少任务").text.startswith("龙岩市科协2020年度工作要点进度：已完成0/35项")
+
+
+def test_soon_quarter_and_year_end(tmp_path):
+    bot = make_bot(tmp_path, on=date(2020, 11, 20))
+    assert refs(bot.say("最近有什么要到期的").text) == ["3.3"]
+    assert refs(bot.say("快到期的").text) == ["3.3"]
+    assert refs(bot.say("本季度").text) == ["3.3", "4.4", "4.6"]
+    assert refs(bot.say("年底前要完成的").text) == ["1.7", "3.4", "3.5", "4.1", "5.1", "3.2", "4.3", "3.3", "4.4",
+                                                   "4.6"]
+
+
+def test_a_person_and_words_narrow_the_list(bot):
+    assert refs(bot.say("严众能 机器人").text) == ["3.4"]
+
+
+@pytest.mark.parametrize("text", ["谢谢", "收到", "好的，收到", "辛苦了！"])
+def test_thanks_get_a_short_word_not_a_search(bot, text):
+    assert bot.say(text).text == "好的。有事随时 @督办助手。"
+
+
+def test_the_sender_is_you(bot):
+    assert bot.say("我牵头哪些", as_="林丽").text == "你没有牵头的任务。"
+    assert bot.say("我的任务", as_="徐锦清").text.startswith("你没有作为责任人的任务，以下是你牵头的任务（9项）：")
+
+
+def test_a_ref_that_is_a_milestone_is_searched_and_one_that_is_not_is_unknown(bot):
+    assert refs(bot.say("5.30").text) == ["1.7"]
+    assert refs(bot.say("6.18").text) == ["2.4"]
+    assert bot.say("6.1").text.startswith("没有编号为 6.1 的任务")

@@ -82,6 +82,8 @@ class LocalPlatform:
         text, who = data["text"], data.get("as") or ""
         if not isinstance(who, str):
             raise BadRequest(422, '"as" must be a name')
+        if not text.strip():
+            raise BadRequest(422, "text is empty")
         if len(text) > MAX_TEXT:
             raise BadRequest(413, f"text over {MAX_TEXT} characters")
         try:
@@ -121,5 +123,6 @@ class LocalPlatform:
         plan = await run_in_threadpool(self.bot.store.active_plan)
         html = self._pages.get_template("local_chat.html").render(
             bot_name=self.bot.config.bot.name, people=people, plan=plan,
-            today=self.bot.clock.today(), token=request.query_params.get("token", ""))
+            today=self.bot.clock.today(), token=request.query_params.get("token", ""),
+            archived=plan.archived_on(self.bot.clock.today()) if plan else False)
         return HTMLResponse(html)
