@@ -57,7 +57,7 @@ class Bot:
         """Read and write the plan at ``path`` in one transaction; raises ``PlanError`` (nothing written)."""
         draft = read_plan(path, year)
         result = apply_plan(self.store, draft, actor=actor, at=self.clock.now().isoformat(),
-                            configured_roles=set(self.config.roles))
+                            configured_roles=set(self.config.roles), configured_people=set(self.config.people))
         milestones = [(t.ref, m) for t in draft.tasks for m in t.milestones]
         report = self.render("import_report.j2", plan=draft, result=result, milestones=milestones)
         return Imported(draft, result, report)

@@ -42,11 +42,23 @@ def canon(text: str) -> str:
     return clean_name(unicodedata.normalize("NFKC", text)).lower()
 
 
-def split_entries(text: str) -> list[str]:
+def brackets_balanced(text: str) -> bool:
+    """True when every opening bracket in ``text`` is closed in order."""
+    depth: list[str] = []
+    for ch in text:
+        if ch in _BRACKETS:
+            depth.append(_BRACKETS[ch])
+        elif ch in _BRACKETS.values() and (not depth or depth.pop() != ch):
+            return False
+    return not depth
+
+
+def split_entries(text: str, brackets: bool = True) -> list[str]:
     """Split a 责任人/单位 paragraph on 、，,；; outside brackets; entries are :func:`clean_name`-d.
 
     ``"钟晓鹏、县（市、区）科协主席"`` → ``["钟晓鹏", "县（市、区）科协主席"]``; empty entries
-    (a dangling 、 before a wrap) are dropped.
+    (a dangling 、 before a wrap) are dropped. ``brackets=False`` splits inside brackets too
+    (for a cell whose brackets do not balance, where "outside" means nothing).
     """
     entries: list[str] = []
     depth: list[str] = []
@@ -56,7 +68,7 @@ def split_entries(text: str) -> list[str]:
             depth.append(_BRACKETS[ch])
         elif depth and ch == depth[-1]:
             depth.pop()
-        if ch in LIST_SEPARATORS and not depth:
+        if ch in LIST_SEPARATORS and (not depth or not brackets):
             entries.append("".join(current))
             current = []
         else:
@@ -82,3 +94,13 @@ def join_wrapped(cell: str) -> str:
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters with a trailing … when it was longer."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clean_message(text: str) -> str:
+    """Chat text made safe to store, answer and echo: control characters other than line
+    breaks and tabs removed (a typed U+0002 must not break anything: cases/bug04), and lone
+    surrogates (which no UTF-8 encoder accepts) removed."""
+    return "".join(
+        ch for ch in text
+        if ch in "\n\t" or not (unicodedata.category(ch) == "Cc" or 0xD800 <= ord(ch) <= 0xDFFF)
+    )

@@ -18,6 +18,7 @@ from bot.messages import Message, Reply
 from bot.model import PlanInfo, TaskView
 from bot.render import environment
 from bot.store import Store
+from bot.text import clean_message
 from handlers.parse import Query, parse
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -103,7 +104,7 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str) -> R
     ctx = Context(store, plan, today, message.person, bot_name, template_env(), message)
     if message.kind != "text":
         return ctx.render("unsupported.j2", kind=message.kind)
-    parsed = parse(message.text, bot_name=bot_name, directory=store.directory(), today=today,
+    parsed = parse(clean_message(message.text), bot_name=bot_name, directory=store.directory(), today=today,
                    plan_year=plan.year)
     for entry in REGISTRY:
         reply = entry.handler(ctx, parsed)

@@ -148,9 +148,9 @@ def test_bad_rows_are_reported_by_line_and_the_rest_imports(tmp_path):
     draft = read_plan(path)
     assert [t.ref for t in draft.tasks] == ["1.1", "1.2"]
     assert [(p.code, p.line, p.ref, p.value, p.count) for p in draft.problems] == [
-        ("bad_row", 28, None, "3.第三项", 5),
         ("no_owner", 18, "1.1", "", 0),
         ("deadline_unparsed", 23, "1.2", "根据上级部署", 0),
+        ("bad_row", 28, "1.3", "3.第三项", 5),
     ]
     assert draft.tasks[1].deadline.due is None
     assert draft.tasks[1].owners == ["韩立新"]
@@ -167,3 +167,57 @@ def test_the_report_words_each_problem_with_its_line(tmp_path):
     assert "第23行（1.2）：完成时间无法识别：“根据上级部署”，保留原文，不设到期日" in report
     reply = bot.say("第二项")
     assert refs(reply.text) == ["1.2"]
+
+
+def _seed_with(tmp_path, old: str, new: str):
+    text = SEED.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "variant.txt"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+STRAY_CELL = ("\t林  丽\n\t市属学（协）会\n\n\t\n\t4.按照", "\t林  丽\n\t市属学（协）会\n\t多余\n\n\t\n\t4.按照")
+
+
+def test_a_row_with_a_stray_cell_is_left_out_and_so_is_the_row_filling_down_from_it(tmp_path):
+    draft = read_plan(_seed_with(tmp_path, *STRAY_CELL))
+    assert [(p.code, p.line, p.ref, p.count) for p in draft.problems] == [
+        ("bad_row", 100, "1.3", 7), ("after_bad_row", 110, "1.4", 0)]
+    refs_read = [t.ref for t in draft.tasks]
+    assert len(refs_read) == 33 and "1.3" not in refs_read and "1.4" not in refs_read
+    assert next(t for t in draft.tasks if t.ref == "1.5").lead == ["陈家国"]  # it writes its own cells
+
+
+def test_a_reimport_with_a_bad_row_keeps_the_stored_tasks(bot, tmp_path):
+    imported = bot.import_plan(_seed_with(tmp_path, *STRAY_CELL))
+    assert (imported.result.removed, imported.result.kept, imported.result.updated) == ([], ["1.3", "1.4"], [])
+    assert "以下任务在文件里没有读到，仍按原样保留：1.3、1.4" in imported.report
+    assert "第110行（1.4）：这一行有空单元格要沿用上方内容，但上方第100行未能导入，无法确定，未导入" in imported.report
+    task = bot.store.task(bot.store.active_plan().id, "1.4")
+    assert (task.lead, task.owners) == (["陈家国"], ["林丽"])
+
+
+def test_a_lost_task_number_splits_the_rows_and_numbers_the_task(tmp_path):
+    draft = read_plan(_seed_with(tmp_path, "\t4.按照应建尽建原则", "\t按照应建尽建原则"))
+    assert len(draft.tasks) == 35
+    assert [(p.code, p.ref) for p in draft.problems] == [("no_number", "1.4")]
+    task = next(t for t in draft.tasks if t.ref == "1.4")
+    assert (task.content, task.owners) == ("按照应建尽建原则推动市级学会成立党建工作小组。", ["林丽"])
+
+
+def test_unbalanced_brackets_are_reported_and_split(tmp_path):
+    draft = read_plan(_seed_with(tmp_path, "\t林永禄\n\t科普部\n\n\t\n\t6.",
+                                 "\t县（市、区科协主席、严众能、童聪良\n\t科普部\n\n\t\n\t6."))
+    task = next(t for t in draft.tasks if t.ref == "3.5")
+    assert task.owners == ["县（市", "区科协主席", "严众能", "童聪良"]
+    assert [(p.code, p.ref) for p in draft.problems] == [("unbalanced_brackets", "3.5")]
+
+
+def test_config_people_are_people_whatever_their_length(tmp_path):
+    path = tab_plan(tmp_path / "p.txt", [
+        {"工作内容": "第一项", "完成时间": "9月底前", "牵头领导": "吕文博", "责任人": "欧阳娜娜娜、阿卜杜拉江买买提",
+         "相关部室、单位": "科普部"}])
+    bot = make_bot(tmp_path, plan=path, on=date(2027, 3, 1), people={"阿卜杜拉江买买提": {"wecom": "abdl"}})
+    assert bot.store.directory().people == ["吕文博", "欧阳娜娜娜", "阿卜杜拉江买买提"]
+    assert bot.store.directory().roles == []

@@ -40,11 +40,13 @@ def header_column(cell: str) -> str | None:
 @dataclass
 class RawRow:
     """One table row as written: ``cells`` raw strings; ``line`` where it starts (1-based);
-    ``cell_lines`` where each cell starts, when the format has lines (else the row's line)."""
+    ``cell_lines`` where each cell starts, when the format has lines (else the row's line);
+    ``bad`` when the reader could not cut it into the table's cells (it is reported, not read)."""
 
     line: int
     cells: list[str]
     cell_lines: list[int] = field(default_factory=list)
+    bad: bool = False
 
     def line_of(self, index: int) -> int:
         return self.cell_lines[index] if index < len(self.cell_lines) else self.line
@@ -57,5 +59,3 @@ class RawTable:
     source: str
     preamble: str
     rows: list[RawRow] = field(default_factory=list)
-    # Row problems only the reader can see (a row with the wrong number of cells).
-    problems: list = field(default_factory=list)

@@ -2,20 +2,27 @@
 
 "县（市、区）科协主席" and "领导班子成员" stand for groups of people. A cell entry is a role
 when config lists it under ``[roles]``, or when it reads like one: a title word at its end,
-brackets, or more characters than a Chinese personal name has (2–4).
+brackets, or more characters than a Chinese personal name has. Config decides first.
 """
 
 from __future__ import annotations
 
 import re
 
+# Personal names run 2–4 characters, a few 5 (欧阳娜娜娜); a longer entry with no title word is a group.
+MAX_NAME = 5
+
 _ROLE_WORDS = re.compile(
     r"(主席|副主席|成员|班子|负责人|主任|部长|书记|馆长|站长|会长|秘书长|局长|科长|处长|领导|干部|人员|各.+)$"
 )
 
 
-def looks_like_role(name: str, configured_roles: set[str] = frozenset()) -> bool:
-    """True when ``name`` (already cleaned) is a role rather than one person."""
+def looks_like_role(name: str, configured_roles: set[str] = frozenset(),
+                    configured_people: set[str] = frozenset()) -> bool:
+    """True when ``name`` (already cleaned) is a role rather than one person; config's
+    ``[people]`` and ``[roles]`` decide first."""
+    if name in configured_people:
+        return False
     if name in configured_roles:
         return True
-    return bool(_ROLE_WORDS.search(name)) or "（" in name or len(name) > 4
+    return bool(_ROLE_WORDS.search(name)) or "（" in name or (len(name) > MAX_NAME and "·" not in name)

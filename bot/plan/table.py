@@ -21,7 +21,7 @@ from bot.plan.deadlines import parse_deadline
 from bot.plan.milestones import find_milestones
 from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
 from bot.plan.raw import SECTION_HEADING, TASK_NUMBER, RawRow, RawTable, header_column
-from bot.text import join_wrapped, paragraphs, split_entries
+from bot.text import brackets_balanced, join_wrapped, paragraphs, split_entries
 
 
 class PlanError(ValueError):
@@ -34,15 +34,6 @@ _MISSING = {"deadline": "no_deadline", "lead": "no_lead", "owners": "no_owner", 
 
 _TITLE = re.compile(r"^\s*([^《》\s]*?(\d{4})年度?(工作要点|重点工作任务分解表|重点工作任务|工作任务分解表))\s*$")
 _ISSUED = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
-
-
-def _names(cell: str) -> list[str]:
-    names: list[str] = []
-    for paragraph in paragraphs(cell):
-        for name in split_entries(paragraph):
-            if name not in names:
-                names.append(name)
-    return names
 
 
 def _header(row: RawRow) -> list[str] | None:
@@ -65,10 +56,16 @@ def _plan_facts(preamble: str) -> tuple[str | None, int | None, date | None]:
     return title, title_year, issued
 
 
+# Problems whose row is not imported: a re-import that has any of them removes no stored task.
+SKIPPED_ROWS = ("bad_row", "after_bad_row", "no_section", "no_content", "duplicate_ref")
+
+
 def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
     """Apply DESIGN §3 to ``raw``; every problem is kept in ``PlanDraft.problems`` with its line.
 
-    ``year`` (from ``--year``) overrides the year read from the title or issue date.
+    ``year`` (from ``--year``) overrides the year read from the title or issue date. A row
+    the reader could not cut into cells is reported and left out, and so is a later row of
+    its section that would fill a blank cell from above it (the value above is not known).
     Raises :class:`PlanError` when no plan year can be found or no task row is read.
     """
     title, title_year, issued = _plan_facts(raw.preamble)
@@ -78,61 +75,111 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
     plan = PlanDraft(
         title=title or f"{plan_year}年工作任务", year=plan_year, issued=issued, source=raw.source
     )
-    plan.problems.extend(raw.problems)
-    columns: list[str] | None = None
-    section: SectionDraft | None = None
-    above: dict[str, str] = {}
-    last_number = 0
-    refs: set[str] = set()
+    walk = _Walk(plan)
     for row in raw.rows:
         header = _header(row)
         if header:
-            columns = header
-            continue
-        cols = columns or DEFAULT_COLUMNS
+            walk.columns = header
+        else:
+            walk.row(row)
+    if not plan.tasks:
+        raise PlanError(f"{raw.source}: no task rows found (is this a 重点工作任务分解表?)")
+    return plan
+
+
+class _Walk:
+    """The state of reading a table top to bottom: columns, section, values above, numbering."""
+
+    def __init__(self, plan: PlanDraft):
+        self.plan = plan
+        self.columns: list[str] | None = None
+        self.section: SectionDraft | None = None
+        self.above: dict[str, str] = {}
+        self.last_number = 0
+        self.refs: set[str] = set()
+        self.bad_line: int | None = None  # a bad row above, in this section, that blanks may not fill past
+        self.fresh: set[str] = set()  # columns written since that bad row
+
+    def problem(self, code: str, line: int | None, ref: str | None = None, value: str = "", count: int = 0):
+        self.plan.problems.append(ImportProblem(code, line, ref, value, count))
+
+    def row(self, row: RawRow) -> None:
+        cols = self.columns or DEFAULT_COLUMNS
         if len(row.cells) == len(cols) + 1 and "section" not in cols:
             cols = ["section", *cols]
-        if len(row.cells) != len(cols):
-            plan.problems.append(ImportProblem("bad_row", row.line, count=len(row.cells),
-                                               value=join_wrapped(row.cells[0])[:30]))
-            continue
+        if row.bad or len(row.cells) != len(cols):
+            self._bad(row)
+            return
         cell = dict(zip(cols, row.cells, strict=True))
         heading = join_wrapped(cell.get("section", ""))
         if heading:
-            match = SECTION_HEADING.match(heading)
-            if match:
-                numeral, title_text = match[1], match[2]
-                no = int(cn2an.cn2an(numeral, "strict"))
-            else:
-                no = len(plan.sections) + 1
-                numeral, title_text = cn2an.an2cn(no), heading
-                plan.problems.append(ImportProblem("bad_section", row.line, value=heading[:30]))
-            section = SectionDraft(no, numeral, title_text)
-            plan.sections.append(section)
-            above, last_number = {}, 0
+            self._section(heading, row.line)
         content = join_wrapped(cell.get("content", ""))
-        if section is None:
-            plan.problems.append(ImportProblem("no_section", row.line, value=content[:30]))
-            continue
+        if self.section is None:
+            self.problem("no_section", row.line, value=content[:30])
+            return
         if not content:
-            plan.problems.append(ImportProblem("no_content", row.line))
-            continue
-        number_match = TASK_NUMBER.match(content)
-        written_number = join_wrapped(cell.get("number", "")).rstrip(".、．")
-        if number_match:
-            number, content = int(number_match[1]), content[number_match.end():].strip()
-        elif written_number.isdigit():
-            number = int(written_number)
+            self.problem("no_content", row.line)
+            return
+        number, content = self._number(content, cell, row.line)
+        ref = f"{self.section.no}.{number}"
+        if ref in self.refs:
+            self.problem("duplicate_ref", row.line, ref, content[:30])
+            return
+        self.refs.add(ref)
+        values = self._filled(cols, cell, row, ref)
+        if values is None:
+            return
+        deadline = parse_deadline(values["deadline"], self.plan.year)
+        if values["deadline"].strip() and deadline.due is None:
+            self.problem("deadline_unparsed", row.line_of(cols.index("deadline")), ref, deadline.text)
+        self.plan.tasks.append(TaskDraft(
+            ref=ref, section_no=self.section.no, number=number, content=content, deadline=deadline,
+            lead=self._names(values["lead"], row, ref), owners=self._names(values["owners"], row, ref),
+            units=self._names(values["units"], row, ref),
+            milestones=find_milestones(content, self.plan.year), line=row.line,
+        ))
+
+    def _bad(self, row: RawRow) -> None:
+        content = next((c for c in row.cells if TASK_NUMBER.match(c)), row.cells[0] if row.cells else "")
+        match = TASK_NUMBER.match(content)
+        ref = None
+        if match and self.section is not None:
+            ref = f"{self.section.no}.{int(match[1])}"
+            self.refs.add(ref)
+            self.last_number = int(match[1])
+        self.problem("bad_row", row.line, ref, join_wrapped(content)[:30], len(row.cells))
+        self.bad_line, self.fresh = row.line, set()
+
+    def _section(self, heading: str, line: int) -> None:
+        match = SECTION_HEADING.match(heading)
+        if match:
+            numeral, title_text = match[1], match[2]
+            no = int(cn2an.cn2an(numeral, "strict"))
         else:
-            number = last_number + 1
-            plan.problems.append(ImportProblem("no_number", row.line, f"{section.no}.{number}",
-                                               content[:30]))
-        last_number = number
-        ref = f"{section.no}.{number}"
-        if ref in refs:
-            plan.problems.append(ImportProblem("duplicate_ref", row.line, ref, content[:30]))
-            continue
-        refs.add(ref)
+            no = len(self.plan.sections) + 1
+            numeral, title_text = cn2an.an2cn(no), heading
+            self.problem("bad_section", line, value=heading[:30])
+        self.section = SectionDraft(no, numeral, title_text)
+        self.plan.sections.append(self.section)
+        self.above, self.last_number, self.bad_line, self.fresh = {}, 0, None, set()
+
+    def _number(self, content: str, cell: dict[str, str], line: int) -> tuple[int, str]:
+        match = TASK_NUMBER.match(content)
+        written = join_wrapped(cell.get("number", "")).rstrip(".、．")
+        if match:
+            number, content = int(match[1]), content[match.end():].strip()
+        elif written.isdigit():
+            number = int(written)
+        else:
+            number = self.last_number + 1
+            self.problem("no_number", line, f"{self.section.no}.{number}", content[:30])
+        self.last_number = number
+        return number, content
+
+    def _filled(self, cols: list[str], cell: dict[str, str], row: RawRow, ref: str) -> dict[str, str] | None:
+        """The row's values with blanks filled from above; None (reported) when a blank would
+        be filled from above a bad row."""
         values: dict[str, str] = {}
         for column in _FILLED_DOWN:
             if column not in cols:
@@ -140,19 +187,25 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
                 continue
             written = cell[column]
             if written.strip():
-                above[column] = written
-            values[column] = above.get(column, "")
+                self.above[column] = written
+                self.fresh.add(column)
+            elif self.bad_line is not None and column not in self.fresh:
+                self.problem("after_bad_row", row.line, ref, str(self.bad_line))
+                return None
+            values[column] = self.above.get(column, "")
             if not values[column].strip():
-                plan.problems.append(ImportProblem(_MISSING[column], row.line_of(cols.index(column)), ref))
-        deadline = parse_deadline(values["deadline"], plan_year)
-        if values["deadline"].strip() and deadline.due is None:
-            line = row.line_of(cols.index("deadline"))
-            plan.problems.append(ImportProblem("deadline_unparsed", line, ref, deadline.text))
-        plan.tasks.append(TaskDraft(
-            ref=ref, section_no=section.no, number=number, content=content, deadline=deadline,
-            lead=_names(values["lead"]), owners=_names(values["owners"]), units=_names(values["units"]),
-            milestones=find_milestones(content, plan_year), line=row.line,
-        ))
-    if not plan.tasks:
-        raise PlanError(f"{raw.source}: no task rows found (is this a 重点工作任务分解表?)")
-    return plan
+                self.problem(_MISSING[column], row.line_of(cols.index(column)), ref)
+        if self.fresh >= {c for c in _FILLED_DOWN if c in cols}:
+            self.bad_line = None
+        return values
+
+    def _names(self, cell: str, row: RawRow, ref: str) -> list[str]:
+        names: list[str] = []
+        for paragraph in paragraphs(cell):
+            balanced = brackets_balanced(paragraph)
+            if not balanced:
+                self.problem("unbalanced_brackets", row.line, ref, paragraph[:30])
+            for name in split_entries(paragraph, brackets=balanced):
+                if name not in names:
+                    names.append(name)
+        return names

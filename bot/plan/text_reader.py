@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.plan.model import ImportProblem
 from bot.plan.raw import SECTION_HEADING, TASK_NUMBER, RawRow, RawTable, header_column
 
 ROW_CELLS = 6
@@ -57,7 +56,7 @@ def read_text(path: Path) -> RawTable:
     """Read a TAB-led text plan into a :class:`RawTable` (header rows included as rows).
 
     Raises :class:`NotAPlan` when the file has no TAB-led cells or is not UTF-8 text.
-    A row whose cell count is not 6 is reported (``bad_row``, with its line) and left out.
+    A row whose cells cannot be cut into 6 is passed on marked ``bad`` (reported by line).
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -79,13 +78,19 @@ def read_text(path: Path) -> RawTable:
         end = index + 1
         while end < len(cells) and not _is_row_start(cells, end) and not _header_length(cells, end):
             end += 1
-        row = [c for _, c in cells[index:end]]
-        if len(row) == ROW_CELLS:
-            table.rows.append(RawRow(cells[index][0], row, [n for n, _ in cells[index:end]]))
-        else:
-            content = next((c for c in row if TASK_NUMBER.match(c)), row[0] if row else "")
-            table.problems.append(
-                ImportProblem("bad_row", cells[index][0], value=content.strip()[:30], count=len(row))
-            )
+        table.rows.extend(_rows(cells[index:end]))
         index = end
     return table
+
+
+def _rows(span: list[tuple[int, str]]) -> list[RawRow]:
+    """Cut a run of cells into rows of 6. A run of 12, 18… whose every 6th cell is empty or a
+    section heading is several rows one of which lost its task number ("全面推进…" without
+    "1."); anything else is one bad row, passed on so the rules can report it by line."""
+    whole = len(span) % ROW_CELLS == 0 and all(
+        not span[k][1].strip() or SECTION_HEADING.match(span[k][1].strip())
+        for k in range(0, len(span), ROW_CELLS))
+    if not whole:
+        return [RawRow(span[0][0], [c for _, c in span], [n for n, _ in span], bad=True)]
+    return [RawRow(span[k][0], [c for _, c in span[k:k + ROW_CELLS]], [n for n, _ in span[k:k + ROW_CELLS]])
+            for k in range(0, len(span), ROW_CELLS)]

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
 
 
 class BadRequest(Exception):
@@ -39,3 +43,27 @@ class SendResult:
     detail: str = ""
     retryable: bool = False
     retry_at: datetime | None = None
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed ``limit`` bytes
+    (by Content-Length, else while streaming), so a huge upload is never buffered whole."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BadRequest(413, f"body over {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BadRequest(413, f"body over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_json(body: bytes) -> Any:
+    """JSON from a request body; BadRequest(400) for anything that is not JSON, also for
+    nesting too deep to decode (a 60 KB "[[[[…" must not become a 500)."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BadRequest(400, "body is not JSON") from None

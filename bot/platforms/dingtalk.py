@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -27,8 +26,9 @@ from starlette.routing import Route
 
 from bot.identity import person_for, platform_id
 from bot.messages import Message, Reply
-from bot.platforms import BadRequest, Outgoing, SendResult
+from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, read_body
 from bot.runtime import Bot
+from bot.text import clean_message
 
 log = logging.getLogger("duban.dingtalk")
 
@@ -92,13 +92,7 @@ class DingTalkPlatform:
     async def decode(self, request: Request) -> dict:
         """Verify and parse one HTTP-mode callback into its JSON payload. Raises BadRequest."""
         self.verify(request.headers.get("timestamp"), request.headers.get("sign"))
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            raise BadRequest(413, f"body over {MAX_BODY} bytes")
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest(400, "body is not JSON") from None
+        payload = parse_json(await read_body(request, MAX_BODY))
         if not isinstance(payload, dict) or not payload.get("msgId") or not payload.get("sessionWebhook"):
             raise BadRequest(400, "not a robot message (no msgId or sessionWebhook)")
         return payload
@@ -110,14 +104,14 @@ class DingTalkPlatform:
         quoted = None
         replied = text.get("repliedMsg")
         if text.get("isReplyMsg") and isinstance(replied, dict) and isinstance(replied.get("content"), dict):
-            quoted = replied["content"].get("text") or None
+            quoted = clean_message(str(replied["content"].get("text") or "")) or None
         sender = str(payload.get("senderStaffId") or payload.get("senderId") or "")
         known = self.bot.people()
         return Message(
             platform="dingtalk", chat_id=str(payload.get("conversationId") or ""), sender_id=sender,
             person=person_for(self.config, "dingtalk", str(payload.get("senderStaffId") or ""),
                               payload.get("senderNick"), known),
-            text=content, msg_id=str(payload["msgId"]), received_at=self.bot.clock.now(),
+            text=clean_message(content), msg_id=str(payload["msgId"]), received_at=self.bot.clock.now(),
             quoted_text=quoted, kind="text" if payload.get("msgtype", "text") == "text" else str(payload["msgtype"]),
         )
 

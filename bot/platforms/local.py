@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 import itertools
-import json
 from collections import deque
 from collections.abc import Callable
 
@@ -18,9 +17,10 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.messages import Message, Reply
-from bot.platforms import BadRequest, Outgoing, SendResult
+from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, read_body
 from bot.render import ROOT, environment
 from bot.runtime import Bot, UnknownPerson
+from bot.text import clean_message
 
 MAX_TEXT = 2000  # characters; a chat message longer than this is a paste, not a question
 MAX_BODY = 64 * 1024
@@ -70,18 +70,13 @@ class LocalPlatform:
 
     async def decode(self, request: Request) -> Message:
         """{"as": name or "", "text": …} → Message. Raises BadRequest (400/413/422)."""
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            raise BadRequest(413, f"body over {MAX_BODY} bytes")
-        try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest(400, "body is not JSON") from None
+        data = parse_json(await read_body(request, MAX_BODY))
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise BadRequest(422, 'expected {"as": name, "text": message}')
-        text, who = data["text"], data.get("as") or ""
+        text, who = clean_message(data["text"]), data.get("as") or ""
         if not isinstance(who, str):
             raise BadRequest(422, '"as" must be a name')
+        who = clean_message(who)
         if not text.strip():
             raise BadRequest(422, "text is empty")
         if len(text) > MAX_TEXT:

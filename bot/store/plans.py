@@ -9,12 +9,14 @@ stay); a task no longer in the file is marked ``in_plan = 0`` and reported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
 from bot.plan.model import PlanDraft, TaskDraft
 from bot.plan.roles import looks_like_role
+from bot.plan.table import SKIPPED_ROWS
 from bot.store.core import Store, _ensure, add_event
 
 
@@ -27,6 +29,7 @@ class ImportResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
@@ -66,11 +69,10 @@ def _stored_fields(db: Database, task_id: int, row: dict) -> dict:
     }
 
 
-def _set_parties(db: Database, task_id: int, kind: str, names: list[str], roles: set[str]) -> None:
+def _set_parties(db: Database, task_id: int, kind: str, names: list[str], is_role: Callable[[str], bool]) -> None:
     db.execute("UPDATE assignments SET active = 0 WHERE task_id = ? AND kind = ?", [task_id, kind])
     for position, name in enumerate(names):
-        is_role = looks_like_role(name, roles)
-        party = ("role_id", _ensure(db, "roles", name)) if is_role else ("person_id", _ensure(db, "people", name))
+        party = ("role_id", _ensure(db, "roles", name)) if is_role(name) else ("person_id", _ensure(db, "people", name))
         existing = db.execute(
             f"SELECT id FROM assignments WHERE task_id = ? AND kind = ? AND {party[0]} = ?",
             [task_id, kind, party[1]]).fetchone()
@@ -81,15 +83,16 @@ def _set_parties(db: Database, task_id: int, kind: str, names: list[str], roles:
                        [task_id, kind, party[1], position])
 
 
-def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int, roles: set[str]) -> None:
+def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int,
+                is_role: Callable[[str], bool]) -> None:
     db.execute(
         """UPDATE tasks SET section_id = ?, number = ?, content = ?, deadline_text = ?, due = ?,
            ongoing = ?, in_plan = 1 WHERE id = ?""",
         [section_id, draft.number, draft.content, draft.deadline.text,
          draft.deadline.due.isoformat() if draft.deadline.due else None,
          int(draft.deadline.ongoing), task_id])
-    _set_parties(db, task_id, "lead", draft.lead, roles)
-    _set_parties(db, task_id, "owner", draft.owners, roles)
+    _set_parties(db, task_id, "lead", draft.lead, is_role)
+    _set_parties(db, task_id, "owner", draft.owners, is_role)
     db.execute("DELETE FROM task_units WHERE task_id = ?", [task_id])
     for position, unit in enumerate(draft.units):
         db.execute("INSERT INTO task_units (task_id, unit_id, position) VALUES (?, ?, ?)",
@@ -101,13 +104,18 @@ def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int, r
 
 
 def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
-               configured_roles: set[str] = frozenset()) -> ImportResult:
+               configured_roles: set[str] = frozenset(), configured_people: set[str] = frozenset()) -> ImportResult:
     """Write ``draft`` into ``store`` in one transaction; returns what changed.
 
     ``actor`` (a person name, or "cli") and ``at`` (aware ISO time) go into the events.
-    ``configured_roles`` (config ``[roles]``) count as roles whatever they look like.
+    ``configured_roles`` (config ``[roles]``) count as roles and ``configured_people``
+    (config ``[people]``) as people, whatever they look like. A stored task missing from a
+    file that has rows it could not read is kept (``kept``), not removed: it may be one of them.
     """
-    roles = set(configured_roles)
+    def is_role(name: str) -> bool:
+        return looks_like_role(name, set(configured_roles), set(configured_people))
+
+    unsure = any(p.code in SKIPPED_ROWS for p in draft.problems)
     with store.write() as db:
         row = db.execute("SELECT id FROM plans WHERE title = ?", [draft.title]).fetchone()
         issued = draft.issued.isoformat() if draft.issued else None
@@ -144,7 +152,7 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
                        VALUES (?, ?, ?, ?, ?, ?)""",
                     [plan_id, sections[task.section_no], task.ref, task.number, task.content,
                      task.deadline.text]).lastrowid
-                _write_task(db, task_id, task, sections[task.section_no], roles)
+                _write_task(db, task_id, task, sections[task.section_no], is_role)
                 add_event(db, at, "task.created", actor, plan_id=plan_id, task_id=task_id, after=after)
                 result.created.append(task.ref)
                 continue
@@ -152,14 +160,18 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
             if before == after and existing["in_plan"]:
                 result.unchanged.append(task.ref)
                 continue
-            _write_task(db, existing["id"], task, sections[task.section_no], roles)
+            _write_task(db, existing["id"], task, sections[task.section_no], is_role)
             changed = [key for key in after if before[key] != after[key]] or ["in_plan"]
             add_event(db, at, "task.updated", actor, plan_id=plan_id, task_id=existing["id"],
                       before={k: before[k] for k in changed if k in before},
                       after={k: after[k] for k in changed if k in after})
             result.updated.append(task.ref)
         for gone in list(db.query("SELECT id, ref FROM tasks WHERE plan_id = ? AND in_plan = 1", [plan_id])):
-            if gone["ref"] not in seen:
+            if gone["ref"] in seen:
+                continue
+            if unsure:
+                result.kept.append(gone["ref"])
+            else:
                 db.execute("UPDATE tasks SET in_plan = 0 WHERE id = ?", [gone["id"]])
                 add_event(db, at, "task.removed", actor, plan_id=plan_id, task_id=gone["id"],
                           before={"in_plan": True}, after={"in_plan": False})
@@ -172,6 +184,6 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
                              "updated": len(result.updated), "removed": len(result.removed)})
     names = [n for t in draft.tasks for n in (*t.lead, *t.owners)]
     for name in dict.fromkeys(names):
-        (result.roles if looks_like_role(name, roles) else result.people).append(name)
+        (result.roles if is_role(name) else result.people).append(name)
     result.units = list(dict.fromkeys(u for t in draft.tasks for u in t.units))
     return result
