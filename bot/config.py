@@ -14,10 +14,13 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.text import clean_name
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BUNDLED_PLAN = "data/longyan-kexie-2020.txt"
@@ -59,6 +62,9 @@ SECRET_ENV = {
 }
 _TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string",
                list: "a list"}
+# What the items of each list key are (an empty default cannot say).
+_LIST_ITEMS = {"admins": str, "lead_days": int, "milestone_lead_days": int, "holidays": str, "workdays": str,
+               "members": str}
 
 
 @dataclass
@@ -100,8 +106,12 @@ def _check_value(where: str, key: str, value: Any, default: Any) -> Any:
         value, ok = float(value), True
     if not ok:
         raise ConfigError(f"{where}: {key} must be {_TYPE_WORDS[kind]}, got {value!r}")
-    if kind is list and default and not all(isinstance(v, type(default[0])) for v in value):
-        raise ConfigError(f"{where}: {key} must be a list of {_TYPE_WORDS[type(default[0])]}s, got {value!r}")
+    item = _LIST_ITEMS.get(key.rsplit(".", 1)[-1])
+    if kind is list and item is str:
+        # An unquoted TOML date (2020-10-01) is a day too.
+        value = [v.isoformat() if isinstance(v, date) else v for v in value]
+    if kind is list and item and not all(isinstance(v, item) and not isinstance(v, bool) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of {_TYPE_WORDS[item]}s, got {value!r}")
     return value
 
 
@@ -119,36 +129,98 @@ def _table(where: str, prefix: str, data: Any, keys: dict[str, Any], nested: tup
     return SimpleNamespace(**values)
 
 
-def _check_semantics(where: str, config: Config) -> None:
-    try:
-        ZoneInfo(config.bot.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: bot.timezone {config.bot.timezone!r} is not a known time zone") from None
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", config.reminders.time):
-        raise ConfigError(f"{where}: reminders.time must be HH:MM, got {config.reminders.time!r}")
-    if not 0 < config.server.port < 65536:
-        raise ConfigError(f"{where}: server.port must be 1-65535, got {config.server.port}")
-    if not config.loopback and not config.server.token:
-        raise ConfigError(f"{where}: server.token is required when server.host ({config.server.host}) "
-                          "is not a loopback address: the local chat lets anyone speak as anyone")
+def _check_days(where: str, key: str, values: list[str]) -> None:
+    for value in values:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"{where}: {key} must hold days written YYYY-MM-DD, got {value!r}") from None
+
+
+def _check_reminders(where: str, reminders: SimpleNamespace) -> None:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", reminders.time):
+        raise ConfigError(f"{where}: reminders.time must be HH:MM, got {reminders.time!r}")
+    for key in ("lead_days", "milestone_lead_days"):
+        if any(not 1 <= day <= 366 for day in getattr(reminders, key)):
+            raise ConfigError(f"{where}: reminders.{key} must be days from 1 to 366, got {getattr(reminders, key)}")
+    if reminders.overdue_every_days < 1:
+        raise ConfigError(f"{where}: reminders.overdue_every_days must be 1 or more, "
+                          f"got {reminders.overdue_every_days}")
+    _check_days(where, "reminders.holidays", reminders.holidays)
+    _check_days(where, "reminders.workdays", reminders.workdays)
+
+
+def _check_platforms(where: str, config: Config) -> None:
     for section, key in (("wecom", "encoding_aes_key"), ("wecom.aibot", "encoding_aes_key")):
         value = _section(config, section).__dict__[key]
-        if value and len(value) != 43:
-            raise ConfigError(f"{where}: {section}.{key} must be 43 characters, got {len(value)}")
+        if value and not re.fullmatch(r"[A-Za-z0-9]{43}", value):
+            raise ConfigError(f"{where}: {section}.{key} must be 43 letters and digits (EncodingAESKey), "
+                              f"got {len(value)} characters")
+    if not 0 < config.wecom.reply_deadline_s < 5:
+        raise ConfigError(f"{where}: wecom.reply_deadline_s must be above 0 and below 5 (WeCom waits 5 s), "
+                          f"got {config.wecom.reply_deadline_s}")
+    if config.wecom.aibot.mode not in ("callback", "websocket"):
+        raise ConfigError(f"{where}: wecom.aibot.mode must be \"callback\" or \"websocket\", "
+                          f"got {config.wecom.aibot.mode!r}")
+    if config.dingtalk.mode not in ("stream", "http"):
+        raise ConfigError(f"{where}: dingtalk.mode must be \"stream\" or \"http\", got {config.dingtalk.mode!r}")
+    if bool(config.dingtalk.app_key) != bool(config.dingtalk.app_secret):
+        missing = "dingtalk.app_secret" if config.dingtalk.app_key else "dingtalk.app_key"
+        raise ConfigError(f"{where}: {missing} is empty: the DingTalk robot needs both app_key and app_secret")
+    for section in ("wecom", "dingtalk"):
+        base = _section(config, section).api_base
+        if not re.match(r"https?://[^\s/]+", base):
+            raise ConfigError(f"{where}: {section}.api_base must be an http(s) URL, got {base!r}")
+
+
+def _check_chats(where: str, config: Config) -> None:
+    names: set[str] = set()
     for index, chat in enumerate(config.chats):
         if chat.platform not in PLATFORMS:
             raise ConfigError(f"{where}: chats[{index}].platform must be one of {', '.join(PLATFORMS)}, "
                               f"got {chat.platform!r}")
         if not chat.name:
             raise ConfigError(f"{where}: chats[{index}].name is empty")
+        if chat.name in names:
+            raise ConfigError(f"{where}: chats[{index}].name {chat.name!r} is used by another chat")
+        names.add(chat.name)
         if chat.platform in ("wecom", "dingtalk") and not chat.webhook:
             raise ConfigError(f"{where}: chats[{index}].webhook is empty: a {chat.platform} chat is pushed to "
                               "through its group robot")
-    if config.dingtalk.mode not in ("stream", "http"):
-        raise ConfigError(f"{where}: dingtalk.mode must be \"stream\" or \"http\", got {config.dingtalk.mode!r}")
-    if bool(config.dingtalk.app_key) != bool(config.dingtalk.app_secret):
-        missing = "dingtalk.app_secret" if config.dingtalk.app_key else "dingtalk.app_key"
-        raise ConfigError(f"{where}: {missing} is empty: the DingTalk robot needs both app_key and app_secret")
+
+
+def _check_people(where: str, config: Config) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for name, ids in config.people.items():
+        if not name:
+            raise ConfigError(f'{where}: [people.""] has no name')
+        for platform in ("wecom", "dingtalk", "mobile"):
+            value = getattr(ids, platform)
+            if value and (platform, value) in seen:
+                raise ConfigError(f'{where}: people."{name}".{platform} = {value!r} is also '
+                                  f'people."{seen[platform, value]}".{platform}')
+            seen[platform, value] = name
+    for role in config.roles:
+        if not role:
+            raise ConfigError(f'{where}: [roles.""] has no name')
+
+
+def _check_semantics(where: str, config: Config) -> None:
+    try:
+        ZoneInfo(config.bot.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: bot.timezone {config.bot.timezone!r} is not a known time zone") from None
+    _check_reminders(where, config.reminders)
+    if not 0 < config.server.port < 65536:
+        raise ConfigError(f"{where}: server.port must be 1-65535, got {config.server.port}")
+    if not config.loopback and not config.server.token:
+        raise ConfigError(f"{where}: server.token is required when server.host ({config.server.host}) "
+                          "is not a loopback address: the local chat lets anyone speak as anyone")
+    if config.server.token and not (config.server.token.isascii() and config.server.token.isprintable()):
+        raise ConfigError(f"{where}: server.token must be printable ASCII (browsers send it in a header)")
+    _check_platforms(where, config)
+    _check_chats(where, config)
+    _check_people(where, config)
 
 
 def _section(config: Config, name: str) -> SimpleNamespace:
@@ -182,9 +254,11 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
     if not isinstance(chats_data, list):
         raise ConfigError(f"{where}: chats must be written [[chats]], got {chats_data!r}")
     chats = [_table(where, f"chats[{i}]", chat, CHAT_KEYS) for i, chat in enumerate(chats_data)]
-    people = {name: _table(where, f'people."{name}"', value, PERSON_KEYS)
+    # Names are compared as the plan stores them: "林  丽" is 林丽, "县(市、区)" is "县（市、区）".
+    people = {clean_name(name): _table(where, f'people."{name}"', value, PERSON_KEYS)
               for name, value in _mapping(where, "people", data).items()}
-    roles = {name: _table(where, f'roles."{name}"', value, ROLE_KEYS).members
+    roles = {clean_name(name): list(dict.fromkeys(clean_name(m) for m in
+                                                  _table(where, f'roles."{name}"', value, ROLE_KEYS).members))
              for name, value in _mapping(where, "roles", data).items()}
     config = Config(**sections, chats=chats, people=people, roles=roles)
     for (section, key), variable in SECRET_ENV.items():
@@ -193,7 +267,9 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
             setattr(target, key, env[variable])
     for key in ("database", "plan"):
         path = Path(getattr(config.bot, key))
-        setattr(config.bot, key, path if path.is_absolute() else (base / path).resolve())
+        # Without a plan of its own a config gets the bundled plan, wherever the config lives.
+        folder = PROJECT_DIR if key == "plan" and "plan" not in data.get("bot", {}) else base
+        setattr(config.bot, key, path if path.is_absolute() else (folder / path).resolve())
     _check_semantics(where, config)
     return config
 

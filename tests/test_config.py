@@ -18,7 +18,23 @@ from bot.config import PROJECT_DIR, ConfigError, load_config, parse_config
     ({"bot": {"timezone": "Mars/Olympus"}}, "bot.timezone 'Mars/Olympus' is not a known time zone"),
     ({"reminders": {"time": "9点"}}, "reminders.time must be HH:MM"),
     ({"reminders": {"lead_days": ["7"]}}, "reminders.lead_days must be a list of a whole numbers"),
-    ({"wecom": {"encoding_aes_key": "short"}}, "wecom.encoding_aes_key must be 43 characters"),
+    ({"wecom": {"encoding_aes_key": "short"}}, "wecom.encoding_aes_key must be 43 letters and digits"),
+    ({"wecom": {"aibot": {"encoding_aes_key": "密" * 43}}}, "wecom.aibot.encoding_aes_key must be 43 letters"),
+    ({"bot": {"admins": [1, 2]}}, "bot.admins must be a list of a strings"),
+    ({"roles": {"县（市、区）科协主席": {"members": [1]}}}, "members must be a list of a strings"),
+    ({"reminders": {"holidays": ["2020-13-01"]}}, "reminders.holidays must hold days written YYYY-MM-DD"),
+    ({"reminders": {"workdays": [1]}}, "reminders.workdays must be a list of a strings"),
+    ({"reminders": {"lead_days": [-1, 0]}}, "reminders.lead_days must be days from 1 to 366"),
+    ({"reminders": {"overdue_every_days": 0}}, "reminders.overdue_every_days must be 1 or more"),
+    ({"wecom": {"reply_deadline_s": -5}}, "wecom.reply_deadline_s must be above 0 and below 5"),
+    ({"wecom": {"aibot": {"mode": "carrier-pigeon"}}}, 'wecom.aibot.mode must be "callback" or "websocket"'),
+    ({"dingtalk": {"api_base": "not a url"}}, "dingtalk.api_base must be an http(s) URL"),
+    ({"chats": [{"name": "群", "platform": "local"}, {"name": "群", "platform": "local"}]},
+     "chats[1].name '群' is used by another chat"),
+    ({"people": {"": {}}}, '[people.""] has no name'),
+    ({"people": {"甲": {"wecom": "u1"}, "乙": {"wecom": "u1"}}},
+     'people."乙".wecom = \'u1\' is also people."甲".wecom'),
+    ({"server": {"token": "密码"}}, "server.token must be printable ASCII"),
     ({"wecom": {"aibot": {"tokn": "x"}}}, "unknown key wecom.aibot.tokn"),
     ({"chats": [{"name": "群", "platform": "qq"}]}, "chats[0].platform must be one of local, wecom, dingtalk"),
     ({"people": {"严众能": {"wechat": "x"}}}, 'unknown key people."严众能".wechat'),
@@ -81,3 +97,25 @@ def test_the_example_config_is_valid_and_documents_every_key():
     for variable in SECRET_ENV.values():
         assert variable in text
     assert config.server.port == 8080
+
+
+def test_names_in_config_are_cleaned_and_members_deduplicated():
+    config = parse_config({"roles": {"县(市、区)科协主席": {"members": ["林  丽", "林丽", "严众能"]}},
+                           "people": {"严 众能": {"wecom": "yzn"}}}, "c", PROJECT_DIR, env={})
+    assert config.roles == {"县（市、区）科协主席": ["林丽", "严众能"]}
+    assert list(config.people) == ["严众能"]
+
+
+def test_toml_dates_count_as_days():
+    import tomllib
+
+    data = tomllib.loads("[reminders]\nholidays = [2020-10-01]\n")
+    assert parse_config(data, "c", PROJECT_DIR, env={}).reminders.holidays == ["2020-10-01"]
+
+
+def test_a_config_without_a_plan_gets_the_bundled_one(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[bot]\ndatabase = "x.db"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.bot.plan == PROJECT_DIR / "data" / "longyan-kexie-2020.txt"
+    assert config.bot.database == tmp_path / "x.db"
