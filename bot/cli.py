@@ -20,6 +20,7 @@ from bot.clock import DayClock, SystemClock
 from bot.config import ConfigError, load_config
 from bot.plan import PlanError
 from bot.runtime import Bot, UnknownPerson
+from bot.store import StoreError
 
 log = logging.getLogger("duban")
 
@@ -30,9 +31,18 @@ class UsageError(ValueError):
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+    if not 1900 < day.year < 2200:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day this bot can plan for (years 1901-2199)")
+    return day
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+    return int(text)
 
 
 def _year(text: str) -> int:
@@ -59,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", parents=[common], help="run the bot (web app, local chat)")
     serve.add_argument("--host", help="override server.host")
-    serve.add_argument("--port", type=int, help="override server.port")
+    serve.add_argument("--port", type=_port, help="override server.port")
     imp = commands.add_parser("import", parents=[common], help="import a plan file")
     imp.add_argument("file", type=Path)
     imp.add_argument("--year", type=_year, help="plan year, when the title does not say")
@@ -166,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except (ConfigError, PlanError, UnknownPerson, UsageError) as error:
         print(f"duban: {error}", file=sys.stderr)
+        return 2
+    except StoreError as error:
+        print(f"duban: bot.database: {error}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as error:
         print(f"duban: the database cannot be used: {error}", file=sys.stderr)

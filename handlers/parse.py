@@ -55,8 +55,8 @@ class Name:
 class Query:
     """What a message asks, found once for every handler.
 
-    ``text``: the message with the @bot removed, trimmed; ``rest``: canonical text left when
-    names are taken out; ``words``: ``rest`` without refs; ``terms``: what is left to search
+    ``text``: the message with the @bot removed, trimmed; ``words``: canonical text left when
+    refs and names are taken out; ``terms``: what is left to search
     for once refs, the window and question words are gone; ``names`` in order of appearance;
     ``refs`` ("3.3"); ``window`` or None; ``section`` (第三部分 → 3); ``status`` "open",
     "done" or None; ``lead`` when it asks what someone leads; ``mine`` for 我的任务;
@@ -64,7 +64,6 @@ class Query:
     """
 
     text: str
-    rest: str
     words: str
     terms: list[str] = field(default_factory=list)
     names: list[Name] = field(default_factory=list)
@@ -143,17 +142,16 @@ def search_terms(text: str) -> list[str]:
 def parse(text: str, *, bot_name: str, directory: Directory, today: date, plan_year: int) -> Query:
     """Parse one message into a :class:`Query` (today and plan year for the window)."""
     cleaned = strip_mentions(text, bot_name)
-    canonical = canon(unicodedata.normalize("NFKC", cleaned))
-    names, rest = find_names(canonical, directory)
-    refs = [f"{_number(m[1])}.{int(m[2])}" for m in _REF.finditer(rest)]
-    words = _REF.sub(" ", rest)
+    normal = unicodedata.normalize("NFKC", cleaned)
+    # Refs are read while blanks still separate them ("3.3 3.4" is two refs, not "3.33.4").
+    refs = [f"{_number(m[1])}.{int(m[2])}" for m in _REF.finditer(normal)]
+    names, words = find_names(canon(_REF.sub(" ", normal)), directory)
     section = _SECTION.search(words)
     window, left = find_window(_SECTION.sub(" ", words), today, plan_year)
     status = "open" if _OPEN.search(words) else "done" if _DONE.search(words) else None
     left = _DONE.sub(" ", _OPEN.sub(" ", left))
     return Query(
         text=cleaned,
-        rest=rest,
         words=words,
         terms=search_terms(left),
         names=names,

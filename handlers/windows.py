@@ -86,7 +86,7 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
      lambda m, t, y: _month(f"{list(calendar.month_name).index(m[1].title())}月", y,
                             list(calendar.month_name).index(m[1].title()))),
 ]
-_CN_MONTH = re.compile(r"(十[一二]|[一二三四五六七八九十])(?=月)")
+_CN_MONTH = re.compile(r"(?<![一二三四五六七八九十\d])(十[一二]|[一二三四五六七八九十])(?=月)")
 _CN_QUARTER = re.compile(r"(?<=第)([一二三四])(?=季度)")
 
 

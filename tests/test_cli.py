@@ -90,6 +90,9 @@ def test_chat_in_the_terminal(workdir):
     (["import", "missing.txt"], "missing.txt: no such file"),
     (["import", "config.toml"], "cannot read .toml"),
     (["import", str(SEED), "--year", "20"], "'20' is not a year"),
+    (["ask", "逾期", "--today", "0001-01-01"], "is not a day this bot can plan for"),
+    (["serve", "--port", "70000"], "'70000' is not a port"),
+    (["import", "."], "is a folder, not a plan file"),
 ])
 def test_errors_go_to_stderr_with_exit_2(workdir, args, message):
     result = duban(*args, cwd=workdir)
@@ -119,3 +122,17 @@ def test_years_later_the_plan_answers_as_archived(workdir):
     lines = result.stdout.splitlines()
     assert lines[3] == "3.4 举办第4届市青少年机器人竞赛｜上半年·6月30日｜未办结"
     assert lines[-1] == "（龙岩市科协2020年度工作要点已归档，只供查询；“本月”“逾期”等按今天2026-11-29计算）"
+
+
+def test_a_database_path_that_cannot_be_used_names_the_key(tmp_path):
+    (tmp_path / "config.toml").write_text('[bot]\ndatabase = "config.toml/x.db"\n', encoding="utf-8")
+    result = duban("ask", "帮助", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("duban: bot.database: ") and "cannot make its folder" in result.stderr
+
+
+def test_a_huge_file_is_not_read(workdir):
+    with open(workdir / "huge.txt", "wb") as huge:
+        huge.truncate(21 * 1024 * 1024)
+    result = duban("import", "huge.txt", cwd=workdir)
+    assert result.returncode == 2 and "21 MB is not a plan" in result.stderr

@@ -221,3 +221,14 @@ def test_config_people_are_people_whatever_their_length(tmp_path):
     bot = make_bot(tmp_path, plan=path, on=date(2027, 3, 1), people={"阿卜杜拉江买买提": {"wecom": "abdl"}})
     assert bot.store.directory().people == ["吕文博", "欧阳娜娜娜", "阿卜杜拉江买买提"]
     assert bot.store.directory().roles == []
+
+
+def test_a_title_fixed_in_the_same_file_is_the_same_plan(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    bot = make_bot(tmp_path, plan=path)
+    path.write_text(SEED.read_text(encoding="utf-8").replace(
+        "龙岩市科协2020年度工作要点\n\n2020年是", "龙岩市科学技术协会2020年度工作要点\n\n2020年是"), encoding="utf-8")
+    imported = bot.import_plan(path)
+    assert [p.title for p in bot.store.plans()] == ["龙岩市科学技术协会2020年度工作要点"]
+    assert len(imported.result.unchanged) == 35

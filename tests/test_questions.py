@@ -233,3 +233,16 @@ def test_a_ref_that_is_a_milestone_is_searched_and_one_that_is_not_is_unknown(bo
     assert refs(bot.say("5.30").text) == ["1.7"]
     assert refs(bot.say("6.18").text) == ["2.4"]
     assert bot.say("6.1").text.startswith("没有编号为 6.1 的任务")
+
+
+def test_several_refs_and_names_in_one_question(bot):
+    assert bot.say("3.3 3.4").refs == ["3.3", "3.4"]
+    assert bot.say("3.3和3.4").refs == ["3.3", "3.4"]
+    reply = bot.say("林永禄和童聪良负责什么")
+    assert reply.text.splitlines()[0] == "林永禄负责的任务（6项）："
+    assert "童聪良负责的任务（2项）：" in reply.text.splitlines()
+
+
+def test_thirteen_is_no_month(bot):
+    assert refs(bot.say("十三月到期").text) == []
+    assert refs(bot.say("十二月到期").text) == ["4.4", "4.6"]

@@ -14,6 +14,7 @@ from bot.plan.text_reader import NotAPlan, read_text
 __all__ = ["PlanDraft", "PlanError", "read_plan"]
 
 _READERS = {".txt": read_text, ".text": read_text}
+MAX_PLAN_BYTES = 20 * 1024 * 1024  # a 35-task plan is 20 KB; 1,400 tasks are under 1 MB
 
 
 def read_plan(path: Path, year: int | None = None) -> PlanDraft:
@@ -22,8 +23,14 @@ def read_plan(path: Path, year: int | None = None) -> PlanDraft:
     Raises :class:`PlanError` for a missing file, an unknown extension, or a file that is
     not a plan; row-level problems do not raise, they are listed in ``PlanDraft.problems``.
     """
+    if path.is_dir():
+        raise PlanError(f"{path} is a folder, not a plan file")
     if not path.is_file():
         raise PlanError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > MAX_PLAN_BYTES:
+        raise PlanError(f"{path}: {size / 1024 / 1024:.0f} MB is not a plan (a year's 分解表 is well under "
+                        f"{MAX_PLAN_BYTES // 1024 // 1024} MB)")
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(_READERS))

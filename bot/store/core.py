@@ -26,6 +26,10 @@ from bot.store.schema import migrations
 BUSY_TIMEOUT_S = 10.0
 
 
+class StoreError(RuntimeError):
+    """The store file cannot be opened, or is not duban's; the message names the path."""
+
+
 @dataclass(frozen=True)
 class Directory:
     """Every name the store knows, for matching names in messages (DESIGN §4)."""
@@ -39,21 +43,40 @@ class Store:
     """Open (and create or migrate) the store at ``path``.
 
     Thread-safe: one connection guarded by a lock (the web app runs handlers in a thread
-    pool). Raises ``sqlite3.DatabaseError`` when ``path`` is not a SQLite file.
+    pool). Raises :class:`StoreError` when ``path`` cannot be opened, is not a SQLite file,
+    or is another program's database (duban adds no tables to it).
     """
 
     def __init__(self, path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None,
-                               check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        self.db = Database(conn, execute_plugins=False)
-        with self._lock:
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a database file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"{path}: cannot make its folder ({error.strerror})") from None
+        try:
+            conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = Database(conn, execute_plugins=False)
+            self._migrate()
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: {error}") from None
+
+    def _migrate(self) -> None:
+        tables = set(self.db.table_names())
+        ours = "_sqlite_migrations" in tables and self.db.execute(
+            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? LIMIT 1", [migrations.name]).fetchone()
+        if tables and not ours:
+            raise StoreError(f"{self.path} is another program's database (tables: {', '.join(sorted(tables)[:5])}); "
+                             "duban will not add its tables to it")
+        # Under the write lock: processes starting together on a new file migrate it once.
+        with self.write():
             migrations.apply(self.db)
 
     def close(self) -> None:

@@ -117,10 +117,17 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
 
     unsure = any(p.code in SKIPPED_ROWS for p in draft.problems)
     with store.write() as db:
-        row = db.execute("SELECT id FROM plans WHERE title = ?", [draft.title]).fetchone()
+        # The same plan: its title, or (a title corrected in the file) its year and file.
+        row = db.execute("SELECT id, title FROM plans WHERE title = ? OR (year = ? AND source = ?) "
+                         "ORDER BY title = ? DESC LIMIT 1",
+                         [draft.title, draft.year, draft.source, draft.title]).fetchone()
         issued = draft.issued.isoformat() if draft.issued else None
         if row:
             plan_id = row[0]
+            if row[1] != draft.title:
+                db.execute("UPDATE plans SET title = ? WHERE id = ?", [draft.title, plan_id])
+                add_event(db, at, "plan.renamed", actor, plan_id=plan_id, before={"title": row[1]},
+                          after={"title": draft.title})
         else:
             plan_id = db.execute(
                 "INSERT INTO plans (title, year, issued, source, imported_at) VALUES (?, ?, ?, ?, ?)",
