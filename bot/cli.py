@@ -80,7 +80,58 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--as", dest="as_", metavar="NAME", help="speak as this person")
     chat = commands.add_parser("chat", parents=[common], help="talk to the bot in this terminal")
     chat.add_argument("--as", dest="as_", metavar="NAME", help="speak as this person")
+    remind = commands.add_parser("remind", parents=[common], help="show what the reminder ticks send")
+    which = remind.add_mutually_exclusive_group(required=True)
+    which.add_argument("--on", type=_day, metavar="D", help="the tick of day D (with --dry-run)")
+    which.add_argument("--simulate", type=_period, metavar="D1..D2", help="every push from D1 to D2, in order")
+    remind.add_argument("--dry-run", action="store_true", help="print, send nothing (required with --on)")
+    remind.add_argument("--json", action="store_true",
+                        help='JSON: a list of {"date", "chat", "text", "refs", "mentions"}')
+    commands.add_parser("outbox", parents=[common], help="list pushes not yet delivered, and failed ones")
     return parser
+
+
+def _period(text: str) -> tuple[date, date]:
+    first, sep, last = text.partition("..")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a period D1..D2")
+    start, end = _day(first), _day(last)
+    if end < start:
+        raise argparse.ArgumentTypeError(f"{text!r} ends before it starts")
+    if (end - start).days > 800:
+        raise argparse.ArgumentTypeError(f"{text!r} is longer than two years")
+    return start, end
+
+
+def _remind(bot: Bot, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from reminders.tick import plan_day
+
+    if args.on and not args.dry_run:
+        raise UsageError("remind --on D needs --dry-run: duban serve sends the reminders")
+    start, end = (args.on, args.on) if args.on else args.simulate
+    pushes = []
+    day = start
+    while day <= end:
+        pushes += plan_day(bot, day)
+        day += timedelta(days=1)
+    if args.json:
+        print(json.dumps([p.to_json() for p in pushes], ensure_ascii=False, indent=2))
+    else:
+        for push in pushes:
+            print(f"=== {push.date} · {push.chat} ===\n{push.text}\n")
+    return 0
+
+
+def _outbox(bot: Bot) -> int:
+    from bot.store import outbox
+
+    for row in outbox.rows(bot.store, ("pending", "failed")):
+        first = row.text.split("\n", 1)[0]
+        print(f"{row.id}\t{row.status}\t{row.chat}\t{row.on_date}\t{row.part}/{row.parts}\t"
+              f"tries {row.attempts}\tnext {row.next_attempt_at[:16]}\t{row.last_error or ''}\t{first}")
+    return 0
 
 
 def _bot(args: argparse.Namespace, *, quiet_import: bool = False) -> Bot:
@@ -118,6 +169,10 @@ def _run(args: argparse.Namespace) -> int:
         return _chat(bot, args.as_)
     if args.command == "serve":
         return _serve(bot, args)
+    if args.command == "remind":
+        return _remind(bot, args)
+    if args.command == "outbox":
+        return _outbox(bot)
     raise UsageError(f"unknown command {args.command}")  # pragma: no cover (argparse checks)
 
 
@@ -162,7 +217,7 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror} "
                          "(another duban serve? try --port)") from None
     log.info("local chat on http://%s:%d/", host, port)
-    server = uvicorn.Server(uvicorn.Config(create_app(bot), log_level="info"))
+    server = uvicorn.Server(uvicorn.Config(create_app(bot, reminders=True), log_level="info"))
     server.run(sockets=[sock])
     return 0
 

@@ -1,7 +1,7 @@
 """The HTTP app: ``GET /healthz`` and each enabled platform's routes (DESIGN §8).
 
-DingTalk's Stream mode runs beside the app for as long as it serves (started and stopped
-with ``duban serve`` through the app's lifespan).
+For as long as it serves, the app runs the reminder scheduler (``reminders=True``, as
+``duban serve`` does) and DingTalk's Stream mode when configured (the app's lifespan).
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ from starlette.routing import Route
 
 from bot.platforms.dingtalk import DingTalkPlatform
 from bot.platforms.local import LocalPlatform
+from bot.platforms.wecom_push import GroupRobot
 from bot.runtime import Bot
 
 
-def create_app(bot: Bot) -> Starlette:
+def create_app(bot: Bot, *, reminders: bool = False) -> Starlette:
     """The Starlette app over ``bot``; ``app.state.local`` is the local chat (its feed),
-    ``app.state.dingtalk`` the DingTalk platform."""
+    ``app.state.dingtalk`` the DingTalk platform, ``app.state.reminders`` the scheduler."""
     local = LocalPlatform(bot)
     dingtalk = DingTalkPlatform(bot)
+    wecom_robot = GroupRobot(bot.config, bot.clock)
 
     async def healthz(request: Request) -> JSONResponse:
         plan = await run_in_threadpool(bot.store.active_plan)
@@ -33,19 +35,29 @@ def create_app(bot: Bot) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        runner = None
+        runner = service = None
         settings = bot.config.dingtalk
         if settings.mode == "stream" and settings.app_key and settings.app_secret:
             from bot.platforms.dingtalk_stream import StreamRunner
 
             runner = StreamRunner(bot)
             runner.start()
+        if reminders:
+            from reminders.scheduler import ReminderService
+
+            service = ReminderService(bot, {"local": local.send, "dingtalk": dingtalk.send,
+                                            "wecom": wecom_robot.send})
+            app.state.reminders = service
+            await service.start()
         try:
             yield
         finally:
+            if service:
+                service.shutdown()
             if runner:
                 runner.stop()
             await dingtalk.http.aclose()
+            await wecom_robot.http.aclose()
 
     app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *dingtalk.routes()],
                     lifespan=lifespan)

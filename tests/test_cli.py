@@ -136,3 +136,34 @@ def test_a_huge_file_is_not_read(workdir):
         huge.truncate(21 * 1024 * 1024)
     result = duban("import", "huge.txt", cwd=workdir)
     assert result.returncode == 2 and "21 MB is not a plan" in result.stderr
+
+
+def test_remind_dry_run_json_is_only_json(workdir):
+    result = duban("remind", "--on", "2020-11-27", "--dry-run", "--json", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    [push] = json.loads(result.stdout)
+    assert list(push) == ["date", "chat", "text", "refs", "mentions"]
+    assert (push["date"], push["chat"], push["refs"], push["mentions"]) == (
+        "2020-11-27", "本地群", ["3.3", "3.2"], ["林永禄", "童聪良"])
+    plain = duban("remind", "--on", "2020-11-27", "--dry-run", cwd=workdir)
+    assert plain.stdout.startswith("=== 2020-11-27 · 本地群 ===\n【督办提醒】11月27日 星期五")
+
+
+def test_remind_simulate_lists_every_push_in_order(workdir):
+    result = duban("remind", "--simulate", "2020-11-23..2020-12-01", "--json", cwd=workdir)
+    pushes = json.loads(result.stdout)
+    assert [(p["date"], p["refs"][:2]) for p in pushes] == [
+        ("2020-11-23", ["3.3", "4.3"]), ("2020-11-25", ["1.7", "3.4"]), ("2020-11-27", ["3.3", "3.2"]),
+        ("2020-11-30", ["3.3", "4.3"]), ("2020-12-01", ["3.3", "1.1"])]
+    nothing_sent = duban("outbox", cwd=workdir)
+    assert nothing_sent.stdout == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["remind", "--on", "2020-11-27"], "needs --dry-run"),
+    (["remind", "--simulate", "2020-12-01..2020-11-01"], "ends before it starts"),
+    (["remind", "--simulate", "2020-12-01"], "is not a period D1..D2"),
+])
+def test_remind_misuse(workdir, args, message):
+    result = duban(*args, cwd=workdir)
+    assert result.returncode == 2 and message in result.stderr

@@ -93,8 +93,9 @@ class LocalPlatform:
         return JSONResponse({"reply": reply.text, "refs": reply.refs, "id": entry["id"]})
 
     async def send(self, push: Outgoing) -> SendResult:
-        """A push lands in the feed; the local chat never refuses one."""
-        self._post(self.bot.config.bot.name, push.text, True, push.refs)
+        """A push lands in the feed, its mentions written as @名字; the local chat never refuses one."""
+        text = push.text + ("\n" + " ".join(f"@{name}" for name in push.mentions) if push.mentions else "")
+        self._post(self.bot.config.bot.name, text, True, push.refs)
         return SendResult(True)
 
     async def post_message(self, request: Request) -> Response:

@@ -148,3 +148,57 @@ def m002_inbound(db: Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m003_reminders(db: Database) -> None:
+    """Reminder claims (never twice), the outbox (never lost), ticks run, notices for admins."""
+    _run(
+        db,
+        """
+        CREATE TABLE reminder_claims (
+            id INTEGER PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plans(id),
+            task_ref TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            on_date TEXT NOT NULL,
+            chat TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            outbox_id INTEGER REFERENCES outbox(id),
+            cancelled INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (plan_id, task_ref, kind, on_date, chat)
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            chat TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            on_date TEXT NOT NULL,
+            part INTEGER NOT NULL DEFAULT 1,
+            parts INTEGER NOT NULL DEFAULT 1,
+            text TEXT NOT NULL,
+            refs TEXT NOT NULL,
+            mentions TEXT NOT NULL,
+            markdown INTEGER NOT NULL DEFAULT 0,
+            title TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            sent_at TEXT,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+        CREATE TABLE ticks (
+            on_date TEXT PRIMARY KEY,
+            ran_at TEXT NOT NULL
+        );
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            told_on TEXT
+        );
+        """,
+    )

@@ -1,0 +1,74 @@
+"""企业微信 group robot pushes (群机器人 webhook, PROTOCOLS §2.1).
+
+markdown with ``<@userid>`` mentions (markdown ignores ``mentioned_list``), or text with
+``mentioned_list``; markdown content ≤ 4096 bytes, text ≤ 2048. Every answer's errcode is
+read: HTTP 200 with errcode ≠ 0 is a failure; 45009 (rate limited) is retried later,
+93000 (bad key) and 40058 (too long) are reported, not retried.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import httpx
+
+from bot.config import Config
+from bot.identity import platform_id
+from bot.platforms import Outgoing, SendResult
+
+log = logging.getLogger("duban.wecom")
+
+MARKDOWN_BYTES = 4096
+TEXT_BYTES = 2048
+RATE_LIMITED = 45009
+BAD_KEY = 93000
+RATE_HOLD = timedelta(seconds=60)
+
+
+class GroupRobot:
+    """Pushes to the WeCom chats of ``config`` through their group robots."""
+
+    def __init__(self, config: Config, clock, http: httpx.AsyncClient | None = None):
+        self.config = config
+        self.clock = clock
+        self.http = http or httpx.AsyncClient(timeout=10)
+
+    def body(self, push: Outgoing) -> dict:
+        """The webhook JSON for ``push``: people with a WeCom userid are @-ed, the rest keep their names."""
+        user_ids = [uid for person in push.mentions if (uid := platform_id(self.config, "wecom", person))]
+        if push.markdown:
+            text = push.text
+            if user_ids:
+                text = f"{text}\n" + " ".join(f"<@{uid}>" for uid in user_ids)
+            return {"msgtype": "markdown", "markdown": {"content": text}}
+        return {"msgtype": "text", "text": {"content": push.text, "mentioned_list": user_ids}}
+
+    async def send(self, push: Outgoing) -> SendResult:
+        chat = next((c for c in self.config.chats if c.name == push.chat and c.platform == "wecom"), None)
+        if chat is None or not chat.webhook:
+            return SendResult(False, -1, f"no WeCom chat {push.chat!r} with a webhook in config")
+        body = self.body(push)
+        content = body["markdown"]["content"] if push.markdown else body["text"]["content"]
+        limit = MARKDOWN_BYTES if push.markdown else TEXT_BYTES
+        if len(content.encode()) > limit:
+            return SendResult(False, 40058, f"content is {len(content.encode())} bytes, over {limit}")
+        try:
+            response = await self.http.post(chat.webhook, json=body)
+        except httpx.HTTPError as error:
+            return SendResult(False, -1, str(error), retryable=True)
+        if response.status_code >= 500:
+            return SendResult(False, response.status_code, response.text[:200], retryable=True)
+        try:
+            answer = response.json()
+        except ValueError:
+            return SendResult(False, response.status_code, response.text[:200])
+        code = answer.get("errcode", -1) if isinstance(answer, dict) else -1
+        detail = str(answer.get("errmsg", ""))[:200] if isinstance(answer, dict) else ""
+        if response.status_code == 200 and code == 0:
+            return SendResult(True)
+        if code == RATE_LIMITED:
+            return SendResult(False, code, detail, True, self.clock.now() + RATE_HOLD)
+        if code == BAD_KEY:
+            log.error("wecom chat %r: the group robot key is wrong (93000): %s", chat.name, detail)
+        return SendResult(False, code, detail)

@@ -1,0 +1,154 @@
+"""Reminder claims, the outbox, ticks and admin notices (DESIGN §5 "Never twice", "Never lost").
+
+A day's digest for a chat is built inside one ``BEGIN IMMEDIATE`` transaction that claims
+each (task, kind, date, chat) with a unique key and writes the outbox rows: a second tick
+that day, or a second process, finds everything claimed and queues nothing. An outbox row
+stays ``pending`` until its platform confirms it (errcode 0), then it is ``sent``; a row
+that could not be delivered for 24 hours becomes ``failed`` and is told to the admins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.store.core import Store
+
+
+@dataclass(frozen=True)
+class OutboxPart:
+    """One message to queue: ``text`` (one part of a digest), the ``refs`` and ``mentions`` it names."""
+
+    text: str
+    refs: list[str]
+    mentions: list[str]
+    markdown: bool = False
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A queued push as stored; times are aware ISO strings."""
+
+    id: int
+    chat: str
+    platform: str
+    on_date: str
+    part: int
+    parts: int
+    text: str
+    refs: list[str]
+    mentions: list[str]
+    markdown: bool
+    title: str
+    status: str
+    attempts: int
+    created_at: str
+    next_attempt_at: str
+    sent_at: str | None
+    last_error: str | None
+
+
+def _row(r: dict) -> OutboxRow:
+    return OutboxRow(r["id"], r["chat"], r["platform"], r["on_date"], r["part"], r["parts"], r["text"],
+                     json.loads(r["refs"]), json.loads(r["mentions"]), bool(r["markdown"]), r["title"],
+                     r["status"], r["attempts"], r["created_at"], r["next_attempt_at"], r["sent_at"],
+                     r["last_error"])
+
+
+Key = tuple[str, str]  # (task ref, reminder kind)
+
+
+def claim_and_enqueue(store: Store, *, plan_id: int, chat: str, platform: str, day: str, keys: list[Key],
+                      render: Callable[[set[Key]], list[OutboxPart]], at: str) -> list[int]:
+    """Claim ``keys`` for (``chat``, ``day``) and queue what ``render`` makes of the newly claimed ones.
+
+    Returns the new outbox ids ([] when everything was claimed before: nothing is sent twice)."""
+    with store.write() as db:
+        fresh: set[Key] = set()
+        for ref, kind in keys:
+            cursor = db.execute(
+                """INSERT INTO reminder_claims (plan_id, task_ref, kind, on_date, chat, claimed_at)
+                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", [plan_id, ref, kind, day, chat, at])
+            if cursor.rowcount == 1:
+                fresh.add((ref, kind))
+        if not fresh:
+            return []
+        parts = render(fresh)
+        ids = []
+        for number, part in enumerate(parts, 1):
+            ids.append(db.execute(
+                """INSERT INTO outbox (chat, platform, on_date, part, parts, text, refs, mentions, markdown, title,
+                   created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [chat, platform, day, number, len(parts), part.text, json.dumps(part.refs, ensure_ascii=False),
+                 json.dumps(part.mentions, ensure_ascii=False), int(part.markdown), part.title, at, at]).lastrowid)
+        db.execute(f"""UPDATE reminder_claims SET outbox_id = ? WHERE plan_id = ? AND chat = ? AND on_date = ?
+                       AND outbox_id IS NULL AND task_ref || '|' || kind IN ({", ".join("?" * len(fresh))})""",
+                   [ids[0], plan_id, chat, day, *(f"{ref}|{kind}" for ref, kind in fresh)])
+        return ids
+
+
+def mark_tick(store: Store, day: str, at: str) -> bool:
+    """Record that ``day``'s tick ran; False when it had already run."""
+    with store.write() as db:
+        return db.execute("INSERT INTO ticks (on_date, ran_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                          [day, at]).rowcount == 1
+
+
+def tick_ran(store: Store, day: str) -> bool:
+    return bool(store._rows("SELECT 1 FROM ticks WHERE on_date = ?", (day,)))
+
+
+def due_rows(store: Store, now: str) -> list[OutboxRow]:
+    """Pending rows whose next attempt is due at ``now``, oldest first."""
+    return [_row(r) for r in store._rows(
+        "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id", (now,))]
+
+
+def rows(store: Store, statuses: tuple[str, ...] = ("pending", "failed", "sent")) -> list[OutboxRow]:
+    marks = ", ".join("?" * len(statuses))
+    return [_row(r) for r in store._rows(f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id", statuses)]
+
+
+def sent_times(store: Store, chat: str, since: str) -> list[str]:
+    """When rows to ``chat`` were sent at or after ``since``, oldest first (for pacing)."""
+    return [r["sent_at"] for r in store._rows(
+        "SELECT sent_at FROM outbox WHERE chat = ? AND status = 'sent' AND sent_at >= ? ORDER BY sent_at",
+        (chat, since))]
+
+
+def mark_sent(store: Store, row_id: int, at: str) -> None:
+    with store.write() as db:
+        db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                   [at, row_id])
+
+
+def mark_retry(store: Store, row_id: int, next_at: str, error: str, *, attempted: bool = True) -> None:
+    with store.write() as db:
+        db.execute("UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
+                   [next_at, error, int(attempted), row_id])
+
+
+def mark_failed(store: Store, row_id: int, error: str) -> None:
+    with store.write() as db:
+        db.execute("UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
+                   [error, row_id])
+
+
+def add_notice(store: Store, key: str, kind: str, detail: str, at: str) -> bool:
+    """Remember something the admins must be told once (in the next digest); False if known."""
+    with store.write() as db:
+        return db.execute("INSERT INTO notices (key, kind, detail, created_at) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT DO NOTHING", [key, kind, detail, at]).rowcount == 1
+
+
+def untold_notices(store: Store) -> list[dict]:
+    return store._rows("SELECT id, kind, detail FROM notices WHERE told_on IS NULL ORDER BY id")
+
+
+def mark_told(store: Store, ids: list[int], day: str) -> None:
+    if not ids:
+        return
+    with store.write() as db:
+        db.execute(f"UPDATE notices SET told_on = ? WHERE id IN ({', '.join('?' * len(ids))})", [day, *ids])

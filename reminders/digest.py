@@ -1,0 +1,117 @@
+"""One digest per chat per tick, rendered from ``reminders/templates/digest.j2`` (DESIGN §5).
+
+Sections 今日到期 / 即将到期 / 节点提醒 / 已逾期 / 本月持续推进 (grouped by owner), each task
+line starting with its ref. A digest over the platform's size limit is cut between lines
+into numbered parts ("（1/3）"), never inside a character (cases/bug19). Mentions are the
+owners who are people, and the configured members of owner roles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.config import Config
+from bot.model import TaskView
+from bot.render import environment
+from bot.store.outbox import OutboxPart
+from reminders.policy import Reminder
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+WEEKDAYS = "一二三四五六日"
+LOCAL_CHAT = "本地群"
+_REF = re.compile(r"(?<![\d.])(\d+\.\d+)(?![\d.])")
+_env = environment(TEMPLATES)
+
+
+@dataclass(frozen=True)
+class ChatTarget:
+    """A chat reminders go to: its config ``name`` and ``platform``."""
+
+    name: str
+    platform: str
+
+
+def chats(config: Config) -> list[ChatTarget]:
+    """The configured chats; with none, the one local chat "本地群" (DESIGN §8)."""
+    return [ChatTarget(c.name, c.platform) for c in config.chats] or [ChatTarget(LOCAL_CHAT, "local")]
+
+
+def mentions(tasks: list[TaskView], config: Config, people: set[str]) -> list[str]:
+    """Person names to @ for ``tasks``: owners who are people, and members of owner roles."""
+    names: list[str] = []
+    for task in tasks:
+        for owner in task.owners:
+            for name in ([owner] if owner in people else config.roles.get(owner, [])):
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def render(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], *, plan_title: str,
+           notices: list[dict], max_bytes: int | None) -> str | list[str]:
+    """The digest text, or its parts when it is over ``max_bytes`` (UTF-8)."""
+    def lines(kind: str) -> list[dict]:
+        chosen = [r for r in reminders if r.kind == kind]
+        chosen.sort(key=lambda r: (r.days if kind != "overdue" else -r.days, r.ref))
+        return [{"ref": r.ref, "content": tasks[r.ref].content.rstrip("。；; "), "days": r.days,
+                 "target": r.target, "milestone": r.milestone, "owners": tasks[r.ref].owners} for r in chosen]
+
+    checkins: dict[str, list[str]] = {}
+    for reminder in reminders:
+        if reminder.kind == "checkin":
+            for owner in tasks[reminder.ref].owners or [""]:
+                checkins.setdefault(owner, []).append(reminder.ref)
+    # Owners with the same ongoing tasks share a line (the six county chairs of 3.7).
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for owner, refs in checkins.items():
+        grouped.setdefault(tuple(refs), []).append(owner)
+    text = _env.get_template("digest.j2").render(
+        day=day, weekday=WEEKDAYS[day.weekday()], plan_title=plan_title,
+        due_today=lines("due_today"), due_soon=lines("due_soon"), milestones=lines("milestone"),
+        overdue=lines("overdue"), checkins=[(owners, list(refs)) for refs, owners in grouped.items()],
+        notices=notices,
+    ).strip()
+    if max_bytes is None or len(text.encode()) <= max_bytes:
+        return text
+    return split(text, max_bytes)
+
+
+def split(text: str, max_bytes: int) -> list[str]:
+    """Cut ``text`` between lines into parts of at most ``max_bytes`` UTF-8 bytes, each
+    headed "（i/n）"; a single over-long line is cut at a character boundary."""
+    budget = max_bytes - len("（99/99）\n".encode())
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while len(line.encode()) > budget:
+            cut = len(line.encode()[:budget].decode("utf-8", errors="ignore"))
+            pieces.append(line[:cut])
+            line = line[cut:]
+        pieces.append(line)
+    parts: list[list[str]] = [[]]
+    size = 0
+    for piece in pieces:
+        cost = len(piece.encode()) + 1
+        if parts[-1] and size + cost > budget:
+            parts.append([])
+            size = 0
+        parts[-1].append(piece)
+        size += cost
+    chunks = ["\n".join(p).strip("\n") for p in parts]
+    chunks = [c for c in chunks if c]
+    return [f"（{i}/{len(chunks)}）\n{chunk}" for i, chunk in enumerate(chunks, 1)]
+
+
+def parts(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], config: Config, people: set[str], *,
+          plan_title: str, notices: list[dict], max_bytes: int | None, markdown: bool) -> list[OutboxPart]:
+    """The outbox parts of one chat's digest: text, the refs each part names, whom it @s."""
+    rendered = render(day, reminders, tasks, plan_title=plan_title, notices=notices, max_bytes=max_bytes)
+    texts = [rendered] if isinstance(rendered, str) else rendered
+    result = []
+    for text in texts:
+        named = [ref for ref in dict.fromkeys(_REF.findall(text)) if ref in tasks]
+        result.append(OutboxPart(text, named, mentions([tasks[r] for r in named], config, people),
+                                 markdown=markdown, title=_env.get_template("title.j2").render(day=day)))
+    return result

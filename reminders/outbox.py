@@ -1,0 +1,80 @@
+"""Delivering the outbox: every queued push until its platform confirms it (DESIGN §5 "Never lost").
+
+A row is marked sent only after the platform answered errcode 0. Network errors, 5xx and
+rate-limit answers are retried with backoff (30 s doubling to 30 min, or the platform's own
+"not before"); each chat's robot is paced to 20 messages in any 60 s (PROTOCOLS §2.1,
+§3.4); a row still undelivered 24 hours after it was queued is marked failed and the admins
+are told in the next digest. Time comes from the bot's clock, so tests step through it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.platforms import Outgoing, SendResult
+from bot.runtime import Bot
+from bot.store import outbox
+
+log = logging.getLogger("duban.outbox")
+
+PER_MINUTE = 20
+GIVE_UP_AFTER = timedelta(hours=24)
+FIRST_BACKOFF = timedelta(seconds=30)
+MAX_BACKOFF = timedelta(minutes=30)
+
+Send = Callable[[Outgoing], Awaitable[SendResult]]
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed try: 30 s, 1 min, 2 min … at most 30 min."""
+    return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+
+
+class Sender:
+    """Sends due outbox rows through ``platforms`` (name → async send)."""
+
+    def __init__(self, bot: Bot, platforms: dict[str, Send]):
+        self.bot = bot
+        self.platforms = platforms
+
+    async def deliver_due(self) -> int:
+        """Try every row due now; returns how many were confirmed."""
+        now = self.bot.clock.now()
+        confirmed = 0
+        for row in outbox.due_rows(self.bot.store, now.isoformat()):
+            confirmed += await self._deliver(row, now)
+        return confirmed
+
+    async def _deliver(self, row: outbox.OutboxRow, now: datetime) -> int:
+        store = self.bot.store
+        if now - datetime.fromisoformat(row.created_at) > GIVE_UP_AFTER:
+            outbox.mark_failed(store, row.id, row.last_error or "undelivered for 24 hours")
+            outbox.add_notice(store, f"failed:{row.id}", "failed_push", row.chat, now.isoformat())
+            log.error("outbox %d to %s failed for 24 hours: %s", row.id, row.chat, row.last_error)
+            return 0
+        recent = outbox.sent_times(store, row.chat, (now - timedelta(seconds=60)).isoformat())
+        if len(recent) >= PER_MINUTE:
+            free_at = datetime.fromisoformat(recent[-PER_MINUTE]) + timedelta(seconds=60)
+            outbox.mark_retry(store, row.id, free_at.isoformat(), "paced: 20 a minute", attempted=False)
+            return 0
+        send = self.platforms.get(row.platform)
+        if send is None:
+            outbox.mark_retry(store, row.id, (now + MAX_BACKOFF).isoformat(), f"platform {row.platform} is off")
+            return 0
+        result = await send(Outgoing(row.chat, row.text, row.refs, row.mentions, row.markdown, row.title))
+        if result.ok:
+            outbox.mark_sent(store, row.id, self.bot.clock.now().isoformat())
+            return 1
+        error = f"{result.code} {result.detail}".strip()
+        if result.retryable:
+            next_at = result.retry_at or now + backoff(row.attempts + 1)
+            outbox.mark_retry(store, row.id, next_at.isoformat(), error)
+            log.warning("outbox %d to %s: %s; next try %s", row.id, row.chat, error, next_at.isoformat())
+        else:
+            # Not retryable (a wrong key, a refused sign): keep it pending for an hour, so a
+            # fixed config still delivers it, until the 24 hours are up.
+            outbox.mark_retry(store, row.id, (now + timedelta(hours=1)).isoformat(), error)
+            log.error("outbox %d to %s refused: %s (check this chat's robot in config)", row.id, row.chat, error)
+        return 0

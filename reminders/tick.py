@@ -1,0 +1,109 @@
+"""The daily tick: the policy's reminders for a day → one digest per chat → claimed and
+queued in the outbox (DESIGN §2 "One reminder, end to end").
+
+``plan_day`` is what a tick would send (``duban remind --dry-run``, ``--simulate``), with
+no write; ``run_tick`` claims and queues it, so a second tick that day queues nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.runtime import Bot
+from bot.store import outbox
+from bot.store.outbox import Key, OutboxPart
+from reminders import digest
+from reminders.calendar import WorkCalendar
+from reminders.policy import Reminder, Rules, reminders_on
+
+# Bytes a pushed message may have before it is cut into parts; room is left for the @s a
+# platform appends (WeCom markdown takes 4096 bytes: PROTOCOLS §2.1).
+MAX_BYTES = {"local": None, "wecom": 3600, "dingtalk": 3600}
+MARKDOWN = {"local": False, "wecom": True, "dingtalk": True}
+
+
+@dataclass(frozen=True)
+class Push:
+    """One message of a tick: the ``date`` (ISO day), ``chat`` name, ``text``, ``refs`` and ``mentions``."""
+
+    date: str
+    chat: str
+    platform: str
+    text: str
+    refs: list[str]
+    mentions: list[str]
+
+    def to_json(self) -> dict:
+        return {"date": self.date, "chat": self.chat, "text": self.text, "refs": self.refs,
+                "mentions": self.mentions}
+
+
+def calendar_for(bot: Bot) -> WorkCalendar:
+    """The bot's work calendar (one per bot, so a missing year is warned about once)."""
+    if not hasattr(bot, "_work_calendar"):
+        bot._work_calendar = WorkCalendar(bot.config.reminders.holidays, bot.config.reminders.workdays)
+    return bot._work_calendar
+
+
+def rules_for(bot: Bot) -> Rules:
+    settings = bot.config.reminders
+    return Rules(tuple(settings.lead_days), settings.overdue_every_days, tuple(settings.milestone_lead_days))
+
+
+def day_reminders(bot: Bot, day: date) -> tuple[int | None, dict, list[Reminder]]:
+    """(plan id, tasks by ref, the reminders of ``day``); nothing for an archived plan."""
+    plan = bot.store.active_plan()
+    if plan is None or plan.archived:
+        return None, {}, []
+    tasks = bot.store.tasks(plan.id)
+    found = reminders_on(day, tasks, calendar_for(bot), rules_for(bot), issued=plan.issued, year=plan.year)
+    return plan.id, {t.ref: t for t in tasks}, found
+
+
+def _parts(bot: Bot, day: date, platform: str, chosen: list[Reminder], tasks: dict, notices: list[dict]
+           ) -> list[OutboxPart]:
+    plan = bot.store.active_plan()
+    return digest.parts(day, chosen, tasks, bot.config, set(bot.store.directory().people),
+                        plan_title=plan.title if plan else "", notices=notices,
+                        max_bytes=MAX_BYTES[platform], markdown=MARKDOWN[platform])
+
+
+def _notices(bot: Bot, at: str) -> list[dict]:
+    for year in sorted(calendar_for(bot).missing_years):
+        outbox.add_notice(bot.store, f"calendar:{year}", "calendar", str(year), at)
+    return outbox.untold_notices(bot.store)
+
+
+def plan_day(bot: Bot, day: date) -> list[Push]:
+    """Every push the tick of ``day`` would send, in order; writes nothing."""
+    _, tasks, found = day_reminders(bot, day)
+    if not found:
+        return []
+    pushes = []
+    for chat in digest.chats(bot.config):
+        for part in _parts(bot, day, chat.platform, found, tasks, []):
+            pushes.append(Push(day.isoformat(), chat.name, chat.platform, part.text, part.refs, part.mentions))
+    return pushes
+
+
+def run_tick(bot: Bot, day: date) -> list[int]:
+    """Claim and queue ``day``'s digests; returns the new outbox ids ([] when already done)."""
+    at = bot.clock.now().isoformat()
+    outbox.mark_tick(bot.store, day.isoformat(), at)
+    plan_id, tasks, found = day_reminders(bot, day)
+    if not found:
+        return []
+    notices = _notices(bot, at)
+    keys: list[Key] = [(r.ref, r.kind) for r in found]
+    ids: list[int] = []
+    for chat in digest.chats(bot.config):
+        def render(fresh: set[Key], platform: str = chat.platform) -> list[OutboxPart]:
+            chosen = [r for r in found if (r.ref, r.kind) in fresh]
+            return _parts(bot, day, platform, chosen, tasks, notices)
+
+        ids += outbox.claim_and_enqueue(bot.store, plan_id=plan_id, chat=chat.name, platform=chat.platform,
+                                        day=day.isoformat(), keys=keys, render=render, at=at)
+    if ids:
+        outbox.mark_told(bot.store, [n["id"] for n in notices], day.isoformat())
+    return ids
