@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/duban serve
+	$(BIN)/duban serve $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
