@@ -29,7 +29,9 @@ class Message:
 
 @dataclass(frozen=True)
 class Reply:
-    """What the bot answers: ``text`` (rendered from a template) and the task ``refs`` it names, in order."""
+    """What the bot answers: ``text`` (rendered from a template), the task ``refs`` it names, in
+    order, and the refs it ``closed`` (their queued reminder lines are withdrawn)."""
 
     text: str
     refs: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)

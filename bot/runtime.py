@@ -100,5 +100,21 @@ class Bot:
         return self.answer(message)
 
     def answer(self, message: Message) -> Reply:
-        """Answer a decoded platform message from the active plan."""
-        return dispatch(self.store, message, today=self.clock.today(), bot_name=self.config.bot.name)
+        """Answer a decoded platform message from the active plan. A task it closed leaves the
+        reminders already queued for today (DESIGN §6: no reminder for a closed task)."""
+        reply = dispatch(self.store, message, today=self.clock.today(), bot_name=self.config.bot.name,
+                         admins=tuple(self.config.bot.admins), chats=tuple(self.config.chats))
+        if reply.closed:
+            from reminders.withdraw import withdraw
+
+            for ref in reply.closed:
+                withdraw(self, ref)
+        return reply
+
+    def identify(self, platform: str, sender_id: str, nick: str | None = None) -> str | None:
+        """The person a platform sender is: config ``[people]`` first, then a confirmed binding."""
+        from bot.identity import person_for
+        from bot.store.completion import bound_person
+
+        return person_for(self.config, platform, sender_id, nick, self.people()) or (
+            bound_person(self.store, platform, sender_id) if sender_id else None)

@@ -60,6 +60,8 @@ class Context:
     bot_name: str
     env: jinja2.Environment
     message: Message | None = None
+    admins: tuple[str, ...] = ()
+    chats: tuple = ()
     _tasks: list[TaskView] | None = None
 
     @property
@@ -96,12 +98,15 @@ def template_env() -> jinja2.Environment:
     return _ENV
 
 
-def dispatch(store: Store, message: Message, *, today: date, bot_name: str) -> Reply:
-    """Answer ``message`` from the active plan. Raises ``LookupError`` when the store has no plan."""
+def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admins: tuple[str, ...] = (),
+             chats: tuple = ()) -> Reply:
+    """Answer ``message`` from the active plan; ``admins`` (names) may close any task and
+    confirm bindings; ``chats`` (config) link a chat id to the reminders it received.
+    Raises ``LookupError`` when the store has no plan."""
     plan = store.active_plan()
     if plan is None:
         raise LookupError("the store has no plan: run `duban import FILE`")
-    ctx = Context(store, plan, today, message.person, bot_name, template_env(), message)
+    ctx = Context(store, plan, today, message.person, bot_name, template_env(), message, tuple(admins), tuple(chats))
     if message.kind != "text":
         return ctx.render("unsupported.j2", kind=message.kind)
     parsed = parse(clean_message(message.text), bot_name=bot_name, directory=store.directory(), today=today,
@@ -114,4 +119,4 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str) -> R
 
 
 # The intent modules register themselves on import; they need the names above.
-from handlers import help, query  # noqa: E402, F401
+from handlers import complete, help, query  # noqa: E402, F401

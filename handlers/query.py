@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.messages import Reply
 from bot.model import TaskView
+from bot.store.completion import notes
 from bot.text import canon
 from handlers import Context, intent
 from handlers.parse import Query
@@ -106,7 +107,7 @@ def detail(ctx: Context, query: Query) -> Reply | None:
             return None  # "5.30": a milestone, so a search; "3.3 机器人": words to search
         sections = sorted({t.section_no for t in ctx.tasks})
         return ctx.render("unknown_task.j2", ref=query.refs[0], sections=sections)
-    items = [{"task": t, "line": line(t, ctx.today, ctx.archived),
+    items = [{"task": t, "line": line(t, ctx.today, ctx.archived), "notes": notes(ctx.store, ctx.plan.id, t.ref),
               "history": ctx.store.history(ctx.plan.id, t.ref)} for t in found]
     return ctx.render("detail.j2", refs=[t.ref for t in found], items=items)
 

@@ -15,7 +15,7 @@ def test_wal_foreign_keys_busy_timeout_and_schema_version(bot):
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert bot.store.schema_version == 3
+    assert bot.store.schema_version == 4
     assert (bot.store.path.parent / "duban.db-wal").exists()
 
 
@@ -32,7 +32,7 @@ def test_reopening_keeps_everything_and_does_not_migrate_again(bot):
     before = bot.store.tasks(bot.store.active_plan().id)
     bot.close()
     again = Store(path)
-    assert again.schema_version == 3
+    assert again.schema_version == 4
     assert again.tasks(again.active_plan().id) == before
 
 
@@ -79,7 +79,7 @@ def test_stores_opened_together_on_a_new_file_migrate_it_once(tmp_path):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert [s.schema_version for s in stores] == [3] * 8
+    assert [s.schema_version for s in stores] == [4] * 8
 
 
 def test_a_second_process_waits_for_the_write_lock(bot):

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.identity import person_for, platform_id
+from bot.identity import platform_id
 from bot.messages import Message, Reply
 from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, read_body
 from bot.runtime import Bot
@@ -106,11 +106,9 @@ class DingTalkPlatform:
         if text.get("isReplyMsg") and isinstance(replied, dict) and isinstance(replied.get("content"), dict):
             quoted = clean_message(str(replied["content"].get("text") or "")) or None
         sender = str(payload.get("senderStaffId") or payload.get("senderId") or "")
-        known = self.bot.people()
         return Message(
             platform="dingtalk", chat_id=str(payload.get("conversationId") or ""), sender_id=sender,
-            person=person_for(self.config, "dingtalk", str(payload.get("senderStaffId") or ""),
-                              payload.get("senderNick"), known),
+            person=self.bot.identify("dingtalk", str(payload.get("senderStaffId") or ""), payload.get("senderNick")),
             text=clean_message(content), msg_id=str(payload["msgId"]), received_at=self.bot.clock.now(),
             quoted_text=quoted, kind="text" if payload.get("msgtype", "text") == "text" else str(payload["msgtype"]),
         )

@@ -103,12 +103,40 @@ def tick_ran(store: Store, day: str) -> bool:
 def due_rows(store: Store, now: str) -> list[OutboxRow]:
     """Pending rows whose next attempt is due at ``now``, oldest first."""
     return [_row(r) for r in store._rows(
-        "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id", (now,))]
+        "SELECT * FROM outbox WHERE status = 'pending' AND withdrawn = 0 AND next_attempt_at <= ? ORDER BY id",
+        (now,))]
 
 
 def rows(store: Store, statuses: tuple[str, ...] = ("pending", "failed", "sent")) -> list[OutboxRow]:
+    """Rows in these statuses (withdrawn ones left out), oldest first."""
     marks = ", ".join("?" * len(statuses))
-    return [_row(r) for r in store._rows(f"SELECT * FROM outbox WHERE status IN ({marks}) ORDER BY id", statuses)]
+    return [_row(r) for r in store._rows(
+        f"SELECT * FROM outbox WHERE status IN ({marks}) AND withdrawn = 0 ORDER BY id", statuses)]
+
+
+def last_sent_refs(store: Store, chat: str) -> list[str]:
+    """The refs of the last day's reminders delivered to ``chat`` (all parts), in order."""
+    day = store._rows("SELECT MAX(on_date) AS day FROM outbox WHERE chat = ? AND status = 'sent'", (chat,))
+    if not day or day[0]["day"] is None:
+        return []
+    refs: list[str] = []
+    for r in store._rows("SELECT refs FROM outbox WHERE chat = ? AND on_date = ? AND status = 'sent' ORDER BY id",
+                         (chat, day[0]["day"])):
+        refs += [ref for ref in json.loads(r["refs"]) if ref not in refs]
+    return refs
+
+
+def pending_naming(store: Store, ref: str) -> list[OutboxRow]:
+    """Queued, not yet delivered rows that name ``ref``."""
+    return [row for row in rows(store, ("pending",)) if ref in row.refs]
+
+
+def rewrite(store: Store, row_id: int, text: str, refs: list[str], mentions: list[str]) -> None:
+    """Replace a pending row's text (a closed task's line taken out); with no refs left, withdraw it."""
+    with store.write() as db:
+        db.execute("UPDATE outbox SET text = ?, refs = ?, mentions = ?, withdrawn = ? WHERE id = ? "
+                   "AND status = 'pending'", [text, json.dumps(refs, ensure_ascii=False),
+                                              json.dumps(mentions, ensure_ascii=False), int(not refs), row_id])
 
 
 def sent_times(store: Store, chat: str, since: str) -> list[str]:

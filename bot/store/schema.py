@@ -202,3 +202,34 @@ def m003_reminders(db: Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m004_completion(db: Database) -> None:
+    """Progress notes, chat bindings (我是…/确认…), and withdrawing a queued push line of a closed task."""
+    _run(
+        db,
+        """
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            person TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            msg_id TEXT NOT NULL
+        );
+        CREATE TABLE bindings (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            sender_id TEXT NOT NULL,
+            person TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            requested_at TEXT NOT NULL,
+            confirmed_by TEXT,
+            confirmed_at TEXT
+        );
+        CREATE INDEX bindings_sender ON bindings (platform, sender_id);
+        ALTER TABLE outbox ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
+        """,
+    )

@@ -1,0 +1,175 @@
+"""State changes from the chat: completing a share or a task, undoing it, progress notes,
+and binding a platform id to a person (DESIGN §6, §7).
+
+Each change is one ``BEGIN IMMEDIATE`` transaction that writes its ``events`` row (who,
+when, platform, chat, msg_id, before → after): two people completing at the same moment are
+serialised and both count; a confirmation is only sent after the commit (cases/bug11).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from bot.store.core import Store, add_event
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Where a change came from: ``platform``, ``chat``, ``msg_id``, ``at`` (aware ISO time)."""
+
+    platform: str
+    chat: str
+    msg_id: str
+    at: str
+
+
+@dataclass
+class Outcome:
+    """What a completion did. ``code``: "share_done", "task_done", "already_done",
+    "share_already_done"; ``done``/``total`` shares; ``pending`` owners left; ``closed``
+    when the task is now done; ``at`` the time recorded."""
+
+    code: str
+    ref: str
+    done: int = 0
+    total: int = 0
+    pending: list[str] = field(default_factory=list)
+    closed: bool = False
+    at: str = ""
+    by: str = ""
+
+
+def _shares(db: Database, task_id: int) -> list[dict]:
+    return list(db.query(
+        """SELECT a.id, COALESCE(p.name, r.name) AS name, a.share_status, a.done_at, a.done_by
+           FROM assignments a LEFT JOIN people p ON p.id = a.person_id LEFT JOIN roles r ON r.id = a.role_id
+           WHERE a.task_id = ? AND a.kind = 'owner' AND a.active = 1 ORDER BY a.position""", [task_id]))
+
+
+def _task(db: Database, plan_id: int, ref: str) -> dict | None:
+    return next(iter(db.query("SELECT id, status, done_at FROM tasks WHERE plan_id = ? AND ref = ? AND in_plan = 1",
+                              [plan_id, ref])), None)
+
+
+def _state(shares: list[dict], status: str) -> dict:
+    return {"status": status, "shares": {s["name"]: s["share_status"] for s in shares}}
+
+
+def complete(store: Store, plan_id: int, ref: str, *, person: str, share: str | None, meta: Meta) -> Outcome:
+    """Mark ``share`` (an owner name: the person or one of their roles) done, or with
+    ``share=None`` the whole task; the task closes when every share is done.
+    Raises LookupError for a ref the plan does not have."""
+    with store.write() as db:
+        task = _task(db, plan_id, ref)
+        if task is None:
+            raise LookupError(ref)
+        shares = _shares(db, task["id"])
+        if task["status"] == "done":
+            return Outcome("already_done", ref, len(shares), len(shares), at=task["done_at"] or "")
+        before = _state(shares, "open")
+        if share is not None:
+            mine = next(s for s in shares if s["name"] == share)
+            if mine["share_status"] == "done":
+                pending = [s["name"] for s in shares if s["share_status"] != "done"]
+                return Outcome("share_already_done", ref, len(shares) - len(pending), len(shares), pending,
+                               at=mine["done_at"] or "", by=mine["done_by"] or "")
+            targets = [mine]
+        else:
+            targets = [s for s in shares if s["share_status"] != "done"]
+        for target in targets:
+            db.execute("UPDATE assignments SET share_status = 'done', done_at = ?, done_by = ? WHERE id = ?",
+                       [meta.at, person, target["id"]])
+        shares = _shares(db, task["id"])
+        pending = [s["name"] for s in shares if s["share_status"] != "done"]
+        closed = not pending
+        if closed:
+            db.execute("UPDATE tasks SET status = 'done', done_at = ? WHERE id = ?", [meta.at, task["id"]])
+        add_event(db, meta.at, "task.completed" if share is None else "share.completed", person,
+                  platform=meta.platform, chat=meta.chat, msg_id=meta.msg_id, plan_id=plan_id, task_id=task["id"],
+                  before=before, after=_state(shares, "done" if closed else "open"))
+        return Outcome("task_done" if closed else "share_done", ref, len(shares) - len(pending), len(shares),
+                       pending, closed, meta.at, person)
+
+
+def undo_last(store: Store, plan_id: int, person: str, since: str, meta: Meta) -> Outcome | None:
+    """Reopen what ``person``'s last completion (at or after ``since``) closed; None if there is none."""
+    with store.write() as db:
+        undone = {json.loads(r["after"])["undoes"] for r in db.query(
+            "SELECT after FROM events WHERE kind = 'completion.undone' AND actor = ?", [person])}
+        last = next((e for e in db.query(
+            """SELECT e.id, e.task_id, e.before, e.after, t.ref FROM events e JOIN tasks t ON t.id = e.task_id
+               WHERE e.actor = ? AND e.plan_id = ? AND e.kind IN ('share.completed', 'task.completed')
+               AND e.at >= ? ORDER BY e.id DESC""", [person, plan_id, since]) if e["id"] not in undone), None)
+        if last is None:
+            return None
+        was = json.loads(last["before"])["shares"]
+        now = _shares(db, last["task_id"])
+        before = _state(now, "done" if all(s["share_status"] == "done" for s in now) else "open")
+        for share in now:
+            if was.get(share["name"]) == "open" and share["share_status"] == "done":
+                db.execute("UPDATE assignments SET share_status = 'open', done_at = NULL, done_by = NULL "
+                           "WHERE id = ?", [share["id"]])
+        db.execute("UPDATE tasks SET status = 'open', done_at = NULL WHERE id = ?", [last["task_id"]])
+        now = _shares(db, last["task_id"])
+        after = dict(_state(now, "open"), undoes=last["id"])
+        add_event(db, meta.at, "completion.undone", person, platform=meta.platform, chat=meta.chat,
+                  msg_id=meta.msg_id, plan_id=plan_id, task_id=last["task_id"], before=before, after=after)
+        pending = [s["name"] for s in now if s["share_status"] != "done"]
+        return Outcome("undone", last["ref"], len(now) - len(pending), len(now), pending, False, meta.at, person)
+
+
+def add_note(store: Store, plan_id: int, ref: str, person: str, text: str, meta: Meta) -> None:
+    """Store a progress note on task ``ref`` (shown in its detail). Raises LookupError for an unknown ref."""
+    with store.write() as db:
+        task = _task(db, plan_id, ref)
+        if task is None:
+            raise LookupError(ref)
+        db.execute("INSERT INTO notes (task_id, person, text, at, platform, msg_id) VALUES (?, ?, ?, ?, ?, ?)",
+                   [task["id"], person, text, meta.at, meta.platform, meta.msg_id])
+        add_event(db, meta.at, "note.added", person, platform=meta.platform, chat=meta.chat, msg_id=meta.msg_id,
+                  plan_id=plan_id, task_id=task["id"], after={"note": text})
+
+
+def notes(store: Store, plan_id: int, ref: str) -> list[dict]:
+    """The progress notes of ``ref``, oldest first: person, text, at."""
+    return store._rows("""SELECT n.person, n.text, n.at FROM notes n JOIN tasks t ON t.id = n.task_id
+                          WHERE t.plan_id = ? AND t.ref = ? ORDER BY n.id""", (plan_id, ref))
+
+
+def request_binding(store: Store, platform: str, sender_id: str, person: str, meta: Meta) -> None:
+    """"我是严众能" from an unmapped sender: remember it until an admin confirms."""
+    with store.write() as db:
+        db.execute("INSERT INTO bindings (platform, sender_id, person, chat_id, requested_at) VALUES (?, ?, ?, ?, ?)",
+                   [platform, sender_id, person, meta.chat, meta.at])
+        add_event(db, meta.at, "binding.requested", sender_id, platform=platform, chat=meta.chat,
+                  msg_id=meta.msg_id, after={"sender_id": sender_id, "person": person})
+
+
+def confirm_binding(store: Store, platform: str, person: str, admin: str, meta: Meta) -> str | None:
+    """"确认 严众能" from an admin: the latest unconfirmed request for ``person`` on ``platform``
+    counts from now on. Returns the sender id bound, or None when nobody asked."""
+    with store.write() as db:
+        row = db.execute("""SELECT id, sender_id FROM bindings WHERE platform = ? AND person = ?
+                            AND confirmed_at IS NULL ORDER BY id DESC LIMIT 1""", [platform, person]).fetchone()
+        if row is None:
+            return None
+        db.execute("UPDATE bindings SET confirmed_by = ?, confirmed_at = ? WHERE id = ?", [admin, meta.at, row[0]])
+        add_event(db, meta.at, "binding.confirmed", admin, platform=platform, chat=meta.chat, msg_id=meta.msg_id,
+                  after={"sender_id": row[1], "person": person})
+        return row[1]
+
+
+def bound_person(store: Store, platform: str, sender_id: str) -> str | None:
+    """The person a confirmed binding gives ``sender_id`` on ``platform``, or None."""
+    rows = store._rows("""SELECT person FROM bindings WHERE platform = ? AND sender_id = ?
+                          AND confirmed_at IS NOT NULL ORDER BY confirmed_at DESC LIMIT 1""", (platform, sender_id))
+    return rows[0]["person"] if rows else None
+
+
+def bindings(store: Store) -> list[dict]:
+    """Every confirmed binding: platform, sender_id, person, confirmed_by, confirmed_at."""
+    return store._rows("""SELECT platform, sender_id, person, confirmed_by, confirmed_at FROM bindings
+                          WHERE confirmed_at IS NOT NULL ORDER BY id""")

@@ -1,0 +1,168 @@
+"""Changing state from the chat: 完成 (a share or a task), 撤销, 进展 notes, 我是/确认 bindings
+(DESIGN §6, issue "Closing tasks from the chat").
+
+Which task: a ref in the message wins; else a ref in the quoted message; else the sender's
+open tasks among those in the last reminder this chat received (one → that one, several →
+ask, none → list theirs). Who may: an owner completes their share, a member of an owner
+role the role's share; the lead or an admin, who has no share, the whole task ("完成 3.3
+全部" forces the whole task when they also own a share). Anyone else is told who can.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.messages import Reply
+from bot.model import TaskView
+from bot.store import completion, outbox
+from bot.store.completion import Meta
+from handlers import Context, intent
+from handlers.parse import Query
+
+_COMPLETE = re.compile(r"^(已经|已)?(完成|办结|做完|搞定|完工)(了|啦|啊)?$")
+_ALL = re.compile(r"全部|整个|整项|all")
+_UNDO = re.compile(r"^(撤销|撤回|取消完成|undo)(上一次|刚才|刚刚)?(的)?(完成)?(操作)?$")
+_NOTE = re.compile(r"^\s*进展\s*(?:任务)?\s*([1-9一二三四五六七八九十][.．。·][1-9]\d?)\s*[:：,，]?\s*(.*)$", re.S)
+_I_AM = re.compile(r"^我是(.+)$")
+_CONFIRM = re.compile(r"^确认(.+)$")
+_NOISE = re.compile(r"[\s,，。.!！~～、:：]|[^\w\u4e00-\u9fff]")
+MAX_NOTE = 1000
+UNDO_DAYS = 7
+
+
+def _meta(ctx: Context) -> Meta:
+    message = ctx.message
+    return Meta(message.platform, message.chat_id, message.msg_id, message.received_at.isoformat())
+
+
+def _shares_of(ctx: Context, task: TaskView, person: str) -> list[str]:
+    """The open shares ``person`` may complete on ``task``: their own, else their roles'."""
+    open_owners = [s.owner for s in task.shares if not s.done]
+    if person in open_owners:
+        return [person]
+    return [role for role in ctx.store.roles_of(person) if role in open_owners]
+
+
+def _owns(ctx: Context, task: TaskView, person: str) -> bool:
+    return person in task.owners or any(role in task.owners for role in ctx.store.roles_of(person))
+
+
+@intent("bind", priority=5)
+def bind(ctx: Context, query: Query) -> Reply | None:
+    """我是严众能 (an unmapped sender asks) / 确认 严众能 (an admin confirms)."""
+    text = _NOISE.sub("", query.text)
+    people = [n.name for n in query.names if n.kind == "person"]
+    asked, confirmed = _I_AM.match(text), _CONFIRM.match(text)
+    if not (asked or confirmed) or len(people) != 1 or _NOISE.sub("", (asked or confirmed)[1]) != people[0]:
+        return None
+    person, message = people[0], ctx.message
+    if message.platform == "local":
+        return ctx.render("binding.j2", code="local")
+    if asked:
+        if ctx.person:
+            return ctx.render("binding.j2", code="already", person=ctx.person)
+        completion.request_binding(ctx.store, message.platform, message.sender_id, person, _meta(ctx))
+        return ctx.render("binding.j2", code="requested", person=person)
+    if ctx.person not in ctx.admins:
+        return ctx.render("binding.j2", code="not_admin", admins=ctx.admins)
+    sender = completion.confirm_binding(ctx.store, message.platform, person, ctx.person, _meta(ctx))
+    return ctx.render("binding.j2", code="confirmed" if sender else "nobody", person=person)
+
+
+@intent("undo", priority=6)
+def undo(ctx: Context, query: Query) -> Reply | None:
+    """撤销 → reopen the sender's own last completion (within 7 days)."""
+    if not _UNDO.match(_NOISE.sub("", query.words)) or query.refs:
+        return None
+    if ctx.person is None:
+        return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
+    since = (ctx.message.received_at - timedelta(days=UNDO_DAYS)).isoformat()
+    outcome = completion.undo_last(ctx.store, ctx.plan.id, ctx.person, since, _meta(ctx))
+    if outcome is None:
+        return ctx.render("complete.j2", code="nothing_to_undo", days=UNDO_DAYS)
+    return ctx.render("complete.j2", refs=[outcome.ref], code="undone", o=outcome)
+
+
+@intent("note", priority=7)
+def note(ctx: Context, query: Query) -> Reply | None:
+    """进展 3.1 已完成龙岩站巡展 → a progress note on 3.1, shown in its detail."""
+    match = _NOTE.match(query.text)
+    if not match or not query.refs:
+        return None
+    ref, text = query.refs[0], match[2].strip()
+    task = ctx.task(ref)
+    if task is None:
+        return ctx.render("unknown_task.j2", ref=ref, sections=sorted({t.section_no for t in ctx.tasks}))
+    if ctx.person is None:
+        return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
+    if not text:
+        return ctx.render("complete.j2", code="empty_note", ref=ref)
+    if len(text) > MAX_NOTE:
+        return ctx.render("complete.j2", code="long_note", ref=ref, limit=MAX_NOTE, length=len(text))
+    completion.add_note(ctx.store, ctx.plan.id, ref, ctx.person, text, _meta(ctx))
+    return ctx.render("complete.j2", refs=[ref], code="noted", ref=ref)
+
+
+def _chat_name(ctx: Context) -> str | None:
+    from reminders.digest import LOCAL_CHAT
+
+    message = ctx.message
+    for chat in ctx.chats:
+        if chat.platform == message.platform and (chat.chat_id == message.chat_id or message.platform == "local"):
+            return chat.name
+    return LOCAL_CHAT if message.platform == "local" and not ctx.chats else None
+
+
+def _which(ctx: Context, query: Query) -> tuple[TaskView | None, Reply | None]:
+    """The task a bare 完成 means, or the reply that asks (DESIGN §6 resolution order)."""
+    quoted = ctx.message.quoted_text or ""
+    for ref in re.findall(r"(?<![\d.])(\d+\.\d+)(?![\d.])", quoted):
+        if ctx.task(ref):
+            return ctx.task(ref), None
+    chat = _chat_name(ctx)
+    recent = outbox.last_sent_refs(ctx.store, chat) if chat else []
+    mine = sorted((t for ref in recent if (t := ctx.task(ref)) and not t.done and _shares_of(ctx, t, ctx.person)),
+                  key=lambda t: (t.section_no, t.number))
+    if len(mine) == 1:
+        return mine[0], None
+    if mine:
+        return None, ctx.render("complete.j2", code="which", refs=[t.ref for t in mine], tasks=mine)
+    open_tasks = [t for t in ctx.tasks if not t.done and _shares_of(ctx, t, ctx.person)]
+    return None, ctx.render("complete.j2", code="none_recent", refs=[t.ref for t in open_tasks], tasks=open_tasks)
+
+
+@intent("complete", priority=15)
+def complete(ctx: Context, query: Query) -> Reply | None:
+    """完成 / 完成 3.3 / 3.3 完成 / 3.3 已完成 / 任务3.3完成了 / 完成 3.3 全部."""
+    words = _NOISE.sub("", query.words)
+    whole = bool(_ALL.search(words))
+    words = _ALL.sub("", words).removeprefix("任务")
+    if not _COMPLETE.match(words) or len(query.refs) > 1:
+        return None
+    if ctx.person is None:
+        return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
+    if query.refs:
+        task = ctx.task(query.refs[0])
+        if task is None:
+            return ctx.render("unknown_task.j2", ref=query.refs[0], sections=sorted({t.section_no for t in ctx.tasks}))
+    else:
+        task, asked = _which(ctx, query)
+        if task is None:
+            return asked
+    person = ctx.person
+    may_close = person in task.lead or person in ctx.admins
+    shares = _shares_of(ctx, task, person)
+    if not (may_close or _owns(ctx, task, person)):
+        return ctx.render("complete.j2", code="not_allowed", refs=[task.ref], task=task, admins=ctx.admins)
+    if task.done or (whole and may_close):
+        share = None
+    elif shares:
+        share = shares[0]
+    elif _owns(ctx, task, person) and not may_close:
+        share = next(s.owner for s in task.shares if s.owner == person or s.owner in ctx.store.roles_of(person))
+    else:
+        share = None
+    outcome = completion.complete(ctx.store, ctx.plan.id, task.ref, person=person, share=share, meta=_meta(ctx))
+    reply = ctx.render("complete.j2", refs=[task.ref], code=outcome.code, o=outcome, task=task, share=share)
+    return Reply(reply.text, reply.refs, closed=[task.ref] if outcome.closed else [])
