@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     remind.add_argument("--json", action="store_true",
                         help='JSON: a list of {"date", "chat", "text", "refs", "mentions"}')
     commands.add_parser("outbox", parents=[common], help="list pushes not yet delivered, and failed ones")
+    commands.add_parser("people", parents=[common], help="who is mapped to which WeCom/DingTalk id, and who is not")
     return parser
 
 
@@ -134,6 +135,22 @@ def _outbox(bot: Bot) -> int:
     return 0
 
 
+def _people(bot: Bot) -> int:
+    from bot.store.completion import bindings
+
+    bound = bindings(bot.store)
+    for name in bot.people():
+        ids = bot.config.people.get(name)
+        cells = []
+        for platform in ("wecom", "dingtalk"):
+            configured = getattr(ids, platform, "") if ids else ""
+            chat = [b["sender_id"] for b in bound if b["person"] == name and b["platform"] == platform]
+            cells.append(f"{platform}: {configured or (chat[-1] + ' (bound in chat)' if chat else '-')}")
+        mobile = ids.mobile if ids and ids.mobile else "-"
+        print(f"{name}\t" + "\t".join(cells) + f"\tmobile: {mobile}")
+    return 0
+
+
 def _bot(args: argparse.Namespace, *, quiet_import: bool = False) -> Bot:
     config = load_config(args.config)
     clock = DayClock(args.today, config.tz) if args.today else SystemClock(config.tz)
@@ -173,6 +190,8 @@ def _run(args: argparse.Namespace) -> int:
         return _remind(bot, args)
     if args.command == "outbox":
         return _outbox(bot)
+    if args.command == "people":
+        return _people(bot)
     raise UsageError(f"unknown command {args.command}")  # pragma: no cover (argparse checks)
 
 

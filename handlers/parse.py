@@ -81,13 +81,15 @@ class Query:
 
 
 def strip_mentions(text: str, bot_name: str) -> str:
-    """``text`` without "@<bot_name>" (any blanks inside or after it) and without the @ of
-    other mentions. Returns the trimmed text; "" for a bare @bot."""
+    """``text`` without "@<bot_name>" (any blanks inside or after it) and without the other
+    people's mentions ("@周晓岚 @督办 小助手 完成 3" → "完成 3": they are addressed, not asked
+    about); an @ glued to the words that follow only loses the @. Returns the trimmed text."""
     name = [ch for ch in bot_name if not is_blank_char(ch)]
     if name:
         blank = r"[\s\u2000-\u200b\u3000]*"
         pattern = "[@＠]" + blank + blank.join(re.escape(ch) for ch in name) + blank
         text = re.sub(pattern, " ", text)
+    text = re.sub(r"[@＠][^\s@＠\u2005\u3000]+(?=[\s\u2005\u3000])", " ", text)
     text = re.sub(r"[@＠]", "", text)
     return "".join(" " if is_blank_char(ch) else ch for ch in text).strip()
 

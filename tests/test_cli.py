@@ -167,3 +167,13 @@ def test_remind_simulate_lists_every_push_in_order(workdir):
 def test_remind_misuse(workdir, args, message):
     result = duban(*args, cwd=workdir)
     assert result.returncode == 2 and message in result.stderr
+
+
+def test_people_lists_who_is_mapped(workdir):
+    (workdir / "config.toml").write_text(
+        (workdir / "config.toml").read_text(encoding="utf-8")
+        + '\n[people."严众能"]\nwecom = "YanZhongNeng"\nmobile = "13800000001"\n', encoding="utf-8")
+    lines = duban("people", cwd=workdir).stdout.splitlines()
+    assert len(lines) == 16
+    assert "严众能\twecom: YanZhongNeng\tdingtalk: -\tmobile: 13800000001" in lines
+    assert "林丽\twecom: -\tdingtalk: -\tmobile: -" in lines
