@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from bot.platforms.dingtalk import DingTalkPlatform
 from bot.platforms.local import LocalPlatform
+from bot.platforms.wecom import WeComPlatform
 from bot.platforms.wecom_push import GroupRobot
 from bot.runtime import Bot
 
@@ -27,6 +28,7 @@ def create_app(bot: Bot, *, reminders: bool = False) -> Starlette:
     local = LocalPlatform(bot)
     dingtalk = DingTalkPlatform(bot)
     wecom_robot = GroupRobot(bot.config, bot.clock)
+    wecom = WeComPlatform(bot)
 
     async def healthz(request: Request) -> JSONResponse:
         plan = await run_in_threadpool(bot.store.active_plan)
@@ -58,10 +60,12 @@ def create_app(bot: Bot, *, reminders: bool = False) -> Starlette:
                 runner.stop()
             await dingtalk.http.aclose()
             await wecom_robot.http.aclose()
+            await wecom.http.aclose()
 
-    app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *dingtalk.routes()],
-                    lifespan=lifespan)
+    app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *dingtalk.routes(),
+                            *wecom.routes()], lifespan=lifespan)
     app.state.bot = bot
     app.state.local = local
     app.state.dingtalk = dingtalk
+    app.state.wecom = wecom
     return app

@@ -48,19 +48,23 @@ def bot(tmp_path):
 @pytest.fixture
 def serve():
     """Start the app on a pre-bound loopback socket (no sleeping: the socket is listening
-    before the server thread starts); yields the base URL."""
+    before the server thread starts); yields a function bot → base URL, whose ``apps`` are the
+    apps started (their ``state`` holds the platforms)."""
     servers = []
 
     def start(bot):
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         sock.listen(16)
-        server = uvicorn.Server(uvicorn.Config(create_app(bot), log_level="warning", lifespan="off"))
+        app = create_app(bot)
+        start.apps.append(app)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         servers.append((server, thread))
         return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
+    start.apps = []
     yield start
     for server, thread in servers:
         server.should_exit = True

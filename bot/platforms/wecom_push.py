@@ -72,3 +72,52 @@ class GroupRobot:
         if code == BAD_KEY:
             log.error("wecom chat %r: the group robot key is wrong (93000): %s", chat.name, detail)
         return SendResult(False, code, detail)
+
+
+class AppClient:
+    """The self-built app's message API: an access token fetched with corp_id + secret and cached
+    until shortly before it expires (refreshed at once on 40001/40014/42001), then
+    ``message/send`` of text to users (PROTOCOLS §1.5). Base URL: ``wecom.api_base``."""
+
+    EXPIRED = (40001, 40014, 42001)
+
+    def __init__(self, config: Config, clock, http: httpx.AsyncClient | None = None):
+        self.config = config
+        self.clock = clock
+        self.http = http or httpx.AsyncClient(timeout=10)
+        self._token: str | None = None
+        self._expires = None
+
+    async def token(self, fresh: bool = False) -> str:
+        now = self.clock.now()
+        if self._token and not fresh and now < self._expires:
+            return self._token
+        settings = self.config.wecom
+        response = await self.http.get(f"{settings.api_base.rstrip('/')}/cgi-bin/gettoken",
+                                       params={"corpid": settings.corp_id, "corpsecret": settings.secret})
+        answer = response.json()
+        if answer.get("errcode", 0) != 0 or "access_token" not in answer:
+            raise RuntimeError(f"gettoken: {answer.get('errcode')} {answer.get('errmsg', '')}")
+        self._token = answer["access_token"]
+        self._expires = now + timedelta(seconds=int(answer.get("expires_in", 7200)) - 300)
+        return self._token
+
+    async def send_text(self, users: list[str], content: str) -> SendResult:
+        """Send ``content`` (≤ 2048 bytes) to WeCom userids through the app."""
+        body = {"touser": "|".join(users), "msgtype": "text", "agentid": self.config.wecom.agent_id,
+                "text": {"content": content}, "safe": 0}
+        for attempt in range(2):
+            try:
+                token = await self.token(fresh=attempt > 0)
+                response = await self.http.post(
+                    f"{self.config.wecom.api_base.rstrip('/')}/cgi-bin/message/send",
+                    params={"access_token": token}, json=body)
+                answer = response.json()
+            except (httpx.HTTPError, ValueError, RuntimeError) as error:
+                return SendResult(False, -1, str(error), retryable=True)
+            code = answer.get("errcode", -1)
+            if code == 0:
+                return SendResult(True)
+            if code not in self.EXPIRED:
+                return SendResult(False, code, str(answer.get("errmsg", ""))[:200], retryable=code == RATE_LIMITED)
+        return SendResult(False, code, "access token refused twice")

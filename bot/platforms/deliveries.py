@@ -1,0 +1,89 @@
+"""Answering a callback platform that retries (WeCom): once, within the deadline, or later by push.
+
+DESIGN §6: the same (platform, msg_id) is applied once. The first delivery claims the msg_id
+in the store and starts the work; it answers passively if the answer is ready within
+``deadline_s``, else acknowledges empty and the answer goes out by push when ready. A retry
+that comes while the answer is not yet out gets that same answer as its passive reply; once
+an answer has gone out (passive or push), retries get an empty acknowledgement. Whatever the
+timing, people see one answer, and the work (a 完成) runs once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.concurrency import run_in_threadpool
+
+from bot.messages import Message, Reply
+from bot.runtime import Bot
+
+log = logging.getLogger("duban.deliveries")
+
+Push = Callable[[Reply], Awaitable[bool]]
+FORGET_AFTER_S = 600
+
+
+class Deliveries:
+    """In-flight answers of one platform, by msg_id."""
+
+    def __init__(self, bot: Bot, platform: str, deadline_s: float):
+        self.bot = bot
+        self.platform = platform
+        self.deadline_s = deadline_s
+        self._answers: dict[str, asyncio.Future] = {}
+        self._waiting: dict[str, int] = {}
+        self._tasks: set[asyncio.Task] = set()
+        # Called with the msg_id when a redelivery starts waiting for an answer still being made.
+        self.on_wait: Callable[[str], None] | None = None
+
+    async def answer(self, message: Message, push: Push) -> Reply | None:
+        """The reply to give passively now, or None for an empty acknowledgement."""
+        store, key = self.bot.store, message.msg_id
+        claimed = await run_in_threadpool(store.claim_inbound, self.platform, key, message.sender_id,
+                                          message.chat_id, message.received_at.isoformat())
+        if claimed:
+            self._answers[key] = asyncio.get_running_loop().create_future()
+            task = asyncio.create_task(self._work(message, push))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        else:
+            log.info("%s msgid %s delivered again", self.platform, key)
+            row = await run_in_threadpool(store.inbound, self.platform, key)
+            if row is None or row["delivered_via"]:
+                return None
+            if key not in self._answers:  # answered before a restart, never delivered
+                return await self._claim(key, Reply(row["reply"])) if row["reply"] is not None else None
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        if not claimed and self.on_wait:
+            self.on_wait(key)
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(self._answers[key]), timeout=self.deadline_s)
+        except TimeoutError:
+            return None
+        finally:
+            self._waiting[key] -= 1
+        return await self._claim(key, reply)
+
+    async def _claim(self, key: str, reply: Reply) -> Reply | None:
+        won = await run_in_threadpool(self.bot.store.answer_inbound, self.platform, key, reply.text, "passive")
+        return reply if won else None
+
+    async def _work(self, message: Message, push: Push) -> None:
+        key = message.msg_id
+        try:
+            reply = await run_in_threadpool(self.bot.answer, message)
+        except Exception:
+            log.exception("%s msgid %s: answering failed", self.platform, key)
+            self._answers.pop(key).cancel()
+            return
+        self._answers[key].set_result(reply)
+        # Retries come within minutes; forget the answer after that (the store keeps it).
+        asyncio.get_running_loop().call_later(FORGET_AFTER_S, self._answers.pop, key, None)
+        await asyncio.sleep(0)  # a request waiting for this answer delivers it passively
+        if self._waiting.get(key):
+            return
+        won = await run_in_threadpool(self.bot.store.answer_inbound, self.platform, key, reply.text, "push")
+        if won and not await push(reply):
+            log.warning("%s msgid %s: the late answer could not be pushed", self.platform, key)

@@ -1,0 +1,218 @@
+"""企业微信 callbacks: the 智能机器人 (group questions, JSON) at ``/wecom/aibot`` and the
+self-built app (1:1, XML) at ``/wecom/app`` (PROTOCOLS §1, §2.3; DESIGN §7).
+
+Both: URL verification answers the bare decrypted echostr (no quotes, no JSON, no newline:
+cases/bug01); a missing or wrong msg_signature is 403 and nothing is decrypted; a message
+for another CorpID is 403 with one log line that says so; a body that is not base64, JSON
+or XML is 400; over 1 MiB, 413. A message is answered passively when its answer is ready
+within ``wecom.reply_deadline_s``, else acknowledged empty and answered by ``response_url``
+(AI bot) or the app's message API (see ``deliveries.py`` for retries).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import xmltodict
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from wechatpy.enterprise import parse_message
+from wechatpy.enterprise.replies import TextReply
+
+from bot.messages import Message, Reply
+from bot.platforms import BadRequest, read_body
+from bot.platforms.deliveries import Deliveries
+from bot.platforms.wecom_crypto import BadCiphertext, BadSignature, WeComCrypto, WrongReceiver
+from bot.platforms.wecom_push import AppClient
+from bot.runtime import Bot
+from bot.text import clean_message
+
+log = logging.getLogger("duban.wecom")
+
+MAX_BODY = 1024 * 1024
+APP_TEXT_BYTES = 2048  # a passive text reply is cut there (PROTOCOLS §1.4)
+# Characters XML 1.0 forbids: a typed U+0002 would make the decrypted XML unparsable (bug04).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _ack() -> Response:
+    return PlainTextResponse("")
+
+
+def _refuse(where: str, error: Exception, status: int) -> Response:
+    log.warning("wecom %s refused (%d): %s", where, status, error)
+    return PlainTextResponse("", status_code=status)
+
+
+def fit(text: str, limit: int, tail: str) -> str:
+    """``text`` cut between lines to at most ``limit`` UTF-8 bytes, ``tail`` added when cut."""
+    if len(text.encode()) <= limit:
+        return text
+    kept: list[str] = []
+    budget = limit - len(tail.encode()) - 1
+    for line in text.split("\n"):
+        if len("\n".join([*kept, line]).encode()) > budget:
+            break
+        kept.append(line)
+    return "\n".join(kept) + "\n" + tail
+
+
+class WeComPlatform:
+    """The two callback routes; ``routes()`` is empty until their keys are configured."""
+
+    name = "wecom"
+
+    def __init__(self, bot: Bot, app_client: AppClient | None = None, http=None):
+        import httpx
+
+        self.bot = bot
+        settings = bot.config.wecom
+        self.http = http or httpx.AsyncClient(timeout=10)
+        self.app_client = app_client or AppClient(bot.config, bot.clock, self.http)
+        self.aibot = (WeComCrypto(settings.aibot.token, settings.aibot.encoding_aes_key, "")
+                      if settings.aibot.token and settings.aibot.encoding_aes_key else None)
+        self.app = (WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id)
+                    if settings.token and settings.encoding_aes_key and settings.corp_id else None)
+        self.deliveries = Deliveries(bot, "wecom", settings.reply_deadline_s)
+
+    def routes(self) -> list[Route]:
+        routes = []
+        if self.aibot and self.bot.config.wecom.aibot.mode == "callback":
+            routes.append(Route("/wecom/aibot", self.aibot_callback, methods=["GET", "POST"]))
+        if self.app:
+            routes.append(Route("/wecom/app", self.app_callback, methods=["GET", "POST"]))
+        return routes
+
+    def _timestamp(self) -> str:
+        return str(int(self.bot.clock.now().timestamp()))
+
+    @staticmethod
+    def _query(request: Request) -> tuple[str | None, str | None, str | None]:
+        q = request.query_params
+        return q.get("msg_signature"), q.get("timestamp"), q.get("nonce")
+
+    def _verify_url(self, crypto: WeComCrypto, request: Request) -> Response:
+        signature, timestamp, nonce = self._query(request)
+        echostr = request.query_params.get("echostr")
+        crypto.verify(signature, timestamp, nonce, echostr)
+        return PlainTextResponse(crypto.decrypt(echostr))
+
+    async def _envelope(self, crypto: WeComCrypto, request: Request, xml: bool) -> str:
+        body = await read_body(request, MAX_BODY)
+        try:
+            encrypt = xmltodict.parse(body.decode())["xml"]["Encrypt"] if xml else json.loads(body)["encrypt"]
+        except Exception:  # not XML/JSON, no Encrypt: all a malformed envelope
+            raise BadRequest(400, "not an encrypted callback envelope") from None
+        crypto.verify(*self._query(request), encrypt if isinstance(encrypt, str) else None)
+        return crypto.decrypt(encrypt)
+
+    async def _guarded(self, where: str, crypto: WeComCrypto, request: Request, handle) -> Response:
+        try:
+            if request.method == "GET":
+                return self._verify_url(crypto, request)
+            return await handle(crypto, request)
+        except BadSignature as error:
+            return _refuse(where, error, 403)
+        except WrongReceiver as error:
+            log.warning("wecom %s: CorpID/receiveid mismatch — check wecom.corp_id in config (%s)", where, error)
+            return PlainTextResponse("", status_code=403)
+        except BadCiphertext as error:
+            return _refuse(where, error, 400)
+        except BadRequest as error:
+            return _refuse(where, error, error.status)
+
+    # -- 智能机器人 ----------------------------------------------------------------------
+
+    async def aibot_callback(self, request: Request) -> Response:
+        return await self._guarded("aibot", self.aibot, request, self._aibot_message)
+
+    def aibot_message(self, data: dict) -> Message | None:
+        """A decrypted AI-bot callback (PROTOCOLS §2.3) → Message; None for what is not a message."""
+        kind = data.get("msgtype")
+        if kind not in ("text", "mixed", "image", "voice", "file"):
+            return None
+        if kind == "text":
+            text = (data.get("text") or {}).get("content", "")
+        elif kind == "mixed":
+            items = (data.get("mixed") or {}).get("msg_item", [])
+            text = "".join((i.get("text") or {}).get("content", "") for i in items if i.get("msgtype") == "text")
+        else:
+            text = ""
+        quote = data.get("quote") or {}
+        quoted = (quote.get("text") or {}).get("content") if quote.get("msgtype") == "text" else None
+        sender = str((data.get("from") or {}).get("userid", ""))
+        return Message(platform="wecom", chat_id=str(data.get("chatid") or f"single:{sender}"), sender_id=sender,
+                       person=self.bot.identify("wecom", sender), text=clean_message(str(text)),
+                       msg_id=str(data.get("msgid", "")), received_at=self.bot.clock.now(),
+                       quoted_text=clean_message(quoted) if quoted else None,
+                       kind="text" if kind in ("text", "mixed") else kind)
+
+    async def _aibot_message(self, crypto: WeComCrypto, request: Request) -> Response:
+        plain = await self._envelope(crypto, request, xml=False)
+        try:
+            data = json.loads(plain)
+        except ValueError:
+            raise BadRequest(400, "the decrypted callback is not JSON") from None
+        message = self.aibot_message(data) if isinstance(data, dict) else None
+        if message is None or not message.msg_id:
+            return _ack()  # events, stream refreshes: nothing to answer
+        response_url = str(data.get("response_url") or "")
+
+        async def push(reply: Reply) -> bool:
+            if not response_url:
+                return False
+            try:
+                answer = (await self.http.post(response_url, json={"msgtype": "markdown",
+                                                                   "markdown": {"content": reply.text}})).json()
+            except Exception as error:  # network or not JSON: the answer is not out
+                log.warning("wecom response_url failed: %s", error)
+                return False
+            return answer.get("errcode", 0) == 0
+
+        reply = await self.deliveries.answer(message, push)
+        if reply is None:
+            return _ack()
+        stream = {"msgtype": "stream", "stream": {"id": message.msg_id, "finish": True, "content": reply.text}}
+        encrypt, signature, timestamp, nonce = crypto.encrypt(json.dumps(stream, ensure_ascii=False),
+                                                              self._timestamp())
+        return JSONResponse({"encrypt": encrypt, "msgsignature": signature, "timestamp": timestamp,
+                             "nonce": nonce})
+
+    # -- self-built app ------------------------------------------------------------------
+
+    async def app_callback(self, request: Request) -> Response:
+        return await self._guarded("app", self.app, request, self._app_message)
+
+    async def _app_message(self, crypto: WeComCrypto, request: Request) -> Response:
+        xml = _XML_ILLEGAL.sub("", await self._envelope(crypto, request, xml=True))
+        try:
+            parsed = parse_message(xml)
+        except Exception:
+            raise BadRequest(400, "the decrypted callback is not a WeCom message") from None
+        if parsed is None or parsed.type == "event":
+            return _ack()  # LOCATION, enter_agent…: acknowledged, nothing to say
+        sender = str(parsed.source or "")
+        text = getattr(parsed, "content", None) or ""
+        message = Message(platform="wecom", chat_id=f"app:{sender}", sender_id=sender,
+                          person=self.bot.identify("wecom", sender), text=clean_message(str(text)),
+                          msg_id=str(parsed.id or f"{sender}:{parsed.time}"), received_at=self.bot.clock.now(),
+                          kind="text" if parsed.type == "text" else str(parsed.type))
+
+        async def push(reply: Reply) -> bool:
+            return (await self.app_client.send_text([sender], self._fit(reply.text))).ok
+
+        reply = await self.deliveries.answer(message, push)
+        if reply is None:
+            return _ack()
+        content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=self._fit(reply.text),
+                            agent=self.bot.config.wecom.agent_id, time=int(self.bot.clock.now().timestamp())).render()
+        encrypt, signature, timestamp, nonce = crypto.encrypt(content, self._timestamp())
+        return Response(f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt><MsgSignature><![CDATA[{signature}]]>"
+                        f"</MsgSignature><TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>",
+                        media_type="application/xml")
+
+    def _fit(self, text: str) -> str:
+        return fit(text, APP_TEXT_BYTES, self.bot.render("truncated.j2"))
