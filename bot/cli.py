@@ -128,7 +128,10 @@ def _remind(bot: Bot, args: argparse.Namespace) -> int:
 def _outbox(bot: Bot) -> int:
     from bot.store import outbox
 
-    for row in outbox.rows(bot.store, ("pending", "failed")):
+    pending = outbox.rows(bot.store, ("pending", "failed"))
+    if not pending:
+        print(bot.render("outbox_empty.j2"))
+    for row in pending:
         first = row.text.split("\n", 1)[0]
         print(f"{row.id}\t{row.status}\t{row.chat}\t{row.on_date}\t{row.part}/{row.parts}\t"
               f"tries {row.attempts}\tnext {row.next_attempt_at[:16]}\t{row.last_error or ''}\t{first}")
@@ -236,7 +239,8 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror} "
                          "(another duban serve? try --port)") from None
     log.info("local chat on http://%s:%d/", host, port)
-    server = uvicorn.Server(uvicorn.Config(create_app(bot, reminders=True), log_level="info"))
+    app = create_app(bot, reminders=True, demo_day=args.today is not None)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="info"))
     server.run(sockets=[sock])
     return 0
 

@@ -129,9 +129,21 @@ def _table(where: str, prefix: str, data: Any, keys: dict[str, Any], nested: tup
     return SimpleNamespace(**values)
 
 
+def _is_url(text: str) -> bool:
+    import httpx
+
+    try:
+        url = httpx.URL(text)
+    except Exception:  # httpx.InvalidURL and friends
+        return False
+    return url.scheme in ("http", "https") and bool(url.host)
+
+
 def _check_days(where: str, key: str, values: list[str]) -> None:
     for value in values:
         try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError(value)
             date.fromisoformat(value)
         except ValueError:
             raise ConfigError(f"{where}: {key} must hold days written YYYY-MM-DD, got {value!r}") from None
@@ -187,6 +199,8 @@ def _check_chats(where: str, config: Config) -> None:
         if chat.platform in ("wecom", "dingtalk") and not chat.webhook:
             raise ConfigError(f"{where}: chats[{index}].webhook is empty: a {chat.platform} chat is pushed to "
                               "through its group robot")
+        if chat.webhook and not _is_url(chat.webhook):
+            raise ConfigError(f"{where}: chats[{index}].webhook is not an http(s) URL: {chat.webhook!r}")
 
 
 def _check_people(where: str, config: Config) -> None:

@@ -27,12 +27,14 @@ class PlanInfo:
 
 @dataclass(frozen=True)
 class Share:
-    """One owner's part of a task: ``owner`` a person or role name, ``done``, ``at`` (ISO time or None)."""
+    """One owner's part of a task: ``owner`` a person or role name, ``done``, ``at`` (ISO time or
+    None), ``by`` who reported it (the owner, a role member, or the lead who closed the task)."""
 
     owner: str
     done: bool
     at: str | None
     is_role: bool = False
+    by: str | None = None
 
 
 @dataclass(frozen=True)

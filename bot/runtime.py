@@ -103,7 +103,9 @@ class Bot:
         """Answer a decoded platform message from the active plan. A task it closed leaves the
         reminders already queued for today (DESIGN §6: no reminder for a closed task)."""
         reply = dispatch(self.store, message, today=self.clock.today(), bot_name=self.config.bot.name,
-                         admins=tuple(self.config.bot.admins), chats=tuple(self.config.chats))
+                         admins=tuple(self.config.bot.admins), chats=tuple(self.config.chats),
+                         mapped=frozenset(name for name, ids in self.config.people.items()
+                                          if ids.wecom or ids.dingtalk))
         if reply.closed:
             from reminders.withdraw import withdraw
 

@@ -22,8 +22,9 @@ from bot.platforms.wecom_push import GroupRobot
 from bot.runtime import Bot
 
 
-def create_app(bot: Bot, *, reminders: bool = False) -> Starlette:
-    """The Starlette app over ``bot``; ``app.state.local`` is the local chat (its feed),
+def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> Starlette:
+    """The Starlette app over ``bot`` (``demo_day``: started with ``--today``, so that day's reminders
+    go out at start-up); ``app.state.local`` is the local chat (its feed),
     ``app.state.dingtalk`` the DingTalk platform, ``app.state.reminders`` the scheduler."""
     local = LocalPlatform(bot)
     dingtalk = DingTalkPlatform(bot)
@@ -48,7 +49,7 @@ def create_app(bot: Bot, *, reminders: bool = False) -> Starlette:
             from reminders.scheduler import ReminderService
 
             service = ReminderService(bot, {"local": local.send, "dingtalk": dingtalk.send,
-                                            "wecom": wecom_robot.send})
+                                            "wecom": wecom_robot.send}, catch_up_any_time=demo_day)
             app.state.reminders = service
             await service.start()
         try:

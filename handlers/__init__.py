@@ -22,6 +22,7 @@ from bot.text import clean_message
 from handlers.parse import Query, parse
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+MAX_TEXT = 2000  # characters read of one message: a question is short, a paste is not a question
 Handler = Callable[["Context", Query], Reply | None]
 
 
@@ -62,6 +63,7 @@ class Context:
     message: Message | None = None
     admins: tuple[str, ...] = ()
     chats: tuple = ()
+    mapped: frozenset[str] = frozenset()
     _tasks: list[TaskView] | None = None
 
     @property
@@ -99,17 +101,19 @@ def template_env() -> jinja2.Environment:
 
 
 def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admins: tuple[str, ...] = (),
-             chats: tuple = ()) -> Reply:
+             chats: tuple = (), mapped: frozenset[str] = frozenset()) -> Reply:
     """Answer ``message`` from the active plan; ``admins`` (names) may close any task and
-    confirm bindings; ``chats`` (config) link a chat id to the reminders it received.
+    confirm bindings; ``chats`` (config) link a chat id to the reminders it received; ``mapped``
+    names the people whose platform ids config gives (nobody may bind as them).
     Raises ``LookupError`` when the store has no plan."""
     plan = store.active_plan()
     if plan is None:
         raise LookupError("the store has no plan: run `duban import FILE`")
-    ctx = Context(store, plan, today, message.person, bot_name, template_env(), message, tuple(admins), tuple(chats))
+    ctx = Context(store, plan, today, message.person, bot_name, template_env(), message, tuple(admins), tuple(chats),
+                  frozenset(mapped))
     if message.kind != "text":
         return ctx.render("unsupported.j2", kind=message.kind)
-    parsed = parse(clean_message(message.text), bot_name=bot_name, directory=store.directory(), today=today,
+    parsed = parse(clean_message(message.text)[:MAX_TEXT], bot_name=bot_name, directory=store.directory(), today=today,
                    plan_year=plan.year)
     for entry in REGISTRY:
         reply = entry.handler(ctx, parsed)

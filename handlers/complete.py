@@ -20,10 +20,12 @@ from bot.store.completion import Meta
 from handlers import Context, intent
 from handlers.parse import Query
 
-_COMPLETE = re.compile(r"^(已经|已)?(完成|办结|做完|搞定|完工)(了|啦|啊)?$")
+_COMPLETE = re.compile(r"^(好的|好|嗯|ok)?(已经|已)?(完成|办结|做完|搞定|完工)(了|啦|啊)?$")
 _ALL = re.compile(r"全部|整个|整项|all")
 _UNDO = re.compile(r"^(撤销|撤回|取消完成|undo)(上一次|刚才|刚刚)?(的)?(完成)?(操作)?$")
-_NOTE = re.compile(r"^\s*进展\s*(?:任务)?\s*([1-9一二三四五六七八九十][.．。·][1-9]\d?)\s*[:：,，]?\s*(.*)$", re.S)
+_REF_TEXT = r"(?:任务)?\s*([1-9一二三四五六七八九十][.．。·][1-9]\d?)"
+# "进展 3.1 已完成龙岩站巡展" or "3.1 进展：已完成龙岩站巡展"
+_NOTE = re.compile(rf"^\s*(?:进展\s*{_REF_TEXT}|{_REF_TEXT}\s*进展)\s*[:：,，]?\s*(.*)$", re.S)
 _I_AM = re.compile(r"^我是(.+)$")
 _CONFIRM = re.compile(r"^确认(.+)$")
 _NOISE = re.compile(r"[\s,，。.!！~～、:：]|[^\w\u4e00-\u9fff]")
@@ -62,23 +64,29 @@ def bind(ctx: Context, query: Query) -> Reply | None:
     if asked:
         if ctx.person:
             return ctx.render("binding.j2", code="already", person=ctx.person)
+        if person in ctx.mapped:  # config names this person's id: nobody else can claim the name
+            return ctx.render("binding.j2", code="mapped", person=person)
         completion.request_binding(ctx.store, message.platform, message.sender_id, person, _meta(ctx))
         return ctx.render("binding.j2", code="requested", person=person)
     if ctx.person not in ctx.admins:
         return ctx.render("binding.j2", code="not_admin", admins=ctx.admins)
-    sender = completion.confirm_binding(ctx.store, message.platform, person, ctx.person, _meta(ctx))
-    return ctx.render("binding.j2", code="confirmed" if sender else "nobody", person=person)
+    senders = completion.pending_bindings(ctx.store, message.platform, person)
+    if len(senders) != 1:
+        return ctx.render("binding.j2", code="several" if senders else "nobody", person=person, senders=senders)
+    completion.confirm_binding(ctx.store, message.platform, person, senders[0], ctx.person, _meta(ctx))
+    return ctx.render("binding.j2", code="confirmed", person=person, sender=senders[0])
 
 
 @intent("undo", priority=6)
 def undo(ctx: Context, query: Query) -> Reply | None:
     """撤销 → reopen the sender's own last completion (within 7 days)."""
-    if not _UNDO.match(_NOISE.sub("", query.words)) or query.refs:
+    if not _UNDO.match(_NOISE.sub("", query.words)) or len(query.refs) > 1:
         return None
     if ctx.person is None:
         return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
     since = (ctx.message.received_at - timedelta(days=UNDO_DAYS)).isoformat()
-    outcome = completion.undo_last(ctx.store, ctx.plan.id, ctx.person, since, _meta(ctx))
+    ref = query.refs[0] if query.refs else None
+    outcome = completion.undo_last(ctx.store, ctx.plan.id, ctx.person, since, _meta(ctx), ref=ref)
     if outcome is None:
         return ctx.render("complete.j2", code="nothing_to_undo", days=UNDO_DAYS)
     return ctx.render("complete.j2", refs=[outcome.ref], code="undone", o=outcome)
@@ -90,12 +98,14 @@ def note(ctx: Context, query: Query) -> Reply | None:
     match = _NOTE.match(query.text)
     if not match or not query.refs:
         return None
-    ref, text = query.refs[0], match[2].strip()
+    ref, text = query.refs[0], match[3].strip()
     task = ctx.task(ref)
     if task is None:
         return ctx.render("unknown_task.j2", ref=ref, sections=sorted({t.section_no for t in ctx.tasks}))
     if ctx.person is None:
         return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
+    if not (_owns(ctx, task, ctx.person) or ctx.person in task.lead or ctx.person in ctx.admins):
+        return ctx.render("complete.j2", code="not_allowed", refs=[ref], task=task, admins=ctx.admins, note=True)
     if not text:
         return ctx.render("complete.j2", code="empty_note", ref=ref)
     if len(text) > MAX_NOTE:
@@ -116,13 +126,11 @@ def _chat_name(ctx: Context) -> str | None:
 
 def _which(ctx: Context, query: Query) -> tuple[TaskView | None, Reply | None]:
     """The task a bare 完成 means, or the reply that asks (DESIGN §6 resolution order)."""
-    quoted = ctx.message.quoted_text or ""
-    for ref in re.findall(r"(?<![\d.])(\d+\.\d+)(?![\d.])", quoted):
-        if ctx.task(ref):
-            return ctx.task(ref), None
+    quoted = re.findall(r"(?<![\d.])(\d+\.\d+)(?![\d.])", ctx.message.quoted_text or "")
     chat = _chat_name(ctx)
-    recent = outbox.last_sent_refs(ctx.store, chat) if chat else []
-    mine = sorted((t for ref in recent if (t := ctx.task(ref)) and not t.done and _shares_of(ctx, t, ctx.person)),
+    recent = quoted or (outbox.last_sent_refs(ctx.store, chat) if chat else [])
+    mine = sorted((t for ref in recent if (t := ctx.task(ref)) and not t.done
+                   and (_shares_of(ctx, t, ctx.person) or ctx.person in t.lead)),
                   key=lambda t: (t.section_no, t.number))
     if len(mine) == 1:
         return mine[0], None
@@ -134,22 +142,27 @@ def _which(ctx: Context, query: Query) -> tuple[TaskView | None, Reply | None]:
 
 @intent("complete", priority=15)
 def complete(ctx: Context, query: Query) -> Reply | None:
-    """完成 / 完成 3.3 / 3.3 完成 / 3.3 已完成 / 任务3.3完成了 / 完成 3.3 全部."""
+    """完成 / 完成 3.3 / 3.3 完成 / 3.3 已完成 / 任务3.3完成了 / 完成 3.3 全部 / 完成 3.4、3.5."""
     words = _NOISE.sub("", query.words)
     whole = bool(_ALL.search(words))
     words = _ALL.sub("", words).removeprefix("任务")
-    if not _COMPLETE.match(words) or len(query.refs) > 1:
+    if not _COMPLETE.match(words):
         return None
     if ctx.person is None:
         return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
-    if query.refs:
-        task = ctx.task(query.refs[0])
-        if task is None:
-            return ctx.render("unknown_task.j2", ref=query.refs[0], sections=sorted({t.section_no for t in ctx.tasks}))
-    else:
+    if not query.refs:
         task, asked = _which(ctx, query)
-        if task is None:
-            return asked
+        return asked if task is None else _complete_one(ctx, task, whole)
+    replies = []
+    for ref in query.refs:
+        task = ctx.task(ref)
+        replies.append(_complete_one(ctx, task, whole) if task else ctx.render(
+            "unknown_task.j2", ref=ref, sections=sorted({t.section_no for t in ctx.tasks})))
+    return Reply("\n".join(r.text for r in replies), [ref for r in replies for ref in r.refs],
+                 closed=[ref for r in replies for ref in r.closed])
+
+
+def _complete_one(ctx: Context, task: TaskView, whole: bool) -> Reply:
     person = ctx.person
     may_close = person in task.lead or person in ctx.admins
     shares = _shares_of(ctx, task, person)
@@ -164,5 +177,6 @@ def complete(ctx: Context, query: Query) -> Reply | None:
     else:
         share = None
     outcome = completion.complete(ctx.store, ctx.plan.id, task.ref, person=person, share=share, meta=_meta(ctx))
-    reply = ctx.render("complete.j2", refs=[task.ref], code=outcome.code, o=outcome, task=task, share=share)
+    reply = ctx.render("complete.j2", refs=[task.ref], code=outcome.code, o=outcome, task=task, share=share,
+                       whole_refused=whole and not may_close)
     return Reply(reply.text, reply.refs, closed=[task.ref] if outcome.closed else [])

@@ -44,6 +44,11 @@ class WorkCalendar:
             day -= timedelta(days=1)
         return day
 
+    def workday_on_or_after(self, day: date) -> date:
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day
+
     def next_workday_after(self, day: date) -> date:
         day += timedelta(days=1)
         while not self.is_workday(day):

@@ -3,7 +3,7 @@
 Sections 今日到期 / 即将到期 / 节点提醒 / 已逾期 / 本月持续推进 (grouped by owner), each task
 line starting with its ref. A digest over the platform's size limit is cut between lines
 into numbered parts ("（1/3）"), never inside a character (cases/bug19). Mentions are the
-owners who are people, and the configured members of owner roles.
+owners still to finish who are people, and the configured members of such roles.
 """
 
 from __future__ import annotations
@@ -39,11 +39,17 @@ def chats(config: Config) -> list[ChatTarget]:
     return [ChatTarget(c.name, c.platform) for c in config.chats] or [ChatTarget(LOCAL_CHAT, "local")]
 
 
+def pending(task: TaskView) -> list[str]:
+    """The owners of ``task`` whose share is not done yet (all of them before anyone reports)."""
+    return [share.owner for share in task.shares if not share.done]
+
+
 def mentions(tasks: list[TaskView], config: Config, people: set[str]) -> list[str]:
-    """Person names to @ for ``tasks``: owners who are people, and members of owner roles."""
+    """Person names to @ for ``tasks``: owners still to finish who are people, and members of
+    such owner roles. Someone who has done their share is not nagged."""
     names: list[str] = []
     for task in tasks:
-        for owner in task.owners:
+        for owner in pending(task):
             for name in ([owner] if owner in people else config.roles.get(owner, [])):
                 if name not in names:
                     names.append(name)
@@ -57,12 +63,13 @@ def render(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], *, 
         chosen = [r for r in reminders if r.kind == kind]
         chosen.sort(key=lambda r: (r.days if kind != "overdue" else -r.days, r.ref))
         return [{"ref": r.ref, "content": tasks[r.ref].content.rstrip("。；; "), "days": r.days,
-                 "target": r.target, "milestone": r.milestone, "owners": tasks[r.ref].owners} for r in chosen]
+                 "target": r.target, "milestone": r.milestone, "owners": pending(tasks[r.ref]),
+                 "done": tasks[r.ref].shares_done, "total": len(tasks[r.ref].shares)} for r in chosen]
 
     checkins: dict[str, list[str]] = {}
     for reminder in reminders:
         if reminder.kind == "checkin":
-            for owner in tasks[reminder.ref].owners or [""]:
+            for owner in pending(tasks[reminder.ref]) or [""]:
                 checkins.setdefault(owner, []).append(reminder.ref)
     # Owners with the same ongoing tasks share a line (the six county chairs of 3.7).
     grouped: dict[tuple[str, ...], list[str]] = {}

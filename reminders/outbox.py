@@ -21,6 +21,7 @@ log = logging.getLogger("duban.outbox")
 
 PER_MINUTE = 20
 GIVE_UP_AFTER = timedelta(hours=24)
+LEASE = timedelta(minutes=2)  # a row being sent is not taken by another loop for this long
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=30)
 
@@ -63,7 +64,13 @@ class Sender:
         if send is None:
             outbox.mark_retry(store, row.id, (now + MAX_BACKOFF).isoformat(), f"platform {row.platform} is off")
             return 0
-        result = await send(Outgoing(row.chat, row.text, row.refs, row.mentions, row.markdown, row.title))
+        if not outbox.lease(store, row.id, now.isoformat(), (now + LEASE).isoformat()):
+            return 0  # another delivery loop is sending it
+        try:
+            result = await send(Outgoing(row.chat, row.text, row.refs, row.mentions, row.markdown, row.title))
+        except Exception as error:  # one broken robot must not stop the others
+            log.exception("outbox %d to %s: sending raised", row.id, row.chat)
+            result = SendResult(False, -1, f"{type(error).__name__}: {error}"[:200], retryable=True)
         if result.ok:
             outbox.mark_sent(store, row.id, self.bot.clock.now().isoformat())
             return 1

@@ -5,9 +5,9 @@ Defaults (config ``[reminders]``): a task with a due date is reminded 14, 7, 3 a
 before, on the day, then as overdue on the next workday and every 7 days until closed;
 a milestone (5.30, 6.18) 14, 7 and 1 day before, also for 全年开展 tasks; an ongoing
 (全年开展) task gets only a monthly check-in on the first workday of the month. A reminder
-whose day is not a workday moves to the workday before it; two reminders of one task on
-one day are one (the most pressing). Nothing is dated before the plan's issue date, and
-nothing after January 31 of the next year (the plan's active window).
+whose day is not a workday moves to the workday before it (an overdue one to the workday
+after it); two reminders of one task on one day are one (the most pressing). Nothing is
+dated before the plan's issue date, nor after January 31 of the next year (its active window).
 """
 
 from __future__ import annotations
@@ -61,9 +61,11 @@ def _due_days(task: TaskView, day: date, calendar: WorkCalendar, rules: Rules, u
         kinds.append("due_today" if day == due else "due_soon")
     if day <= due:
         return kinds
+    # Overdue reminders move forward past a holiday (a 10-07 one goes out on 10-09, not back
+    # onto 09-30 where it would merge with the previous week's).
     overdue = calendar.next_workday_after(due)
     while overdue <= min(day, until):
-        if calendar.workday_on_or_before(overdue) == day:
+        if calendar.workday_on_or_after(overdue) == day:
             kinds.append("overdue")
             break
         overdue += timedelta(days=rules.overdue_every_days)

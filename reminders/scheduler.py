@@ -38,8 +38,10 @@ def tick_trigger(bot: Bot) -> CronTrigger:
 class ReminderService:
     """Ticks and delivery for one bot; ``start()`` inside a running event loop, ``shutdown()`` at exit."""
 
-    def __init__(self, bot: Bot, platforms: dict[str, Send]):
+    def __init__(self, bot: Bot, platforms: dict[str, Send], *, catch_up_any_time: bool = False):
         self.bot = bot
+        # ``duban serve --today D`` (a demo of day D) runs that day's tick at start-up, whatever the hour.
+        self.catch_up_any_time = catch_up_any_time
         self.sender = Sender(bot, platforms)
         self.scheduler = AsyncIOScheduler(timezone=bot.config.tz)
 
@@ -50,7 +52,8 @@ class ReminderService:
     def due_at_start(self) -> bool:
         """Today's tick time has passed and today's tick has not run."""
         now = self.bot.clock.now()
-        return now >= self.tick_time(now.date()) and not outbox.tick_ran(self.bot.store, now.date().isoformat())
+        passed = self.catch_up_any_time or now >= self.tick_time(now.date())
+        return passed and not outbox.tick_ran(self.bot.store, now.date().isoformat())
 
     async def tick(self) -> list[int]:
         """Run today's tick (claims make a second run that day queue nothing), then deliver."""

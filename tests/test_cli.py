@@ -156,7 +156,7 @@ def test_remind_simulate_lists_every_push_in_order(workdir):
         ("2020-11-23", ["3.3", "4.3"]), ("2020-11-25", ["1.7", "3.4"]), ("2020-11-27", ["3.3", "3.2"]),
         ("2020-11-30", ["3.3", "4.3"]), ("2020-12-01", ["3.3", "1.1"])]
     nothing_sent = duban("outbox", cwd=workdir)
-    assert nothing_sent.stdout == ""
+    assert nothing_sent.stdout == "没有待发送或发送失败的推送。\n"
 
 
 @pytest.mark.parametrize("args, message", [

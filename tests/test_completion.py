@@ -54,7 +54,7 @@ def test_a_bare_complete_after_the_1_july_digest_asks_which(tmp_path):
     assert asyncio.run(Sender(bot, {"local": local}).deliver_due()) == 1
     asked = bot.say("完成", as_="严众能")
     assert asked.refs == ["2.8", "3.1", "3.4", "3.6", "3.8"]
-    assert asked.text.splitlines()[0] == "你在最近一次提醒里有5项未完成，是哪一项？请回复："
+    assert asked.text.splitlines()[0] == "最近一次提醒里有5项是你可以报完成的，是哪一项？请回复："
     assert "完成 3.4（举办第4届市青少年机器人竞赛。）" in asked.text.splitlines()
     assert events(bot, "share.completed") == []
     done = bot.say("完成 3.4", as_="严众能")

@@ -99,7 +99,7 @@ def test_an_unmapped_sender_binds_and_then_completes(tmp_path, serve):
                                                      "请发“我是姓名”，由管理员回复“确认 姓名”后就可以了。")
         assert say("我是严众能", "newcomer", "b2").startswith("已记下：你是严众能。请管理员回复“确认 严众能”")
         assert say("确认 严众能", "someone", "b3") == "只有管理员（朱明生）可以确认身份。"
-        assert say("确认 严众能", "zms01", "b4") == "已确认：这位同事是严众能，之后报完成都算严众能的。"
+        assert say("确认 严众能", "zms01", "b4") == "已确认：账号 newcomer 是严众能，之后从这个账号报完成都算严众能的。"
         assert say("完成 3.4", "newcomer", "b5") == "3.4 严众能已完成，进度 1/2，待：林永禄"
     [event] = list(bot.store.db.query("SELECT actor, platform FROM events WHERE kind = 'share.completed'"))
     assert event == {"actor": "严众能", "platform": "dingtalk"}

@@ -108,7 +108,7 @@ class DingTalkPlatform:
         sender = str(payload.get("senderStaffId") or payload.get("senderId") or "")
         return Message(
             platform="dingtalk", chat_id=str(payload.get("conversationId") or ""), sender_id=sender,
-            person=self.bot.identify("dingtalk", str(payload.get("senderStaffId") or ""), payload.get("senderNick")),
+            person=self.bot.identify("dingtalk", sender, payload.get("senderNick")),
             text=clean_message(content), msg_id=str(payload["msgId"]), received_at=self.bot.clock.now(),
             quoted_text=quoted, kind="text" if payload.get("msgtype", "text") == "text" else str(payload["msgtype"]),
         )
@@ -122,20 +122,35 @@ class DingTalkPlatform:
         """Answer one verified payload and post the answer to its sessionWebhook.
 
         Returns the reply, or None when nothing was done: an expired sessionWebhook, or a
-        msgId already handled (a redelivery changes nothing and is not answered twice)."""
+        msgId already answered (a redelivery changes nothing and is not answered twice; one
+        whose answer could not be posted gets the stored answer posted again)."""
         message = self.message(payload)
         if self.expired(payload):
             log.warning("dingtalk: sessionWebhook of msgId %s expired; not answered", message.msg_id)
             return None
-        claimed = await run_in_threadpool(self.bot.store.claim_inbound, "dingtalk", message.msg_id,
-                                          message.sender_id, message.chat_id, message.received_at.isoformat())
+        store = self.bot.store
+        claimed = await run_in_threadpool(store.claim_inbound, "dingtalk", message.msg_id, message.sender_id,
+                                          message.chat_id, message.received_at.isoformat())
         if not claimed:
+            row = await run_in_threadpool(store.inbound, "dingtalk", message.msg_id)
+            if row and row["reply"] is not None and row["delivered_via"] == "failed":
+                reply = Reply(row["reply"])
+                if (await self.reply(payload, reply)).ok:
+                    await run_in_threadpool(store.redeliver_inbound, "dingtalk", message.msg_id, "session_webhook")
+                return reply
             log.info("dingtalk: msgId %s already handled; duplicate ignored", message.msg_id)
             return None
-        reply = await run_in_threadpool(self.bot.answer, message)
+        try:
+            reply = await run_in_threadpool(self.bot.answer, message)
+        except Exception:
+            log.exception("dingtalk: answering msgId %s failed", message.msg_id)
+            return None
         result = await self.reply(payload, reply)
         via = "session_webhook" if result.ok else "failed"
-        await run_in_threadpool(self.bot.store.answer_inbound, "dingtalk", message.msg_id, reply.text, via)
+        if not result.ok:
+            log.warning("dingtalk: the answer to msgId %s was not delivered: %s %s", message.msg_id, result.code,
+                        result.detail)
+        await run_in_threadpool(store.answer_inbound, "dingtalk", message.msg_id, reply.text, via)
         return reply
 
     async def callback(self, request: Request) -> Response:
@@ -199,17 +214,20 @@ class DingTalkPlatform:
     async def _post(self, url: str, body: dict) -> SendResult:
         try:
             response = await self.http.post(url, json=body)
+        except httpx.InvalidURL as error:
+            return SendResult(False, -1, f"invalid URL: {error}")
         except httpx.HTTPError as error:
             log.warning("dingtalk: POST failed: %s", error)
-            return SendResult(False, -1, str(error), retryable=True)
+            return SendResult(False, -1, f"{type(error).__name__}: {error}"[:200], retryable=True)
         if response.status_code >= 500:
             return SendResult(False, response.status_code, response.text[:200], retryable=True)
         try:
             answer = response.json()
         except ValueError:
             return SendResult(False, response.status_code, response.text[:200], retryable=response.status_code >= 500)
-        code = answer.get("errcode", 0) if isinstance(answer, dict) else -1
+        if not isinstance(answer, dict):
+            return SendResult(False, response.status_code, f"unexpected answer {str(answer)[:100]}")
+        code = answer.get("errcode", -1)  # no errcode is no confirmation
         if response.status_code == 200 and code == 0:
             return SendResult(True)
-        return SendResult(False, code or response.status_code, str(answer.get("errmsg", ""))[:200],
-                          retryable=code == TOO_FAST)
+        return SendResult(False, code, str(answer.get("errmsg", ""))[:200], retryable=code == TOO_FAST)

@@ -55,8 +55,10 @@ class GroupRobot:
             return SendResult(False, 40058, f"content is {len(content.encode())} bytes, over {limit}")
         try:
             response = await self.http.post(chat.webhook, json=body)
+        except httpx.InvalidURL as error:
+            return SendResult(False, -1, f"invalid URL: {error}")
         except httpx.HTTPError as error:
-            return SendResult(False, -1, str(error), retryable=True)
+            return SendResult(False, -1, f"{type(error).__name__}: {error}"[:200], retryable=True)
         if response.status_code >= 500:
             return SendResult(False, response.status_code, response.text[:200], retryable=True)
         try:

@@ -94,22 +94,27 @@ def complete(store: Store, plan_id: int, ref: str, *, person: str, share: str | 
                        pending, closed, meta.at, person)
 
 
-def undo_last(store: Store, plan_id: int, person: str, since: str, meta: Meta) -> Outcome | None:
-    """Reopen what ``person``'s last completion (at or after ``since``) closed; None if there is none."""
+def undo_last(store: Store, plan_id: int, person: str, since: str, meta: Meta, ref: str | None = None
+              ) -> Outcome | None:
+    """Reopen what ``person``'s last completion (at or after ``since``; of task ``ref`` when
+    given) closed; None if there is none."""
     with store.write() as db:
         undone = {json.loads(r["after"])["undoes"] for r in db.query(
             "SELECT after FROM events WHERE kind = 'completion.undone' AND actor = ?", [person])}
         last = next((e for e in db.query(
             """SELECT e.id, e.task_id, e.before, e.after, t.ref FROM events e JOIN tasks t ON t.id = e.task_id
                WHERE e.actor = ? AND e.plan_id = ? AND e.kind IN ('share.completed', 'task.completed')
-               AND e.at >= ? ORDER BY e.id DESC""", [person, plan_id, since]) if e["id"] not in undone), None)
+               AND e.at >= ? AND (? IS NULL OR t.ref = ?) ORDER BY e.id DESC""",
+            [person, plan_id, since, ref, ref]) if e["id"] not in undone), None)
         if last is None:
             return None
-        was = json.loads(last["before"])["shares"]
+        # Only what that event changed, and only where it still stands as this person left it.
+        was, became = json.loads(last["before"])["shares"], json.loads(last["after"])["shares"]
+        changed = {name for name, status in became.items() if status == "done" and was.get(name) == "open"}
         now = _shares(db, last["task_id"])
         before = _state(now, "done" if all(s["share_status"] == "done" for s in now) else "open")
         for share in now:
-            if was.get(share["name"]) == "open" and share["share_status"] == "done":
+            if share["name"] in changed and share["share_status"] == "done" and share["done_by"] == person:
                 db.execute("UPDATE assignments SET share_status = 'open', done_at = NULL, done_by = NULL "
                            "WHERE id = ?", [share["id"]])
         db.execute("UPDATE tasks SET status = 'open', done_at = NULL WHERE id = ?", [last["task_id"]])
@@ -148,18 +153,20 @@ def request_binding(store: Store, platform: str, sender_id: str, person: str, me
                   msg_id=meta.msg_id, after={"sender_id": sender_id, "person": person})
 
 
-def confirm_binding(store: Store, platform: str, person: str, admin: str, meta: Meta) -> str | None:
-    """"确认 严众能" from an admin: the latest unconfirmed request for ``person`` on ``platform``
-    counts from now on. Returns the sender id bound, or None when nobody asked."""
+def pending_bindings(store: Store, platform: str, person: str) -> list[str]:
+    """The distinct sender ids waiting to be confirmed as ``person`` on ``platform``."""
+    return list(dict.fromkeys(r["sender_id"] for r in store._rows(
+        "SELECT sender_id FROM bindings WHERE platform = ? AND person = ? AND confirmed_at IS NULL ORDER BY id",
+        (platform, person))))
+
+
+def confirm_binding(store: Store, platform: str, person: str, sender_id: str, admin: str, meta: Meta) -> None:
+    """"确认 严众能" from an admin: ``sender_id``'s request to be ``person`` counts from now on."""
     with store.write() as db:
-        row = db.execute("""SELECT id, sender_id FROM bindings WHERE platform = ? AND person = ?
-                            AND confirmed_at IS NULL ORDER BY id DESC LIMIT 1""", [platform, person]).fetchone()
-        if row is None:
-            return None
-        db.execute("UPDATE bindings SET confirmed_by = ?, confirmed_at = ? WHERE id = ?", [admin, meta.at, row[0]])
+        db.execute("""UPDATE bindings SET confirmed_by = ?, confirmed_at = ? WHERE platform = ? AND person = ?
+                      AND sender_id = ? AND confirmed_at IS NULL""", [admin, meta.at, platform, person, sender_id])
         add_event(db, meta.at, "binding.confirmed", admin, platform=platform, chat=meta.chat, msg_id=meta.msg_id,
-                  after={"sender_id": row[1], "person": person})
-        return row[1]
+                  after={"sender_id": sender_id, "person": person})
 
 
 def bound_person(store: Store, platform: str, sender_id: str) -> str | None:

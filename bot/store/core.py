@@ -171,7 +171,7 @@ class Store:
             ongoing=bool(row["ongoing"]), status=row["status"], done_at=row["done_at"],
             lead=[p["name"] for p in parties if p["kind"] == "lead"],
             owners=[p["name"] for p in owners], units=units,
-            shares=[Share(p["name"], p["share_status"] == "done", p["done_at"], bool(p["is_role"]))
+            shares=[Share(p["name"], p["share_status"] == "done", p["done_at"], bool(p["is_role"]), p["done_by"])
                     for p in owners],
             milestones=milestones,
         )
@@ -215,6 +215,12 @@ class Store:
                    WHERE platform = ? AND msg_id = ? AND delivered_via IS NULL""",
                 [reply, via, platform, msg_id])
             return cursor.rowcount == 1
+
+    def redeliver_inbound(self, platform: str, msg_id: str, via: str) -> None:
+        """A stored answer that had failed has now gone out by ``via``."""
+        with self.write() as db:
+            db.execute("UPDATE inbound SET delivered_via = ? WHERE platform = ? AND msg_id = ?",
+                       [via, platform, msg_id])
 
     def inbound(self, platform: str, msg_id: str) -> dict | None:
         """The stored row of a platform message: reply and delivered_via, or None."""

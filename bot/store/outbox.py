@@ -146,6 +146,14 @@ def sent_times(store: Store, chat: str, since: str) -> list[str]:
         (chat, since))]
 
 
+def lease(store: Store, row_id: int, now: str, until: str) -> bool:
+    """Take a due pending row for sending until ``until``; False when another sender has it
+    (a second delivery loop or process must not send it too)."""
+    with store.write() as db:
+        return db.execute("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' "
+                          "AND withdrawn = 0 AND next_attempt_at <= ?", [until, row_id, now]).rowcount == 1
+
+
 def mark_sent(store: Store, row_id: int, at: str) -> None:
     with store.write() as db:
         db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
