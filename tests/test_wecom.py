@@ -280,3 +280,39 @@ def test_group_robot_pushes(tmp_path):
     body = robot.requests[1].json
     assert body == {"msgtype": "markdown", "markdown": {"content": "3.3 举办第13届市青少年科技创新大赛\n<@LinYongLu>"}}
     assert re.fullmatch(r"/send", robot.requests[1].path)
+
+
+BUG07 = case("bug07")
+
+
+@pytest.mark.parametrize("text", BUG07["input"]["messages"][:6])
+def test_bug07_each_form_closes_task_3_once_through_the_aibot(tmp_path, serve, text):
+    plan = tab_plan(tmp_path / "p.txt", BUG07["input"]["baseline_table"])
+    bot = wecom_bot(tmp_path, plan=plan, on=date(2027, 3, 1), bot={"name": BUG07["input"]["bot_display_name"]},
+                    people={name: ids for name, ids in BUG07["input"]["people_config"].items()})
+    base = serve(bot)
+    message = {"msgid": "b7", "chatid": "wrkGROUP", "chattype": "group", "from": {"userid": "HanLixin"},
+               "msgtype": "text", "text": {"content": text.replace("完成 3", "完成 1.3")}}
+    query, body = peer.aibot_post(message, TOKEN, KEY)
+    first = httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10)
+    again = httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10)
+    assert aibot_reply(first)["stream"]["content"].startswith("1.3 已全部完成，办结。")
+    assert again.content == b""  # the answer went out: the redelivery gets an empty acknowledgement
+    assert list(bot.store.db.query("SELECT actor, platform FROM events WHERE kind LIKE '%.completed'")) == [
+        {"actor": "韩立新", "platform": "wecom"}]
+
+
+def test_an_unmapped_wecom_user_binds_and_then_completes(tmp_path, serve):
+    bot = wecom_bot(tmp_path, on=date(2020, 7, 2), bot={"admins": ["朱明生"]}, people={"朱明生": {"wecom": "ZhuMS"}})
+    base = serve(bot)
+
+    def say(text, user, msg_id):
+        message = {"msgid": msg_id, "chatid": "wrkGROUP", "chattype": "group", "from": {"userid": user},
+                   "msgtype": "text", "text": {"content": f"@督办助手 {text}"}}
+        query, body = peer.aibot_post(message, TOKEN, KEY)
+        return aibot_reply(httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10))["stream"][
+            "content"]
+
+    assert say("我是严众能", "NewUser", "w1").startswith("已记下：你是严众能。")
+    assert say("确认 严众能", "ZhuMS", "w2") == "已确认：账号 NewUser 是严众能，之后从这个账号报完成都算严众能的。"
+    assert say("完成 3.4", "NewUser", "w3") == "3.4 严众能已完成，进度 1/2，待：林永禄"
