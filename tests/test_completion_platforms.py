@@ -91,9 +91,10 @@ def test_an_unmapped_sender_binds_and_then_completes(tmp_path, serve):
         hook = session.url + "/s"
 
         def say(text, staff, msg):
+            before = len(session.requests)
             assert _post(base, bot, robot_message(text, hook, msg_id=msg, senderStaffId=staff,
                                                   senderNick="")).status_code == 200
-            return session.wait_for(len(session.requests) + 1)[-1].json["text"]["content"].split("\n", 1)[1]
+            return session.wait_for(before + 1)[-1].json["text"]["content"].split("\n", 1)[1]
 
         assert say("完成 3.4", "newcomer", "b1") == ("我还不知道你是谁，暂时不能替你办结。"
                                                      "请发“我是姓名”，由管理员回复“确认 姓名”后就可以了。")

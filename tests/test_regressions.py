@@ -82,10 +82,11 @@ def _say(base, bot, session, text, staff, msg_id, **extra):
     import httpx
 
     ts = now_ms(bot)
+    before = len(session.requests)
     body = robot_message(text, session.url + "/s", msg_id=msg_id, senderStaffId=staff, senderNick="", **extra)
     httpx.post(f"{base}/dingtalk/callback", content=json.dumps(body, ensure_ascii=False).encode(), timeout=10,
                headers={"content-type": "application/json", "timestamp": ts, "sign": documented_sign(SECRET, ts)})
-    return session.wait_for(len(session.requests) + 1)[-1].json["text"]["content"].split("\n", 1)[1]
+    return session.wait_for(before + 1)[-1].json["text"]["content"].split("\n", 1)[1]
 
 
 def test_bindings_cannot_be_hijacked(tmp_path, serve):
