@@ -305,16 +305,19 @@ def test_bug21_markdown_keeps_the_characters_and_dingtalk_breaks_lines(tmp_path)
         assert payload == json.loads(snapshot.read_text(encoding="utf-8")), f"{snapshot} differs"
 
 
-def test_serve_with_today_pushes_that_days_digest_into_the_local_feed(tmp_path):
+def _feed_after_start(bot, **options) -> list[dict]:
+    """The local chat feed right after the app (with its scheduler) has started."""
     from bot.web import create_app
 
-    bot = make_bot(tmp_path, on=date(2020, 11, 27))
-
     async def run():
-        app = create_app(bot, reminders=True)
+        app = create_app(bot, reminders=True, **options)
         async with app.router.lifespan_context(app):
             return list(app.state.local.feed)
-    feed = asyncio.run(run())
+    return asyncio.run(run())
+
+
+def test_serve_with_today_pushes_that_days_digest_into_the_local_feed(tmp_path):
+    feed = _feed_after_start(make_bot(tmp_path, on=date(2020, 11, 27)))
     assert len(feed) == 1
     assert feed[0]["refs"] == ["3.3", "3.2"]
     assert feed[0]["text"].startswith("【督办提醒】11月27日 星期五")
@@ -322,12 +325,11 @@ def test_serve_with_today_pushes_that_days_digest_into_the_local_feed(tmp_path):
 
 
 def test_serve_of_the_bundled_plan_today_pushes_nothing(tmp_path):
-    from bot.web import create_app
+    assert _feed_after_start(make_bot(tmp_path, on=date(2026, 11, 30))) == []
 
-    bot = make_bot(tmp_path, on=date(2026, 11, 30))
 
-    async def run():
-        app = create_app(bot, reminders=True)
-        async with app.router.lifespan_context(app):
-            return list(app.state.local.feed)
-    assert asyncio.run(run()) == []
+def test_serve_today_before_nine_still_pushes_the_demo_day(tmp_path):
+    bot = make_bot(tmp_path, on=date(2020, 11, 27))
+    at(bot, date(2020, 11, 27), 6, 48)
+    assert _feed_after_start(bot) == []  # a real morning: 09:00 has not come
+    assert [e["refs"] for e in _feed_after_start(bot, demo_day=True)] == [["3.3", "3.2"]]

@@ -67,3 +67,28 @@ def parse_json(body: bytes) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadRequest(400, "body is not JSON") from None
+
+
+async def post_for_errcode(http, url: str, body: dict) -> tuple[SendResult | None, dict]:
+    """POST ``body`` to a robot/API and read its answer, as every push must (PROTOCOLS §2.1, §3.4):
+    (failure, {}) for a bad URL (not retryable), no answer or a 5xx (retryable), or an answer
+    that is not a JSON object; (None, answer) otherwise — the caller reads its errcode."""
+    import httpx
+
+    try:
+        response = await http.post(url, json=body)
+    except httpx.InvalidURL as error:
+        return SendResult(False, -1, f"invalid URL: {error}"), {}
+    except httpx.HTTPError as error:
+        return SendResult(False, -1, f"{type(error).__name__}: {error}"[:200], retryable=True), {}
+    if response.status_code >= 500:
+        return SendResult(False, response.status_code, response.text[:200], retryable=True), {}
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        return SendResult(False, response.status_code, f"unexpected answer {response.text[:100]}"), {}
+    if response.status_code != 200:
+        return SendResult(False, response.status_code, str(answer.get("errmsg", ""))[:200]), {}
+    return None, answer

@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from bot.identity import platform_id
 from bot.messages import Message, Reply
-from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, read_body
+from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, post_for_errcode, read_body
 from bot.runtime import Bot
 from bot.text import clean_message
 
@@ -212,22 +212,10 @@ class DingTalkPlatform:
         return result
 
     async def _post(self, url: str, body: dict) -> SendResult:
-        try:
-            response = await self.http.post(url, json=body)
-        except httpx.InvalidURL as error:
-            return SendResult(False, -1, f"invalid URL: {error}")
-        except httpx.HTTPError as error:
-            log.warning("dingtalk: POST failed: %s", error)
-            return SendResult(False, -1, f"{type(error).__name__}: {error}"[:200], retryable=True)
-        if response.status_code >= 500:
-            return SendResult(False, response.status_code, response.text[:200], retryable=True)
-        try:
-            answer = response.json()
-        except ValueError:
-            return SendResult(False, response.status_code, response.text[:200], retryable=response.status_code >= 500)
-        if not isinstance(answer, dict):
-            return SendResult(False, response.status_code, f"unexpected answer {str(answer)[:100]}")
+        failed, answer = await post_for_errcode(self.http, url, body)
+        if failed:
+            return failed
         code = answer.get("errcode", -1)  # no errcode is no confirmation
-        if response.status_code == 200 and code == 0:
+        if code == 0:
             return SendResult(True)
         return SendResult(False, code, str(answer.get("errmsg", ""))[:200], retryable=code == TOO_FAST)

@@ -15,7 +15,7 @@ import httpx
 
 from bot.config import Config
 from bot.identity import platform_id
-from bot.platforms import Outgoing, SendResult
+from bot.platforms import Outgoing, SendResult, post_for_errcode
 
 log = logging.getLogger("duban.wecom")
 
@@ -53,21 +53,11 @@ class GroupRobot:
         limit = MARKDOWN_BYTES if push.markdown else TEXT_BYTES
         if len(content.encode()) > limit:
             return SendResult(False, 40058, f"content is {len(content.encode())} bytes, over {limit}")
-        try:
-            response = await self.http.post(chat.webhook, json=body)
-        except httpx.InvalidURL as error:
-            return SendResult(False, -1, f"invalid URL: {error}")
-        except httpx.HTTPError as error:
-            return SendResult(False, -1, f"{type(error).__name__}: {error}"[:200], retryable=True)
-        if response.status_code >= 500:
-            return SendResult(False, response.status_code, response.text[:200], retryable=True)
-        try:
-            answer = response.json()
-        except ValueError:
-            return SendResult(False, response.status_code, response.text[:200])
-        code = answer.get("errcode", -1) if isinstance(answer, dict) else -1
-        detail = str(answer.get("errmsg", ""))[:200] if isinstance(answer, dict) else ""
-        if response.status_code == 200 and code == 0:
+        failed, answer = await post_for_errcode(self.http, chat.webhook, body)
+        if failed:
+            return failed
+        code, detail = answer.get("errcode", -1), str(answer.get("errmsg", ""))[:200]
+        if code == 0:
             return SendResult(True)
         if code == RATE_LIMITED:
             return SendResult(False, code, detail, True, self.clock.now() + RATE_HOLD)
