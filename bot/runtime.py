@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from bot.text import clean_name
 from handlers import dispatch
 
 log = logging.getLogger("duban")
-_local_ids = itertools.count(1)
 
 
 class UnknownPerson(LookupError):
@@ -96,7 +95,7 @@ class Bot:
     def say(self, text: str, as_: str | None = None, *, chat_id: str = "local") -> Reply:
         """Answer ``text`` as if ``as_`` (a person's name, or None) said it in the local chat."""
         message = Message(platform="local", chat_id=chat_id, sender_id=as_ or "", person=self.person(as_),
-                          text=text, msg_id=f"local-{next(_local_ids)}", received_at=self.clock.now())
+                          text=text, msg_id=f"local-{uuid.uuid4().hex[:16]}", received_at=self.clock.now())
         return self.answer(message)
 
     def answer(self, message: Message) -> Reply:

@@ -74,7 +74,8 @@ def test_bug13_two_processes_on_one_database_send_each_reminder_once(tmp_path):
             thread.start()
         for thread in threads:
             thread.join()
-        assert sorted(len(ids) for ids in queued) == [0, 2]
+        # Each chat's digest is claimed by one of them (they may share the two chats between them).
+        assert sum(len(ids) for ids in queued) == 2 and len(outbox.rows(first.store)) == 2
         assert _deliver(first) + _deliver(second) == 2
         restarted = Bot(second.config)
         at(restarted, date(2020, 11, 27), 9, 30)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import itertools
+import uuid
 from collections import deque
 from collections.abc import Callable
 
@@ -36,7 +37,7 @@ class LocalPlatform:
     def __init__(self, bot: Bot):
         self.bot = bot
         self.feed: deque[dict] = deque(maxlen=FEED_SIZE)
-        self._ids = itertools.count(1)
+        self._ids = itertools.count(1)  # feed entries
         self._pages = environment(ROOT / "bot" / "templates")
 
     def routes(self) -> list[Route]:
@@ -85,7 +86,7 @@ class LocalPlatform:
             person = self.bot.person(who)
         except UnknownPerson as error:
             raise BadRequest(422, str(error)) from None
-        return Message("local", "local", who, person, text, f"local-{next(self._ids)}",
+        return Message("local", "local", who, person, text, f"local-{uuid.uuid4().hex[:16]}",
                        self.bot.clock.now())
 
     def encode_reply(self, message: Message, reply: Reply) -> Response:
