@@ -334,3 +334,18 @@ def test_serve_today_before_nine_still_pushes_the_demo_day(tmp_path):
     at(bot, date(2020, 11, 27), 6, 48)
     assert _feed_after_start(bot) == []  # a real morning: 09:00 has not come
     assert [e["refs"] for e in _feed_after_start(bot, demo_day=True)] == [["3.3", "3.2"]]
+
+
+def test_a_year_without_holiday_data_is_told_to_the_admins_once(tmp_path):
+    plan = tab_plan(tmp_path / "p.txt", [
+        {"工作内容": "报送季度统计数据", "完成时间": "3月底前", "牵头领导": "吴振邦", "责任人": "韩立新"}],
+        title="测试市科协2027年度工作要点")
+    bot = make_bot(tmp_path, plan=plan, on=date(2027, 3, 17))
+    at(bot, date(2027, 3, 17), 9)
+    run_tick(bot, date(2027, 3, 17))
+    at(bot, date(2027, 3, 24), 9)
+    run_tick(bot, date(2027, 3, 24))
+    first, second = (row.text.splitlines() for row in outbox.rows(bot.store))
+    notice = ("· 2027年的法定节假日数据缺失，暂按周一至周五算工作日。请升级 chinesecalendar，"
+              "或在配置 reminders.holidays / reminders.workdays 中列出当年的放假和调休日期。")
+    assert notice in first and notice not in second
