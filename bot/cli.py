@@ -154,22 +154,20 @@ def _people(bot: Bot) -> int:
     return 0
 
 
-def _bot(args: argparse.Namespace, *, quiet_import: bool = False) -> Bot:
+def _bot(args: argparse.Namespace, *, ensure_plan: bool = True) -> Bot:
+    """The bot of ``--config`` on ``--today``'s clock; the plan imported first when the store is empty."""
     config = load_config(args.config)
     clock = DayClock(args.today, config.tz) if args.today else SystemClock(config.tz)
     bot = Bot(config, clock)
-    imported = bot.ensure_plan()
-    if imported and not quiet_import:
+    imported = bot.ensure_plan() if ensure_plan else None
+    if imported:
         print(imported.report, file=sys.stderr)
     return bot
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
-        config = load_config(args.config)
-        clock = DayClock(args.today, config.tz) if args.today else SystemClock(config.tz)
-        bot = Bot(config, clock)
-        print(bot.import_plan(args.file, args.year).report)
+        print(_bot(args, ensure_plan=False).import_plan(args.file, args.year).report)
         return 0
     bot = _bot(args)
     if args.command == "tasks":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.model import PlanInfo, TaskView
 from bot.runtime import Bot
 from bot.store import outbox
 from bot.store.outbox import Key, OutboxPart
@@ -51,22 +52,31 @@ def rules_for(bot: Bot) -> Rules:
     return Rules(tuple(settings.lead_days), settings.overdue_every_days, tuple(settings.milestone_lead_days))
 
 
-def day_reminders(bot: Bot, day: date) -> tuple[int | None, dict, list[Reminder]]:
-    """(plan id, tasks by ref, the reminders of ``day``); nothing for an archived plan."""
+@dataclass(frozen=True)
+class Day:
+    """What one day's tick works from, read once: the plan, its tasks by ref, the day's reminders
+    and the names of the plan's people (for @-mentions)."""
+
+    plan: PlanInfo | None
+    tasks: dict[str, TaskView]
+    found: list[Reminder]
+    people: set[str]
+
+
+def day_reminders(bot: Bot, day: date) -> Day:
+    """The reminders of ``day``; none for an archived plan."""
     plan = bot.store.active_plan()
     if plan is None or plan.archived:
-        return None, {}, []
+        return Day(plan, {}, [], set())
     tasks = bot.store.tasks(plan.id)
     found = reminders_on(day, tasks, calendar_for(bot), rules_for(bot), issued=plan.issued, year=plan.year)
-    return plan.id, {t.ref: t for t in tasks}, found
+    return Day(plan, {t.ref: t for t in tasks}, found, set(bot.store.directory().people) if found else set())
 
 
-def _parts(bot: Bot, day: date, platform: str, chosen: list[Reminder], tasks: dict, notices: list[dict]
+def _parts(bot: Bot, day: date, platform: str, today: Day, chosen: list[Reminder], notices: list[dict]
            ) -> list[OutboxPart]:
-    plan = bot.store.active_plan()
-    return digest.parts(day, chosen, tasks, bot.config, set(bot.store.directory().people),
-                        plan_title=plan.title if plan else "", notices=notices,
-                        max_bytes=MAX_BYTES[platform], markdown=MARKDOWN[platform])
+    return digest.parts(day, chosen, today.tasks, bot.config, today.people, plan_title=today.plan.title,
+                        notices=notices, max_bytes=MAX_BYTES[platform], markdown=MARKDOWN[platform])
 
 
 def _notices(bot: Bot, at: str) -> list[dict]:
@@ -77,12 +87,12 @@ def _notices(bot: Bot, at: str) -> list[dict]:
 
 def plan_day(bot: Bot, day: date) -> list[Push]:
     """Every push the tick of ``day`` would send, in order; writes nothing."""
-    _, tasks, found = day_reminders(bot, day)
-    if not found:
+    today = day_reminders(bot, day)
+    if not today.found:
         return []
     pushes = []
     for chat in digest.chats(bot.config):
-        for part in _parts(bot, day, chat.platform, found, tasks, []):
+        for part in _parts(bot, day, chat.platform, today, today.found, []):
             pushes.append(Push(day.isoformat(), chat.name, chat.platform, part.text, part.refs, part.mentions))
     return pushes
 
@@ -91,18 +101,18 @@ def run_tick(bot: Bot, day: date) -> list[int]:
     """Claim and queue ``day``'s digests; returns the new outbox ids ([] when already done)."""
     at = bot.clock.now().isoformat()
     outbox.mark_tick(bot.store, day.isoformat(), at)
-    plan_id, tasks, found = day_reminders(bot, day)
-    if not found:
+    today = day_reminders(bot, day)
+    if not today.found:
         return []
     notices = _notices(bot, at)
-    keys: list[Key] = [(r.ref, r.kind) for r in found]
+    keys: list[Key] = [(r.ref, r.kind) for r in today.found]
     ids: list[int] = []
     for chat in digest.chats(bot.config):
         def render(fresh: set[Key], platform: str = chat.platform) -> list[OutboxPart]:
-            chosen = [r for r in found if (r.ref, r.kind) in fresh]
-            return _parts(bot, day, platform, chosen, tasks, notices)
+            chosen = [r for r in today.found if (r.ref, r.kind) in fresh]
+            return _parts(bot, day, platform, today, chosen, notices)
 
-        ids += outbox.claim_and_enqueue(bot.store, plan_id=plan_id, chat=chat.name, platform=chat.platform,
+        ids += outbox.claim_and_enqueue(bot.store, plan_id=today.plan.id, chat=chat.name, platform=chat.platform,
                                         day=day.isoformat(), keys=keys, render=render, at=at)
     if ids:
         outbox.mark_told(bot.store, [n["id"] for n in notices], day.isoformat())

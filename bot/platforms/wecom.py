@@ -15,6 +15,7 @@ import json
 import logging
 import re
 
+import httpx
 import xmltodict
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -66,8 +67,6 @@ class WeComPlatform:
     name = "wecom"
 
     def __init__(self, bot: Bot, app_client: AppClient | None = None, http=None):
-        import httpx
-
         self.bot = bot
         settings = bot.config.wecom
         self.http = http or httpx.AsyncClient(timeout=10)

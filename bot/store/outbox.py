@@ -83,9 +83,9 @@ def claim_and_enqueue(store: Store, *, plan_id: int, chat: str, platform: str, d
                    created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [chat, platform, day, number, len(parts), part.text, json.dumps(part.refs, ensure_ascii=False),
                  json.dumps(part.mentions, ensure_ascii=False), int(part.markdown), part.title, at, at]).lastrowid)
-        db.execute(f"""UPDATE reminder_claims SET outbox_id = ? WHERE plan_id = ? AND chat = ? AND on_date = ?
-                       AND outbox_id IS NULL AND task_ref || '|' || kind IN ({", ".join("?" * len(fresh))})""",
-                   [ids[0], plan_id, chat, day, *(f"{ref}|{kind}" for ref, kind in fresh)])
+        for ref, kind in fresh:
+            db.execute("""UPDATE reminder_claims SET outbox_id = ? WHERE plan_id = ? AND task_ref = ? AND kind = ?
+                          AND on_date = ? AND chat = ?""", [ids[0], plan_id, ref, kind, day, chat])
         return ids
 
 
