@@ -41,7 +41,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "wecom": {"corp_id": "", "token": "", "encoding_aes_key": "", "agent_id": 0, "secret": "",
               "api_base": "https://qyapi.weixin.qq.com", "reply_deadline_s": 4.0},
     "wecom.aibot": {"mode": "callback", "token": "", "encoding_aes_key": "", "bot_id": "",
-                    "secret": ""},
+                    "secret": "", "ws_url": "wss://openws.work.weixin.qq.com"},
     "dingtalk": {"mode": "stream", "app_key": "", "app_secret": "",
                  "api_base": "https://api.dingtalk.com", "trust_sender_nick": False},
 }
@@ -174,6 +174,13 @@ def _check_platforms(where: str, config: Config) -> None:
     if config.wecom.aibot.mode not in ("callback", "websocket"):
         raise ConfigError(f"{where}: wecom.aibot.mode must be \"callback\" or \"websocket\", "
                           f"got {config.wecom.aibot.mode!r}")
+    if config.wecom.aibot.mode == "websocket":
+        for key in ("bot_id", "secret"):
+            if not getattr(config.wecom.aibot, key):
+                raise ConfigError(f"{where}: wecom.aibot.{key} is empty: long-connection mode (mode = \"websocket\") "
+                                  "signs in with the robot's Bot ID and Secret")
+        if not re.match(r"wss?://[^\s/]+", config.wecom.aibot.ws_url):
+            raise ConfigError(f"{where}: wecom.aibot.ws_url must be a ws(s):// URL, got {config.wecom.aibot.ws_url!r}")
     if config.dingtalk.mode not in ("stream", "http"):
         raise ConfigError(f"{where}: dingtalk.mode must be \"stream\" or \"http\", got {config.dingtalk.mode!r}")
     if bool(config.dingtalk.app_key) != bool(config.dingtalk.app_secret):
@@ -196,7 +203,11 @@ def _check_chats(where: str, config: Config) -> None:
         if chat.name in names:
             raise ConfigError(f"{where}: chats[{index}].name {chat.name!r} is used by another chat")
         names.add(chat.name)
-        if chat.platform in ("wecom", "dingtalk") and not chat.webhook:
+        long_connection = chat.platform == "wecom" and config.wecom.aibot.mode == "websocket"
+        if long_connection and not chat.webhook and not chat.chat_id:
+            raise ConfigError(f"{where}: chats[{index}] needs chat_id (the group's chatid, pushed to over the long "
+                              "connection) or webhook (its group robot)")
+        if chat.platform in ("wecom", "dingtalk") and not chat.webhook and not long_connection:
             raise ConfigError(f"{where}: chats[{index}].webhook is empty: a {chat.platform} chat is pushed to "
                               "through its group robot")
         if chat.webhook and not _is_url(chat.webhook):

@@ -1,11 +1,13 @@
 """The HTTP app: ``GET /healthz`` and each enabled platform's routes (DESIGN §8).
 
 For as long as it serves, the app runs the reminder scheduler (``reminders=True``, as
-``duban serve`` does) and DingTalk's Stream mode when configured (the app's lifespan).
+``duban serve`` does), DingTalk's Stream mode and WeCom's long connection when configured
+(the app's lifespan).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -20,6 +22,8 @@ from bot.platforms.local import LocalPlatform
 from bot.platforms.wecom import WeComPlatform
 from bot.platforms.wecom_push import GroupRobot
 from bot.runtime import Bot
+
+WS_START_WAIT_S = 5
 
 
 def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> Starlette:
@@ -38,7 +42,16 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        runner = service = None
+        runner = service = long_connection = None
+        if bot.config.wecom.aibot.mode == "websocket":
+            from bot.platforms.wecom_ws import LongConnection
+
+            long_connection = wecom_robot.long_connection = LongConnection(bot)
+            app.state.wecom_ws = long_connection
+            await long_connection.start()
+            # Give it a moment, so that a start-up tick's pushes find the connection up.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(long_connection.authenticated.wait(), WS_START_WAIT_S)
         settings = bot.config.dingtalk
         if settings.mode == "stream" and settings.app_key and settings.app_secret:
             from bot.platforms.dingtalk_stream import StreamRunner
@@ -59,6 +72,8 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
                 service.shutdown()
             if runner:
                 runner.stop()
+            if long_connection:
+                long_connection.stop()
             await dingtalk.http.aclose()
             await wecom_robot.http.aclose()
             await wecom.http.aclose()

@@ -126,10 +126,10 @@ def test_an_aibot_group_question_gets_a_passive_stream_reply(tmp_path, serve):
 
 
 def test_a_quote_is_the_quoted_text(tmp_path):
-    from bot.platforms.wecom import WeComPlatform
+    from bot.platforms.wecom import aibot_message
 
     bot = wecom_bot(tmp_path)
-    message = WeComPlatform(bot).aibot_message({
+    message = aibot_message(bot, {
         "msgid": "q1", "chatid": "wrkGROUP", "chattype": "group", "from": {"userid": "YanZhongNeng"},
         "msgtype": "text", "text": {"content": "@督办助手 完成"},
         "quote": {"msgtype": "text", "text": {"content": "3.4 举办第4届市青少年机器人竞赛"}}})

@@ -61,6 +61,29 @@ def fit(text: str, limit: int, tail: str) -> str:
     return "\n".join(kept) + "\n" + tail
 
 
+def aibot_message(bot: Bot, data: dict) -> Message | None:
+    """A decrypted AI-bot callback, or a long-connection frame's body (the same JSON: PROTOCOLS
+    §2.3) → Message; None for what is not a user message (events, stream refreshes)."""
+    kind = data.get("msgtype")
+    if kind not in ("text", "mixed", "image", "voice", "file"):
+        return None
+    if kind == "text":
+        text = (data.get("text") or {}).get("content", "")
+    elif kind == "mixed":
+        items = (data.get("mixed") or {}).get("msg_item", [])
+        text = "".join((i.get("text") or {}).get("content", "") for i in items if i.get("msgtype") == "text")
+    else:
+        text = ""
+    quote = data.get("quote") or {}
+    quoted = (quote.get("text") or {}).get("content") if quote.get("msgtype") == "text" else None
+    sender = str((data.get("from") or {}).get("userid", ""))
+    return Message(platform="wecom", chat_id=str(data.get("chatid") or f"single:{sender}"), sender_id=sender,
+                   person=bot.identify("wecom", sender), text=clean_message(str(text)),
+                   msg_id=str(data.get("msgid", "")), received_at=bot.clock.now(),
+                   quoted_text=clean_message(quoted) if quoted else None,
+                   kind="text" if kind in ("text", "mixed") else kind)
+
+
 class WeComPlatform:
     """The two callback routes; ``routes()`` is empty until their keys are configured."""
 
@@ -128,34 +151,13 @@ class WeComPlatform:
     async def aibot_callback(self, request: Request) -> Response:
         return await self._guarded("aibot", self.aibot, request, self._aibot_message)
 
-    def aibot_message(self, data: dict) -> Message | None:
-        """A decrypted AI-bot callback (PROTOCOLS §2.3) → Message; None for what is not a message."""
-        kind = data.get("msgtype")
-        if kind not in ("text", "mixed", "image", "voice", "file"):
-            return None
-        if kind == "text":
-            text = (data.get("text") or {}).get("content", "")
-        elif kind == "mixed":
-            items = (data.get("mixed") or {}).get("msg_item", [])
-            text = "".join((i.get("text") or {}).get("content", "") for i in items if i.get("msgtype") == "text")
-        else:
-            text = ""
-        quote = data.get("quote") or {}
-        quoted = (quote.get("text") or {}).get("content") if quote.get("msgtype") == "text" else None
-        sender = str((data.get("from") or {}).get("userid", ""))
-        return Message(platform="wecom", chat_id=str(data.get("chatid") or f"single:{sender}"), sender_id=sender,
-                       person=self.bot.identify("wecom", sender), text=clean_message(str(text)),
-                       msg_id=str(data.get("msgid", "")), received_at=self.bot.clock.now(),
-                       quoted_text=clean_message(quoted) if quoted else None,
-                       kind="text" if kind in ("text", "mixed") else kind)
-
     async def _aibot_message(self, crypto: WeComCrypto, request: Request) -> Response:
         plain = await self._envelope(crypto, request, xml=False)
         try:
             data = json.loads(plain)
         except ValueError:
             raise BadRequest(400, "the decrypted callback is not JSON") from None
-        message = self.aibot_message(data) if isinstance(data, dict) else None
+        message = aibot_message(self.bot, data) if isinstance(data, dict) else None
         if message is None or not message.msg_id:
             return _ack()  # events, stream refreshes: nothing to answer
         response_url = str(data.get("response_url") or "")

@@ -33,6 +33,8 @@ class GroupRobot:
         self.config = config
         self.clock = clock
         self.http = http or httpx.AsyncClient(timeout=10)
+        # A chat with a chat_id and no webhook is pushed over the 智能机器人's long connection.
+        self.long_connection = None
 
     def body(self, push: Outgoing) -> dict:
         """The webhook JSON for ``push``: people with a WeCom userid are @-ed, the rest keep their names."""
@@ -46,6 +48,8 @@ class GroupRobot:
 
     async def send(self, push: Outgoing) -> SendResult:
         chat = next((c for c in self.config.chats if c.name == push.chat and c.platform == "wecom"), None)
+        if chat is not None and not chat.webhook and chat.chat_id and self.long_connection is not None:
+            return await self.long_connection.send(push, chat.chat_id)
         if chat is None or not chat.webhook:
             return SendResult(False, -1, f"no WeCom chat {push.chat!r} with a webhook in config")
         body = self.body(push)

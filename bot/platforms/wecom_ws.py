@@ -1,0 +1,207 @@
+"""企业微信 智能机器人 long-connection mode (PROTOCOLS §2.3; ``[wecom.aibot] mode = "websocket"``).
+
+The bot opens a WebSocket to WeCom (``wecom.aibot.ws_url``) and authenticates with bot id +
+secret; WeCom then sends each group @message and 1:1 message as an ``aibot_msg_callback``
+frame whose body is the callback JSON of the HTTP mode, unencrypted. No public address is
+needed: the mode for an office without one. WeCom's own SDK (``wecom-aibot-python-sdk``,
+module ``aibot``) does the subscribe frame, heartbeats, reconnect with backoff and the
+per-req_id reply queue; this module turns frames into Messages, answers them through the
+same handlers, and pushes reminders into a group by its ``chatid`` (``aibot_send_msg``).
+
+A msgid is applied once (DESIGN §6): a frame delivered again after a reconnect changes
+nothing; if its answer had not gone out, the stored answer is sent instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aibot import WSClient, WSClientOptions
+from starlette.concurrency import run_in_threadpool
+
+from bot.identity import platform_id
+from bot.messages import Reply
+from bot.platforms import Outgoing, SendResult
+from bot.platforms.wecom import aibot_message
+from bot.runtime import Bot
+
+log = logging.getLogger("duban.wecom")
+
+MARKDOWN_BYTES = 4096  # the same limit as the group robot's markdown (PROTOCOLS §2.1)
+RATE_LIMITED = 45009
+
+
+class _SdkLog:
+    """The SDK's logger protocol (debug/info/warn/error) onto ``logging``; its frame dumps stay at debug."""
+
+    def debug(self, message: str, *args) -> None:
+        log.debug("aibot sdk: %s", message)
+
+    def info(self, message: str, *args) -> None:
+        log.debug("aibot sdk: %s", message)
+
+    def warn(self, message: str, *args) -> None:
+        log.warning("aibot sdk: %s", message)
+
+    def error(self, message: str, *args) -> None:
+        log.error("aibot sdk: %s", message)
+
+
+class LongConnection:
+    """One authenticated long connection for ``bot``: ``await start()`` inside the app's event
+    loop, ``stop()`` at shutdown; ``send(push)`` pushes a reminder into a WeCom group.
+
+    ``reconnect_ms`` is the SDK's first reconnect delay (doubling to 30 s). The SDK gives up
+    after ``RECONNECT_ATTEMPTS`` failures in a row (about 8 minutes); from then on this class
+    starts a fresh connect every ``restart_s`` until one succeeds: an office bot must come back after a night's network
+    cut. (Not the SDK's unlimited mode: each of its failed attempts nests one more coroutine
+    frame, which would end in a RecursionError after some hours.) Tests shorten both delays.
+    """
+
+    RECONNECT_ATTEMPTS = 20
+
+    def __init__(self, bot: Bot, *, reconnect_ms: int = 1000, heartbeat_ms: int = 30000, restart_s: float = 60):
+        settings = bot.config.wecom.aibot
+        self.bot = bot
+        self.restart_s = restart_s
+        self.client = WSClient(WSClientOptions(
+            bot_id=settings.bot_id, secret=settings.secret, ws_url=settings.ws_url, logger=_SdkLog(),
+            reconnect_interval=reconnect_ms, max_reconnect_attempts=self.RECONNECT_ATTEMPTS,
+            heartbeat_interval=heartbeat_ms))
+        self.authenticated = asyncio.Event()
+        self._tasks: set[asyncio.Task] = set()
+        self.client.on("authenticated", self._on_authenticated)
+        self.client.on("disconnected", self._on_disconnected)
+        # pyee raises an "error" event nobody listens to; this listener keeps it a log line.
+        self.client.on("error", self._on_error)
+        self.client.on("message", self._on_message)
+        self.client.on("event.enter_chat", self._on_enter_chat)
+
+    async def start(self) -> None:
+        """Start connecting in the background and return at once: the SDK's connect only returns
+        once connected, which must not hold up the web app's start while WeCom is unreachable."""
+        log.info("wecom long connection to %s (bot id %s)", self.bot.config.wecom.aibot.ws_url,
+                 self.bot.config.wecom.aibot.bot_id)
+        self._spawn(self.client.connect())
+
+    async def _restart(self) -> None:
+        await asyncio.sleep(self.restart_s)
+        log.info("wecom long connection: starting over after %d failed attempts", self.RECONNECT_ATTEMPTS)
+        self.client.disconnect()
+        await self.client.connect()
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        for task in self._tasks:
+            task.cancel()
+
+    def _on_authenticated(self) -> None:
+        log.info("wecom long connection: subscribed")
+        self.authenticated.set()
+
+    def _on_disconnected(self, reason: str) -> None:
+        log.warning("wecom long connection closed (%s); reconnecting", reason)
+        self.authenticated.clear()
+
+    def _on_error(self, error: Exception) -> None:
+        if "Max reconnect attempts" in str(error):
+            log.error("wecom long connection: %d reconnects failed; trying again in %d s", self.RECONNECT_ATTEMPTS,
+                      self.restart_s)
+            self._spawn(self._restart())
+        elif "Authentication failed" in str(error):
+            log.error("wecom long connection: %s — check wecom.aibot.bot_id and wecom.aibot.secret", error)
+        else:
+            log.warning("wecom long connection: %s", error)
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _on_message(self, frame: dict) -> None:
+        self._spawn(self.handle(frame))
+
+    def _on_enter_chat(self, frame: dict) -> None:
+        self._spawn(self.welcome(frame))
+
+    async def welcome(self, frame: dict) -> None:
+        """Someone opened the 1:1 chat (``enter_chat``): the welcome is what a bare "@bot" gets,
+        the usage; WeCom takes it within 5 s of the event."""
+        body = frame.get("body") or {}
+        message = aibot_message(self.bot, {"msgtype": "text", "text": {"content": ""}, "from": body.get("from"),
+                                           "msgid": str(body.get("msgid", ""))})
+        reply = await run_in_threadpool(self.bot.answer, message)
+        await self._reply(frame, self.client.reply_welcome(frame, {"msgtype": "text", "text": {"content": reply.text}}))
+
+    async def handle(self, frame: dict) -> Reply | None:
+        """Answer one ``aibot_msg_callback`` frame with a finished stream reply on its req_id.
+
+        Returns the reply, or None when nothing was sent (not a message, or a msgid already
+        answered). Never raises: a frame that fails is logged, and the connection goes on."""
+        body = frame.get("body")
+        message = aibot_message(self.bot, body) if isinstance(body, dict) else None
+        if message is None or not message.msg_id:
+            return None
+        store = self.bot.store
+        claimed = await run_in_threadpool(store.claim_inbound, "wecom", message.msg_id, message.sender_id,
+                                          message.chat_id, message.received_at.isoformat())
+        if not claimed:
+            row = await run_in_threadpool(store.inbound, "wecom", message.msg_id)
+            if not row or row["reply"] is None or row["delivered_via"] != "failed":
+                log.info("wecom msgid %s delivered again; already handled", message.msg_id)
+                return None
+            reply = Reply(row["reply"])
+            if await self._stream(frame, message.msg_id, reply):
+                await run_in_threadpool(store.redeliver_inbound, "wecom", message.msg_id, "websocket")
+            return reply
+        try:
+            reply = await run_in_threadpool(self.bot.answer, message)
+        except Exception:
+            log.exception("wecom msgid %s: answering failed", message.msg_id)
+            return None
+        sent = await self._stream(frame, message.msg_id, reply)
+        await run_in_threadpool(store.answer_inbound, "wecom", message.msg_id, reply.text,
+                                "websocket" if sent else "failed")
+        return reply
+
+    async def _stream(self, frame: dict, stream_id: str, reply: Reply) -> bool:
+        return await self._reply(frame, self.client.reply_stream(frame, stream_id, reply.text, finish=True))
+
+    @staticmethod
+    async def _reply(frame: dict, sending) -> bool:
+        try:
+            await sending  # resolves on WeCom's errcode-0 receipt, raises on an error or timeout
+        except Exception as error:
+            req_id = (frame.get("headers") or {}).get("req_id")
+            log.warning("wecom long connection: reply to req_id %s failed: %s", req_id, error)
+            return False
+        return True
+
+    async def send(self, push: Outgoing, chat_id: str) -> SendResult:
+        """Push ``push`` as markdown into the group ``chat_id`` (``aibot_send_msg``), @-ing the
+        mentioned people who have a WeCom userid. Sent only on WeCom's errcode-0 receipt; while
+        the connection is down the result is retryable, so the outbox keeps the row."""
+        user_ids = [uid for person in push.mentions if (uid := platform_id(self.bot.config, "wecom", person))]
+        text = push.text + ("\n" + " ".join(f"<@{uid}>" for uid in user_ids) if user_ids else "")
+        if len(text.encode()) > MARKDOWN_BYTES:
+            return SendResult(False, 40058, f"content is {len(text.encode())} bytes, over {MARKDOWN_BYTES}")
+        if not self.client.is_connected or not self.authenticated.is_set():
+            return SendResult(False, -1, "the WeCom long connection is not up", True)
+        try:
+            receipt = await self.client.send_message(chat_id, {"msgtype": "markdown", "markdown": {"content": text}})
+        except Exception as error:  # an errcode ≠ 0 receipt, a receipt timeout, a dropped connection
+            code = _errcode(error)
+            # No receipt, or rate limited: try again later; any other errcode will not get better.
+            return SendResult(False, code, str(error)[:200], code in (-1, RATE_LIMITED))
+        if receipt.get("errcode", 0) != 0:
+            return SendResult(False, receipt.get("errcode"), str(receipt.get("errmsg"))[:200])
+        return SendResult(True)
+
+
+def _errcode(error: Exception) -> int:
+    """The errcode in the SDK's "Reply ack error: errcode=N, …" message; -1 when there is none."""
+    with contextlib.suppress(ValueError, IndexError):
+        return int(str(error).split("errcode=")[1].split(",")[0])
+    return -1
