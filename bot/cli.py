@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.clock import DayClock, SystemClock
 from bot.config import ConfigError, load_config
+from bot.export import ExportError, export
 from bot.plan import PlanError
 from bot.runtime import Bot, UnknownPerson
 from bot.store import StoreError
@@ -87,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     remind.add_argument("--dry-run", action="store_true", help="print, send nothing (required with --on)")
     remind.add_argument("--json", action="store_true",
                         help='JSON: a list of {"date", "chat", "text", "refs", "mentions"}')
+    export = commands.add_parser("export", parents=[common],
+                                 help="write the progress table (.xlsx) or the deadlines calendar (.ics)")
+    export.add_argument("file", type=Path, help="FILE.xlsx (完成情况表) or FILE.ics (calendar)")
+    export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     commands.add_parser("outbox", parents=[common], help="list pushes not yet delivered, and failed ones")
     commands.add_parser("people", parents=[common], help="who is mapped to which WeCom/DingTalk id, and who is not")
     return parser
@@ -189,6 +194,9 @@ def _run(args: argparse.Namespace) -> int:
         return _serve(bot, args)
     if args.command == "remind":
         return _remind(bot, args)
+    if args.command == "export":
+        print(export(bot, args.file, force=args.force))
+        return 0
     if args.command == "outbox":
         return _outbox(bot)
     if args.command == "people":
@@ -250,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
-    except (ConfigError, PlanError, UnknownPerson, UsageError) as error:
+    except (ConfigError, ExportError, PlanError, UnknownPerson, UsageError) as error:
         print(f"duban: {error}", file=sys.stderr)
         return 2
     except StoreError as error:

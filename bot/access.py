@@ -1,0 +1,34 @@
+"""Who may open the bot's own pages (the local chat, /status): anyone on a loopback address;
+elsewhere only a request carrying config ``server.token`` (DESIGN §8; config refuses a
+non-loopback host without one, so a set token is the whole rule).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def has_token(request: Request, token: str) -> bool:
+    """True when no ``token`` is configured, or the request carries it in the ``X-Duban-Token``
+    header or as ``?token=`` (compared in constant time: no timing hints to a guesser)."""
+    if not token:
+        return True
+    given = request.headers.get("x-duban-token") or request.query_params.get("token", "")
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
+def require_token(token: str, endpoint: Endpoint) -> Endpoint:
+    """``endpoint`` behind :func:`has_token`: 401 {"error": "token required"} without it."""
+
+    async def guarded(request: Request) -> Response:
+        if not has_token(request, token):
+            return JSONResponse({"error": "token required"}, status_code=401)
+        return await endpoint(request)
+
+    return guarded
