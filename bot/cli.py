@@ -226,6 +226,23 @@ def _chat(bot: Bot, as_: str | None) -> int:
             print(bot.say(text, as_).text, end="\n\n", flush=True)
 
 
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host``:``port`` for uvicorn; UsageError when the port is taken.
+
+    Made with IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY only on sockets that
+    say they are TCP, and without it every response's body waited ~40 ms behind its headers
+    (Nagle + delayed ACK), measured by bench/webhook.py."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror} "
+                         "(another duban serve? try --port)") from None
+    return sock
+
+
 def _serve(bot: Bot, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -237,13 +254,7 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
         bot.config.server.host = host
         if not bot.config.loopback and not bot.config.server.token:
             raise ConfigError(f"--host {host}: server.token is required when not serving on loopback")
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as error:
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror} "
-                         "(another duban serve? try --port)") from None
+    sock = listen_socket(host, port)
     log.info("local chat on http://%s:%d/", host, port)
     app = create_app(bot, reminders=True, demo_day=args.today is not None)
     server = uvicorn.Server(uvicorn.Config(app, log_level="info"))

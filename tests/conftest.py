@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import threading
 from datetime import date, datetime, time
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from bot.cli import listen_socket
 from bot.clock import SHANGHAI, FrozenClock
 from bot.config import PROJECT_DIR, parse_config
 from bot.runtime import Bot
@@ -53,8 +53,7 @@ def serve():
     servers = []
 
     def start(bot):
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
+        sock = listen_socket("127.0.0.1", 0)  # the socket duban serve makes (TCP_NODELAY on connections)
         sock.listen(16)
         app = create_app(bot)
         start.apps.append(app)

@@ -177,3 +177,32 @@ def test_people_lists_who_is_mapped(workdir):
     assert len(lines) == 16
     assert "严众能\twecom: YanZhongNeng\tdingtalk: -\tmobile: 13800000001" in lines
     assert "林丽\twecom: -\tdingtalk: -\tmobile: -" in lines
+
+
+def test_serve_s_connections_send_without_delay():
+    """duban serve hands uvicorn its own socket; asyncio sets TCP_NODELAY on accepted connections
+    only when that socket says it is TCP. Without it every reply's body waited ~40 ms behind its
+    headers (Nagle against delayed ACK), which bench/webhook.py showed as a 48 ms floor."""
+    import asyncio
+    import socket
+
+    from bot.cli import listen_socket
+
+    async def accepted_nodelay() -> int:
+        sock = listen_socket("127.0.0.1", 0)
+        seen = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport):
+                seen.set_result(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP,
+                                                                               socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+        _, writer = await asyncio.open_connection(*sock.getsockname())
+        value = await asyncio.wait_for(seen, 5)
+        writer.close()
+        server.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) == 1

@@ -1,0 +1,183 @@
+"""Benchmark, run by hand (`make bench-webhook`; needs Debian's `wrk`): the full 智能机器人
+callback path against a bare Starlette endpoint, both on one uvicorn process on loopback.
+
+The full path is what WeCom does for "@督办助手 严众能负责什么" in a group: POST /wecom/aibot
+with a signed, encrypted JSON callback → verify msg_signature, decrypt, claim the msgid,
+answer from the plan, encrypt and sign the passive stream reply. Every request carries its
+own msgid (a repeated msgid is a retry and takes the short dedupe path), so the bodies are
+sealed beforehand by tests/wecom_peer.py (an AES/SHA-1 peer on `cryptography`, not the
+bot's code) and wrk's Lua script posts them in turn.
+
+Prints one line per (endpoint, concurrency): requests/s, p50 and p99 latency, errors.
+Not a test: nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import wecom_peer  # noqa: E402
+
+TOKEN, KEY = "benchtoken", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+QUESTION = "@督办助手 严众能负责什么"
+LUA = r"""
+local paths, bodies, index, step = {}, {}, 0, 1
+local counter = 0
+function setup(thread)
+  thread:set("first", counter)
+  counter = counter + 1
+end
+function init(args)
+  for line in io.lines(args[1]) do
+    local path, body = line:match("^([^\t]*)\t(.*)$")
+    paths[#paths + 1] = path
+    bodies[#bodies + 1] = body
+  end
+  index, step = first, tonumber(args[2])
+end
+function request()
+  local i = index % #bodies + 1
+  index = index + step
+  return wrk.format("POST", paths[i], {["Content-Type"] = "application/json"}, bodies[i])
+end
+function done(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+BARE_APP = """
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+async def endpoint(request):
+    await request.body()
+    return JSONResponse({"ok": True})
+
+app = Starlette(routes=[Route("/bare", endpoint, methods=["POST"])])
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_up(url: str, process: subprocess.Popen) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited ({process.returncode}); see its output above")
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not answer in 30 s")
+
+
+def seal(folder: Path, run: str, count: int) -> Path:
+    """``count`` signed callbacks with msgids unique to ``run``, one "path<TAB>body" line each."""
+    lines = []
+    for n in range(count):
+        message = {"msgid": f"{run}-{n}", "aibotid": "AIBOT", "chatid": "wrkBENCH", "chattype": "group",
+                   "from": {"userid": "YanZhongNeng"}, "response_url": "", "msgtype": "text",
+                   "text": {"content": QUESTION}}
+        query, body = wecom_peer.aibot_post(message, TOKEN, KEY, nonce=f"n{n}")
+        lines.append("/wecom/aibot?" + "&".join(f"{k}={v}" for k, v in query.items()) + "\t" + body.decode())
+    path = folder / f"{run}.tsv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def wrk(url: str, script: Path, data: Path | None, connections: int, seconds: int) -> dict:
+    threads = min(connections, 2)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url]
+    if data is not None:
+        command += ["--", str(data), str(threads)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
+    requests, duration_us, p50, p99, status_errors, socket_errors = (int(x) for x in line.split()[1:])
+    return {"rps": requests / (duration_us / 1e6), "p50_ms": p50 / 1000, "p99_ms": p99 / 1000,
+            "requests": requests, "non_2xx": status_errors, "socket_errors": socket_errors}
+
+
+def check_answer(base: str) -> None:
+    """One request by hand: the reply decrypts to a stream listing 严众能's five tasks."""
+    query, body = wecom_peer.aibot_post({"msgid": "check-1", "chatid": "wrkBENCH", "chattype": "group",
+                                         "from": {"userid": "YanZhongNeng"}, "msgtype": "text",
+                                         "text": {"content": QUESTION}}, TOKEN, KEY)
+    envelope = httpx.post(base + "/wecom/aibot", params=query, content=body).json()
+    plain, _ = wecom_peer.decrypt(envelope["encrypt"], KEY)
+    content = json.loads(plain)["stream"]["content"]
+    if not all(ref in content for ref in ("2.8", "3.1", "3.4", "3.6", "3.8")):
+        raise SystemExit(f"the bot's answer is wrong: {content!r}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", default="1,16,64")
+    parser.add_argument("--per-second", type=int, default=4000, help="callbacks sealed per second of a run")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        script = folder / "post.lua"
+        script.write_text(LUA)
+        bare_script = folder / "bare.lua"
+        bare_script.write_text('wrk.method = "POST"\nwrk.body = "{}"\n' + LUA[LUA.index("function done"):])
+        (folder / "bare_app.py").write_text(BARE_APP)
+        bot_port, bare_port = free_port(), free_port()
+        (folder / "config.toml").write_text(
+            f'[bot]\ndatabase = "{folder / "duban.db"}"\n[server]\nport = {bot_port}\n'
+            f'[wecom.aibot]\ntoken = "{TOKEN}"\nencoding_aes_key = "{KEY}"\n'
+            f'[people."严众能"]\nwecom = "YanZhongNeng"\n')
+        env = {**os.environ, "PYTHONPATH": str(folder)}
+        servers = [
+            subprocess.Popen([python, "-m", "bot.cli", "serve", "--config", str(folder / "config.toml")],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+            subprocess.Popen([python, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port), "--log-level",
+                              "warning", "--no-access-log"], cwd=folder, env=env),
+        ]
+        try:
+            wait_up(f"http://127.0.0.1:{bot_port}/healthz", servers[0])
+            wait_up(f"http://127.0.0.1:{bare_port}/", servers[1])
+            check_answer(f"http://127.0.0.1:{bot_port}")
+            print(f"{'endpoint':<12} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+            for connections in (int(c) for c in args.connections.split(",")):
+                for name in ("bare", "full"):
+                    if name == "bare":
+                        result = wrk(f"http://127.0.0.1:{bare_port}/bare", bare_script, None, connections,
+                                     args.seconds)
+                    else:
+                        data = seal(folder, f"c{connections}", args.per_second * args.seconds)
+                        result = wrk(f"http://127.0.0.1:{bot_port}", script, data, connections, args.seconds)
+                    errors = result["non_2xx"] + result["socket_errors"]
+                    print(f"{name:<12} {connections:>7} {result['rps']:>9.0f} {result['p50_ms']:>8.2f} "
+                          f"{result['p99_ms']:>8.2f} {errors:>7}", flush=True)
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
