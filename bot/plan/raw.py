@@ -1,9 +1,12 @@
 """The shape every plan reader hands to :func:`bot.plan.table.build_plan`.
 
-A reader knows its file format (TAB-led text, Word, Excel); it does not know the plan's
+A reader knows its file format (TAB-led text, Word, Excel, CSV); it does not know the plan's
 rules. It returns the text around the table (for the title, year and issue date) and the
 table's rows as raw cell strings, line breaks kept, so that the rules of DESIGN §3 that
 depend on line breaks (blank line = separator in 责任人, soft wrap elsewhere) apply once.
+A reader writes a break its format means as a new entry (a Word paragraph, an Excel
+Alt+Enter) as a blank line, and a break that only wraps (a text line, a Word line break)
+as a single one.
 """
 
 from __future__ import annotations
@@ -32,9 +35,35 @@ TASK_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*")
 SECTION_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+?)\s*$", re.S)
 
 
+class NotAPlan(ValueError):
+    """The file holds no task table a reader can find (no table, no header row, not the
+    format its extension says, damaged, password-protected)."""
+
+
 def header_column(cell: str) -> str | None:
     """The column a header cell names ("完成 时间" → "deadline"), or None if it names none."""
     return _HEADER_LOOKUP.get(canon(cell))
+
+
+def header_columns(cells: list[str]) -> list[str | None] | None:
+    """The columns a header row names, one per cell, or None when ``cells`` is no header row.
+
+    A header row names the content column and at least two others, in any order; cells
+    naming nothing (备注, a blank) are columns the plan does not read (None). A header cell
+    spanning two columns (a merge read into both) names both: when the plan has no section
+    column, the content header spanning it, or a blank header left of content, is the
+    section column (the seed's 工作内容 spans the section and the content, DESIGN §3).
+    """
+    columns = [header_column(cell) for cell in cells]
+    if "content" not in columns or sum(1 for c in columns if c) < 3:
+        return None
+    if "section" not in columns:
+        first = columns.index("content")
+        if first + 1 < len(columns) and columns[first + 1] == "content":
+            columns[first] = "section"
+        elif first > 0 and columns[first - 1] is None and not cells[first - 1].strip():
+            columns[first - 1] = "section"
+    return columns
 
 
 @dataclass
@@ -54,8 +83,14 @@ class RawRow:
 
 @dataclass
 class RawTable:
-    """A reader's output: ``preamble`` (text before the table), ``rows`` in order, ``source`` path."""
+    """A reader's output: ``preamble`` (text before the table), ``rows`` in order, ``source`` path.
+
+    ``fill_down``: an empty cell takes the value above it (the text format, where a vertically
+    merged cell reads as empty, DESIGN §3). False where merges are explicit (Word, Excel: the
+    reader has already given a merged value to every row it spans) and an empty cell is empty.
+    """
 
     source: str
     preamble: str
     rows: list[RawRow] = field(default_factory=list)
+    fill_down: bool = True

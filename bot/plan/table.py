@@ -1,8 +1,12 @@
 """Raw table → :class:`PlanDraft`: the plan rules of DESIGN §3, for every reader.
 
-* the header row (repeated on every page) names the columns; the text format's header
-  has one cell fewer than its rows (工作内容 spans the section column and the content);
-* an empty cell is a vertically merged cell: it takes the value above, within its section;
+* the header row (repeated on every page) names the columns, in any order; the text
+  format's header has one cell fewer than its rows (工作内容 spans the section column and
+  the content); two columns of one kind (牵头单位 and 配合单位) are read as one;
+* a section is a section column's heading, or a row holding only "一、…" (merged across
+  the row, or 一 in the 序号 column and the title beside it);
+* in the text format an empty cell is a vertically merged cell: it takes the value above,
+  within its section (``RawTable.fill_down``); elsewhere an empty cell is empty;
 * 责任人/单位: a blank line separates entries, a single line break is a soft wrap; entries
   split on 、，,；; outside brackets; names lose every blank ("林  丽" = 林丽);
 * task numbers "1." "6、" "2. " become integers; ref = section number . task number;
@@ -20,8 +24,8 @@ import cn2an
 from bot.plan.deadlines import parse_deadline
 from bot.plan.milestones import find_milestones
 from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
-from bot.plan.raw import SECTION_HEADING, TASK_NUMBER, RawRow, RawTable, header_column
-from bot.text import brackets_balanced, join_wrapped, paragraphs, split_entries
+from bot.plan.raw import SECTION_HEADING, TASK_NUMBER, RawRow, RawTable, header_columns
+from bot.text import brackets_balanced, canon, join_wrapped, paragraphs, split_entries
 
 
 class PlanError(ValueError):
@@ -36,11 +40,17 @@ _TITLE = re.compile(r"^\s*([^《》\s]*?(\d{4})年度?(工作要点|重点工作
 _ISSUED = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
 
 
-def _header(row: RawRow) -> list[str] | None:
-    columns = [header_column(cell) for cell in row.cells]
-    if sum(1 for c in columns if c) >= max(3, len(columns) - 1) and all(columns):
-        return [c for c in columns if c]
-    return None
+_NUMERAL = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．]?\s*$")
+
+
+def _section_row(cells: list[str]) -> str | None:
+    """The heading of a row that holds only a section ("一、…" in every cell of a merge, or
+    alone; or "一" then the title), else None."""
+    texts = list(dict.fromkeys(text for text in (join_wrapped(c) for c in cells) if text))
+    if len(texts) == 1 and SECTION_HEADING.match(texts[0]):
+        return texts[0]
+    numeral = _NUMERAL.match(texts[0]) if len(texts) == 2 else None
+    return f"{numeral[1]}、{texts[1]}" if numeral else None
 
 
 def _plan_facts(preamble: str) -> tuple[str | None, int | None, date | None]:
@@ -75,9 +85,9 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
     plan = PlanDraft(
         title=title or f"{plan_year}年工作任务", year=plan_year, issued=issued, source=raw.source
     )
-    walk = _Walk(plan)
+    walk = _Walk(plan, raw.fill_down)
     for row in raw.rows:
-        header = _header(row)
+        header = header_columns(row.cells)
         if header:
             walk.columns = header
         else:
@@ -90,10 +100,12 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
 class _Walk:
     """The state of reading a table top to bottom: columns, section, values above, numbering."""
 
-    def __init__(self, plan: PlanDraft):
+    def __init__(self, plan: PlanDraft, fill_down: bool = True):
         self.plan = plan
-        self.columns: list[str] | None = None
+        self.fill_down = fill_down
+        self.columns: list[str | None] | None = None
         self.section: SectionDraft | None = None
+        self.heading = ""  # the current section's heading as written, canonical
         self.above: dict[str, str] = {}
         self.last_number = 0
         self.refs: set[str] = set()
@@ -110,7 +122,11 @@ class _Walk:
         if row.bad or len(row.cells) != len(cols):
             self._bad(row)
             return
-        cell = dict(zip(cols, row.cells, strict=True))
+        heading = _section_row(row.cells)
+        if heading:
+            self._section(heading, row.line)
+            return
+        cell = _by_column(cols, row.cells)
         heading = join_wrapped(cell.get("section", ""))
         if heading:
             self._section(heading, row.line)
@@ -152,6 +168,9 @@ class _Walk:
         self.bad_line, self.fresh = row.line, set()
 
     def _section(self, heading: str, line: int) -> None:
+        if self.section is not None and canon(heading) == self.heading:
+            return  # a section cell merged down the section repeats its heading on every row
+        self.heading = canon(heading)
         match = SECTION_HEADING.match(heading)
         if match:
             numeral, title_text = match[1], match[2]
@@ -177,7 +196,7 @@ class _Walk:
         self.last_number = number
         return number, content
 
-    def _filled(self, cols: list[str], cell: dict[str, str], row: RawRow, ref: str) -> dict[str, str] | None:
+    def _filled(self, cols: list[str | None], cell: dict[str, str], row: RawRow, ref: str) -> dict[str, str] | None:
         """The row's values with blanks filled from above; None (reported) when a blank would
         be filled from above a bad row."""
         values: dict[str, str] = {}
@@ -186,6 +205,11 @@ class _Walk:
                 values[column] = ""
                 continue
             written = cell[column]
+            if not self.fill_down:
+                values[column] = written
+                if not written.strip():
+                    self.problem(_MISSING[column], row.line_of(cols.index(column)), ref)
+                continue
             if written.strip():
                 self.above[column] = written
                 self.fresh.add(column)
@@ -209,3 +233,18 @@ class _Walk:
                 if name not in names:
                     names.append(name)
         return names
+
+
+def _by_column(cols: list[str | None], cells: list[str]) -> dict[str, str]:
+    """Cells by column name; unnamed columns are dropped, and two columns of one kind are one
+    cell of two paragraphs (a value a merge wrote into both is kept once)."""
+    cell: dict[str, str] = {}
+    for column, text in zip(cols, cells, strict=True):
+        if column is None:
+            continue
+        before = cell.get(column, "")
+        if not before.strip() or join_wrapped(text) == join_wrapped(before):
+            cell[column] = text if text.strip() else before
+        elif text.strip():
+            cell[column] = f"{before}\n\n{text}"
+    return cell

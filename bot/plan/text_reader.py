@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.plan.raw import SECTION_HEADING, TASK_NUMBER, RawRow, RawTable, header_column
+from bot.plan.raw import SECTION_HEADING, TASK_NUMBER, NotAPlan, RawRow, RawTable, header_column
 
 ROW_CELLS = 6
 _TABLE_END = re.compile(r"^\s*(抄送|主送|印发|主题词)|印发\s*$")
 
-
-class NotAPlan(ValueError):
-    """The file holds no task table a reader can find (no TAB-led cells, no header)."""
+__all__ = ["NotAPlan", "read_text"]
 
 
 def _cells(lines: list[str], start: int) -> list[tuple[int, str]]:
