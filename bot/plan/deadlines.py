@@ -2,8 +2,8 @@
 
 A phrase is read after its soft wraps are joined and its Chinese numerals turned into
 digits (cn2an): "九月底前" reads as "9月底前", "第三季度" as "第3季度". An explicit year
-("2021年6月底前") wins over the plan year. What no rule reads is kept as text with no
-due date; the importer lists it in its report.
+("2021年6月底前", "2021/6/30" from a spreadsheet's date cell) wins over the plan year.
+What no rule reads is kept as text with no due date; the importer lists it in its report.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ _RULES: list[_Rule] = [
     (re.compile(r"上半年(完成)?"), lambda y, m: (date(y, 6, 30), False)),
     (re.compile(r"下半年(完成)?"), lambda y, m: (date(y, 12, 31), False)),
     (re.compile(r"年?(底前|底|末|内)(完成)?"), lambda y, m: (date(y, 12, 31), False)),
-    (re.compile(r"第([1-4])季度(末)?(前)?"),
+    (re.compile(r"第?([1-4])季度(末)?(前)?(完成)?"),
      lambda y, m: (date(y, *_QUARTER_END[int(m[1])]), False)),
     (re.compile(r"(\d{1,2})月(上旬|中旬)(前)?"),
      lambda y, m: (date(y, int(m[1]), _TEN_DAY[m[2]]), False)),
@@ -57,6 +57,9 @@ _RULES: list[_Rule] = [
     (re.compile(r"(\d{1,2})月(\d{1,2})日(前|之前|以前)?(完成)?"),
      lambda y, m: (date(y, int(m[1]), int(m[2])), False)),
     (re.compile(r"(\d{1,2})月(份)?(完成)?"), lambda y, m: (_month_end(y, int(m[1])), False)),
+    # A date typed as a date in Excel reads 2021/6/30 (see xlsx_reader); its year is its own.
+    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(日)?(前|之前|以前)?(完成)?"),
+     lambda y, m: (date(int(m[1]), int(m[2]), int(m[3])), False)),
 ]
 _EXPLICIT_YEAR = re.compile(r"(\d{4})年(度)?(?=.)")
 
