@@ -1,0 +1,62 @@
+"""Reader for a plan saved as .csv (DESIGN §3, issue 7).
+
+The text is UTF-8 (with or without a BOM), UTF-16 with a BOM (Excel's "Unicode text"),
+or GB18030 (Excel in a Chinese locale saves "CSV" in GBK, which GB18030 contains). Cells
+are separated by commas, TABs or semicolons, whichever finds a row naming the columns
+first. CSV has no merges: an empty cell stays empty. Rows above the header row are the
+preamble (title, year, issue date).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from bot.plan.grid import LOOKED_FOR, entry_lines, grid_table
+from bot.plan.raw import NotAPlan, RawTable
+
+_DELIMITERS = (",", "\t", ";")
+
+
+def decode(data: bytes, path: Path) -> str:
+    """The text of ``data``: BOM first, then strict UTF-8, then GB18030.
+
+    Raises :class:`NotAPlan` when it is none of them (GB18030 decodes most byte strings,
+    so what fails it is binary).
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = "gb18030"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise NotAPlan(f"{path}: not UTF-8 or GB18030 text ({error.reason} at byte {error.start})") from None
+
+
+def read_csv(path: Path) -> RawTable:
+    """Read a CSV plan into a :class:`RawTable` (header rows included as rows, no fill-down).
+
+    Row numbers count records from 1 (the row Excel shows; a quoted cell may span lines).
+    Raises :class:`NotAPlan` for text in no known encoding, text with NUL bytes (a binary
+    file renamed), or no row naming the columns.
+    """
+    text = decode(path.read_bytes(), path)
+    if "\0" in text:
+        raise NotAPlan(f"{path}: not a CSV text file (it holds binary data)")
+    for delimiter in _DELIMITERS:
+        try:
+            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as error:
+            raise NotAPlan(f"{path}: not a readable CSV file ({error})") from None
+        rows = [(number, [entry_lines(cell) for cell in record]) for number, record in enumerate(records, 1)]
+        table = grid_table(str(path), rows)
+        if table is not None:
+            return table
+    raise NotAPlan(f"{path}: no row has {LOOKED_FOR}")

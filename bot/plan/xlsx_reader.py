@@ -1,0 +1,132 @@
+"""Reader for a plan as an Excel .xlsx sheet (openpyxl; DESIGN §3, issue 7).
+
+The plan is the first sheet with a row that names the columns; the rows above that row,
+and the sheet's name, are its preamble (title, year, issue date). A merged range gives
+its value to every cell of its area (a section merged across a row, a leader merged down
+the rows he leads); an empty cell outside a merge stays empty. openpyxl's read-only mode
+does not report merged ranges, so the workbook is loaded whole; the 20 MB file cap, the
+unpacked-size cap and the merged-area cap below keep that bounded.
+
+A cell reads as the text a person sees in Excel: 序号 1 → "1" (not "1.0"), a date as
+2021/6/30 (the Chinese short date) or 2021年6月30日 when its format is written in 年月日.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+from bot.plan.grid import LOOKED_FOR, entry_lines, grid_table
+from bot.plan.office import check_package
+from bot.plan.raw import NotAPlan, RawTable
+
+# openpyxl makes one object per cell of a merged range; a range over a whole sheet would hang it.
+MAX_MERGED_CELLS = 1_000_000
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"')
+_DECIMALS = re.compile(r"\.(0+)")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _check_merges(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        cells = 0
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                for m in _MERGE_REF.finditer(archive.read(name)):
+                    rows = int(m[4]) - int(m[2]) + 1
+                    columns = _column_number(m[3]) - _column_number(m[1]) + 1
+                    cells += max(rows, 1) * max(columns, 1)
+    if cells > MAX_MERGED_CELLS:
+        raise NotAPlan(f"{path}: its merged ranges cover {cells:,} cells, which is not a plan")
+
+
+def _number_text(value: float, number_format: str) -> str:
+    section = number_format.split(";")[0]
+    decimals = _DECIMALS.search(section)
+    places = len(decimals[1]) if decimals else 0
+    if "%" in section:
+        return f"{value * 100:.{places}f}%"
+    if decimals:
+        return f"{value:.{places}f}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _date_text(value: date, number_format: str) -> str:
+    day = value.date() if isinstance(value, datetime) else value
+    if any(word in number_format for word in "年月日"):
+        text = f"{day.month}月{day.day}日"
+        text = f"{day.year}年{text}" if "y" in number_format.lower() else text
+    else:
+        text = f"{day.year}/{day.month}/{day.day}"
+    if isinstance(value, datetime) and value.time() != time(0):
+        text += f" {value:%H:%M}"
+    return text
+
+
+def shown(cell) -> str:
+    """The text a person sees in ``cell`` (an openpyxl cell): numbers and dates as Excel
+    shows them in a Chinese locale, line breaks as entry separators (see :func:`entry_lines`)."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (datetime, date)):
+        return _date_text(value, cell.number_format or "")
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    if isinstance(value, (int, float)):
+        return _number_text(value, cell.number_format or "General")
+    return entry_lines(str(value))
+
+
+def sheet_rows(sheet) -> list[tuple[int, list[str]]]:
+    """(row number, cell texts) of every row of ``sheet``, merged ranges filled."""
+    merged: dict[tuple[int, int], str] = {}
+    for area in sheet.merged_cells.ranges:
+        text = shown(sheet.cell(area.min_row, area.min_col))
+        for row in range(area.min_row, area.max_row + 1):
+            for column in range(area.min_col, area.max_col + 1):
+                merged[row, column] = text
+    rows = []
+    for cells in sheet.iter_rows():
+        if cells:
+            rows.append((cells[0].row, [merged.get((c.row, c.column)) or shown(c) for c in cells]))
+    return rows
+
+
+def read_xlsx(path: Path) -> RawTable:
+    """Read an Excel plan into a :class:`RawTable` (header rows included as rows, no fill-down).
+
+    Row numbers are the sheet's own (as Excel shows them). Raises :class:`NotAPlan` when the
+    file is not an intact .xlsx (password-protected, an old .xls, damaged, far too big
+    unpacked) or no sheet has a row naming the columns.
+    """
+    import openpyxl  # here, not at the top: every command would pay 60 ms for it
+
+    check_package(path, ".xlsx")
+    _check_merges(path)
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except Exception as error:  # a damaged part fails anywhere inside openpyxl or its XML parser
+        raise NotAPlan(f"{path}: not a readable .xlsx file ({type(error).__name__}: {error})") from None
+    try:
+        for sheet in workbook.worksheets:
+            table = grid_table(str(path), sheet_rows(sheet))
+            if table is not None:
+                table.preamble = "\n".join(filter(None, [table.preamble, sheet.title]))
+                return table
+        names = ", ".join(sheet.title for sheet in workbook.worksheets)
+    finally:
+        workbook.close()
+    raise NotAPlan(f"{path}: no sheet ({names}) has {LOOKED_FOR}")
