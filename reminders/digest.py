@@ -3,7 +3,8 @@
 Sections 今日到期 / 即将到期 / 节点提醒 / 已逾期 / 本月持续推进 (grouped by owner), each task
 line starting with its ref. A digest over the platform's size limit is cut between lines
 into numbered parts ("（1/3）"), never inside a character (cases/bug19). Mentions are the
-owners still to finish who are people, and the configured members of such roles.
+owners still to finish who are people, and the configured members of such roles. A task
+whose plan names no 责任人 (a plan of units only) names its units instead and @s nobody.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ def pending(task: TaskView) -> list[str]:
     return [share.owner for share in task.shares if not share.done]
 
 
+def unnamed_units(task: TaskView) -> list[str]:
+    """The units a line names for ``task`` when its plan names no 责任人 (else none)."""
+    return [] if task.owners else list(task.units)
+
+
 def mentions(tasks: list[TaskView], config: Config, people: set[str]) -> list[str]:
     """Person names to @ for ``tasks``: owners still to finish who are people, and members of
     such owner roles. Someone who has done their share is not nagged."""
@@ -64,14 +70,16 @@ def render(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], *, 
         chosen.sort(key=lambda r: (r.days if kind != "overdue" else -r.days, r.ref))
         return [{"ref": r.ref, "content": tasks[r.ref].content.rstrip("。；; "), "days": r.days,
                  "target": r.target, "milestone": r.milestone, "owners": pending(tasks[r.ref]),
+                 "units": unnamed_units(tasks[r.ref]),
                  "done": tasks[r.ref].shares_done, "total": len(tasks[r.ref].shares)} for r in chosen]
 
     checkins: dict[str, list[str]] = {}
     for reminder in reminders:
         if reminder.kind == "checkin":
-            for owner in pending(tasks[reminder.ref]) or [""]:
+            task = tasks[reminder.ref]
+            for owner in pending(task) or unnamed_units(task) or [""]:
                 checkins.setdefault(owner, []).append(reminder.ref)
-    # Owners with the same ongoing tasks share a line (the six county chairs of 3.7).
+    # Owners (or units) with the same ongoing tasks share a line (the six county chairs of 3.7).
     grouped: dict[tuple[str, ...], list[str]] = {}
     for owner, refs in checkins.items():
         grouped.setdefault(tuple(refs), []).append(owner)
