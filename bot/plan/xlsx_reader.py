@@ -14,6 +14,7 @@ A cell reads as the text a person sees in Excel: 序号 1 → "1" (not "1.0"), a
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -117,7 +118,9 @@ def read_xlsx(path: Path) -> RawTable:
     check_package(path, ".xlsx")
     _check_merges(path)
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
+        with warnings.catch_warnings():  # "extension is not supported" and the like: not the user's concern
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, data_only=True)
     except Exception as error:  # a damaged part fails anywhere inside openpyxl or its XML parser
         raise NotAPlan(f"{path}: not a readable .xlsx file ({type(error).__name__}: {error})") from None
     try:
