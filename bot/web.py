@@ -1,4 +1,4 @@
-"""The HTTP app: ``GET /healthz`` and each enabled platform's routes (DESIGN §8).
+"""The HTTP app: ``GET /healthz``, ``GET /status`` and each enabled platform's routes (DESIGN §8).
 
 For as long as it serves, the app runs the reminder scheduler (``reminders=True``, as
 ``duban serve`` does), DingTalk's Stream mode and WeCom's long connection when configured
@@ -22,6 +22,7 @@ from bot.platforms.local import LocalPlatform
 from bot.platforms.wecom import WeComPlatform
 from bot.platforms.wecom_push import GroupRobot
 from bot.runtime import Bot
+from bot.status import status_routes
 
 WS_START_WAIT_S = 5
 
@@ -78,8 +79,8 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
             await wecom_robot.http.aclose()
             await wecom.http.aclose()
 
-    app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *dingtalk.routes(),
-                            *wecom.routes()], lifespan=lifespan)
+    app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *status_routes(bot),
+                            *dingtalk.routes(), *wecom.routes()], lifespan=lifespan)
     app.state.bot = bot
     app.state.local = local
     app.state.dingtalk = dingtalk
