@@ -6,17 +6,16 @@ config gives ``server.token`` (checked at start-up), which every request then ca
 
 from __future__ import annotations
 
-import hmac
 import itertools
 import uuid
 from collections import deque
 from collections.abc import Callable
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from bot.access import has_token
 from bot.messages import Message, Reply
 from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, read_body
 from bot.render import ROOT, environment
@@ -52,10 +51,8 @@ class LocalPlatform:
         token = self.bot.config.server.token
 
         async def guarded(request: Request) -> Response:
-            if token:
-                given = request.headers.get("x-duban-token") or request.query_params.get("token", "")
-                if not hmac.compare_digest(given.encode(), token.encode()):
-                    return JSONResponse({"error": "token required"}, status_code=401)
+            if not has_token(request, token):
+                return JSONResponse({"error": "token required"}, status_code=401)
             try:
                 return await endpoint(request)
             except BadRequest as error:
@@ -102,7 +99,7 @@ class LocalPlatform:
     async def post_message(self, request: Request) -> Response:
         message = await self.decode(request)
         self._post(message.sender_id or "", message.text, False)
-        reply = await run_in_threadpool(self.bot.answer, message)
+        reply = await self.bot.offload(self.bot.answer, message)
         return self.encode_reply(message, reply)
 
     async def get_feed(self, request: Request) -> Response:
@@ -113,11 +110,11 @@ class LocalPlatform:
         return JSONResponse([entry for entry in self.feed if entry["id"] > after])
 
     async def get_people(self, request: Request) -> Response:
-        return JSONResponse(await run_in_threadpool(self.bot.people))
+        return JSONResponse(await self.bot.offload(self.bot.people))
 
     async def page(self, request: Request) -> Response:
-        people = await run_in_threadpool(self.bot.people)
-        plan = await run_in_threadpool(self.bot.store.active_plan)
+        people = await self.bot.offload(self.bot.people)
+        plan = await self.bot.offload(self.bot.store.active_plan)
         html = self._pages.get_template("local_chat.html").render(
             bot_name=self.bot.config.bot.name, people=people, plan=plan,
             today=self.bot.clock.today(), token=request.query_params.get("token", ""),
