@@ -30,8 +30,11 @@ class Message:
 @dataclass(frozen=True)
 class Reply:
     """What the bot answers: ``text`` (rendered from a template), the task ``refs`` it names, in
-    order, and the refs it ``closed`` (their queued reminder lines are withdrawn)."""
+    order, the refs it ``closed`` (their queued reminder lines are withdrawn), and whether it
+    only ``read`` the store (a question: the same message gives the same answer until the plan
+    data changes)."""
 
     text: str
     refs: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
+    read: bool = False

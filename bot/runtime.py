@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +43,10 @@ class Imported:
     report: str
 
 
+ANSWER_CACHE_SIZE = 2000  # distinct questions kept per plan-data version
+WORKER_THREADS = 4
+
+
 class Bot:
     """A bot over ``config`` with ``clock``; opens (creating or migrating) the configured store."""
 
@@ -48,9 +55,24 @@ class Bot:
         self.clock = clock or SystemClock(config.tz)
         self.store = Store(Path(config.bot.database))
         self._env = environment(ROOT / "bot" / "templates")
+        self._worker: ThreadPoolExecutor | None = None
+        self._answers: dict[tuple, Reply] = {}
+        self._answers_version: tuple | None = None
 
     def close(self) -> None:
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
         self.store.close()
+
+    async def offload(self, fn, *args):
+        """``fn(*args)`` (store reads and writes, answering) on one of the bot's few worker
+        threads, so the event loop never waits on SQLite or a handler. Few, not Starlette's 40:
+        the store has one connection behind one lock, and 40 threads queueing on it (and on the
+        GIL) doubled p99 under load in bench/webhook.py; more than one, so that one slow job (a
+        tick, a long answer) does not hold up a retry's claim behind it."""
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="duban-worker")
+        return await asyncio.get_running_loop().run_in_executor(self._worker, functools.partial(fn, *args))
 
     def import_plan(self, path: Path, year: int | None = None, actor: str = "cli") -> Imported:
         """Read and write the plan at ``path`` in one transaction; raises ``PlanError`` (nothing written)."""
@@ -100,8 +122,25 @@ class Bot:
 
     def answer(self, message: Message) -> Reply:
         """Answer a decoded platform message from the active plan. A task it closed leaves the
-        reminders already queued for today (DESIGN §6: no reminder for a closed task)."""
-        reply = dispatch(self.store, message, today=self.clock.today(), bot_name=self.config.bot.name,
+        reminders already queued for today (DESIGN §6: no reminder for a closed task).
+
+        A question's answer is kept in memory, by everything it depends on, until the plan
+        data changes (``Store.plan_data_version``): the plan is read-mostly, and the same
+        question asked again costs a dictionary lookup instead of parsing and rendering."""
+        today = self.clock.today()
+        key = (message.kind, message.text, message.person, message.quoted_text, message.chat_id, today)
+        version = self.store.plan_data_version()
+        if version != self._answers_version or len(self._answers) >= ANSWER_CACHE_SIZE:
+            self._answers, self._answers_version = {}, version
+        if key in self._answers:
+            return self._answers[key]
+        reply = self._dispatch(message, today)
+        if reply.read and self.store.plan_data_version() == version:
+            self._answers[key] = reply
+        return reply
+
+    def _dispatch(self, message: Message, today) -> Reply:
+        reply = dispatch(self.store, message, today=today, bot_name=self.config.bot.name,
                          admins=tuple(self.config.bot.admins), chats=tuple(self.config.chats),
                          mapped=frozenset(name for name, ids in self.config.people.items()
                                           if ids.wecom or ids.dingtalk))

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -100,7 +99,7 @@ def status_routes(bot: Bot) -> list[Route]:
     pages = environment(ROOT / "bot" / "templates")
 
     async def show(request: Request) -> Response:
-        page = await run_in_threadpool(status_page, bot)
+        page = await bot.offload(status_page, bot)
         html = pages.get_template("status.html").render(bot_name=bot.config.bot.name, page=page)
         return HTMLResponse(html)
 

@@ -12,7 +12,6 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -37,7 +36,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
     wecom = WeComPlatform(bot)
 
     async def healthz(request: Request) -> JSONResponse:
-        plan = await run_in_threadpool(bot.store.active_plan)
+        plan = await bot.offload(bot.store.active_plan)
         return JSONResponse({"ok": True, "plan": plan.title if plan else None,
                              "today": bot.clock.today().isoformat()})
 

@@ -8,7 +8,7 @@ Handlers never see a platform payload and never import a platform: they get a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -33,16 +33,19 @@ class Intent:
     priority: int
     name: str = field(compare=False)
     handler: Handler = field(compare=False)
+    writes: bool = field(compare=False, default=False)
 
 
 REGISTRY: list[Intent] = []
 
 
-def intent(name: str, priority: int) -> Callable[[Handler], Handler]:
-    """Register ``handler`` as intent ``name``; it returns a Reply, or None for "not mine"."""
+def intent(name: str, priority: int, *, writes: bool = False) -> Callable[[Handler], Handler]:
+    """Register ``handler`` as intent ``name``; it returns a Reply, or None for "not mine".
+    ``writes``: it may change the store, or its answer depends on more than the message, the
+    sender and the plan data (the chat's last reminder, the quote), so it is never cached."""
 
     def register(handler: Handler) -> Handler:
-        REGISTRY.append(Intent(priority, name, handler))
+        REGISTRY.append(Intent(priority, name, handler, writes))
         REGISTRY.sort()
         return handler
 
@@ -118,7 +121,7 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
     for entry in REGISTRY:
         reply = entry.handler(ctx, parsed)
         if reply is not None:
-            return reply
+            return replace(reply, read=not entry.writes)
     raise AssertionError("the help intent answers everything")  # pragma: no cover
 
 

@@ -50,7 +50,7 @@ def _owns(ctx: Context, task: TaskView, person: str) -> bool:
     return person in task.owners or any(role in task.owners for role in ctx.store.roles_of(person))
 
 
-@intent("bind", priority=5)
+@intent("bind", priority=5, writes=True)
 def bind(ctx: Context, query: Query) -> Reply | None:
     """我是严众能 (an unmapped sender asks) / 确认 严众能 (an admin confirms)."""
     text = _NOISE.sub("", query.text)
@@ -77,7 +77,7 @@ def bind(ctx: Context, query: Query) -> Reply | None:
     return ctx.render("binding.j2", code="confirmed", person=person, sender=senders[0])
 
 
-@intent("undo", priority=6)
+@intent("undo", priority=6, writes=True)
 def undo(ctx: Context, query: Query) -> Reply | None:
     """撤销 → reopen the sender's own last completion (within 7 days)."""
     if not _UNDO.match(_NOISE.sub("", query.words)) or len(query.refs) > 1:
@@ -92,7 +92,7 @@ def undo(ctx: Context, query: Query) -> Reply | None:
     return ctx.render("complete.j2", refs=[outcome.ref], code="undone", o=outcome)
 
 
-@intent("note", priority=7)
+@intent("note", priority=7, writes=True)
 def note(ctx: Context, query: Query) -> Reply | None:
     """进展 3.1 已完成龙岩站巡展 → a progress note on 3.1, shown in its detail."""
     match = _NOTE.match(query.text)
@@ -140,7 +140,7 @@ def _which(ctx: Context, query: Query) -> tuple[TaskView | None, Reply | None]:
     return None, ctx.render("complete.j2", code="none_recent", refs=[t.ref for t in open_tasks], tasks=open_tasks)
 
 
-@intent("complete", priority=15)
+@intent("complete", priority=15, writes=True)
 def complete(ctx: Context, query: Query) -> Reply | None:
     """完成 / 完成 3.3 / 3.3 完成 / 3.3 已完成 / 任务3.3完成了 / 完成 3.3 全部 / 完成 3.4、3.5."""
     words = _NOISE.sub("", query.words)

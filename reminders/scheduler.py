@@ -17,7 +17,6 @@ from datetime import datetime, time
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from starlette.concurrency import run_in_threadpool
 
 from bot.runtime import Bot
 from bot.store import outbox
@@ -57,7 +56,7 @@ class ReminderService:
 
     async def tick(self) -> list[int]:
         """Run today's tick (claims make a second run that day queue nothing), then deliver."""
-        ids = await run_in_threadpool(run_tick, self.bot, self.bot.clock.today())
+        ids = await self.bot.offload(run_tick, self.bot, self.bot.clock.today())
         if ids:
             log.info("tick %s queued %d push(es)", self.bot.clock.today(), len(ids))
         await self.deliver()

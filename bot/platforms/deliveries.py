@@ -14,8 +14,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from starlette.concurrency import run_in_threadpool
-
 from bot.messages import Message, Reply
 from bot.runtime import Bot
 
@@ -38,42 +36,47 @@ class Deliveries:
         # Called with the msg_id when a redelivery starts waiting for an answer still being made.
         self.on_wait: Callable[[str], None] | None = None
 
-    async def answer(self, message: Message, push: Push) -> Reply | None:
-        """The reply to give passively now, or None for an empty acknowledgement."""
-        store, key = self.bot.store, message.msg_id
-        claimed = await run_in_threadpool(store.claim_inbound, self.platform, key, message.sender_id,
-                                          message.chat_id, message.received_at.isoformat())
-        if claimed:
+    async def answer(self, key: str, build: Callable[[], Message], push: Push) -> Reply | None:
+        """The reply to give passively now to message ``key``, or None for an empty
+        acknowledgement. ``build()`` makes the Message; it runs on a worker thread with the
+        claim and the answer (it reads the store to know the sender), one hop for all three."""
+        if key not in self._answers:
             self._answers[key] = asyncio.get_running_loop().create_future()
-            task = asyncio.create_task(self._work(message, push))
+            task = asyncio.create_task(self._work(key, build, push))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         else:
             log.info("%s msgid %s delivered again", self.platform, key)
-            row = await run_in_threadpool(store.inbound, self.platform, key)
-            if row is None or row["delivered_via"]:
-                return None
-            if key not in self._answers:  # answered before a restart, never delivered
-                return await self._claim(key, Reply(row["reply"])) if row["reply"] is not None else None
+            if self.on_wait:
+                self.on_wait(key)
         self._waiting[key] = self._waiting.get(key, 0) + 1
-        if not claimed and self.on_wait:
-            self.on_wait(key)
         try:
             reply = await asyncio.wait_for(asyncio.shield(self._answers[key]), timeout=self.deadline_s)
         except TimeoutError:
             return None
         finally:
             self._waiting[key] -= 1
-        return await self._claim(key, reply)
-
-    async def _claim(self, key: str, reply: Reply) -> Reply | None:
-        won = await run_in_threadpool(self.bot.store.answer_inbound, self.platform, key, reply.text, "passive")
+        if reply is None:
+            return None
+        won = await self.bot.offload(self.bot.store.answer_inbound, self.platform, key, reply.text, "passive")
         return reply if won else None
 
-    async def _work(self, message: Message, push: Push) -> None:
-        key = message.msg_id
+    def _claim_and_answer(self, key: str, build: Callable[[], Message]) -> tuple[bool, Reply | None]:
+        """(claimed here, reply): the answer to a message first seen now; for one claimed before
+        (another process, or before a restart), its stored answer if it never went out, else None."""
+        message = build()
+        store = self.bot.store
+        if store.claim_inbound(self.platform, key, message.sender_id, message.chat_id,
+                               message.received_at.isoformat()):
+            return True, self.bot.answer(message)
+        row = store.inbound(self.platform, key)
+        if row is None or row["delivered_via"] or row["reply"] is None:
+            return False, None
+        return False, Reply(row["reply"])
+
+    async def _work(self, key: str, build: Callable[[], Message], push: Push) -> None:
         try:
-            reply = await run_in_threadpool(self.bot.answer, message)
+            claimed, reply = await self.bot.offload(self._claim_and_answer, key, build)
         except Exception:
             log.exception("%s msgid %s: answering failed", self.platform, key)
             self._answers.pop(key).cancel()
@@ -82,8 +85,8 @@ class Deliveries:
         # Retries come within minutes; forget the answer after that (the store keeps it).
         asyncio.get_running_loop().call_later(FORGET_AFTER_S, self._answers.pop, key, None)
         await asyncio.sleep(0)  # a request waiting for this answer delivers it passively
-        if self._waiting.get(key):
+        if not claimed or reply is None or self._waiting.get(key):
             return
-        won = await run_in_threadpool(self.bot.store.answer_inbound, self.platform, key, reply.text, "push")
+        won = await self.bot.offload(self.bot.store.answer_inbound, self.platform, key, reply.text, "push")
         if won and not await push(reply):
             log.warning("%s msgid %s: the late answer could not be pushed", self.platform, key)

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import httpx
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -124,24 +123,24 @@ class DingTalkPlatform:
         Returns the reply, or None when nothing was done: an expired sessionWebhook, or a
         msgId already answered (a redelivery changes nothing and is not answered twice; one
         whose answer could not be posted gets the stored answer posted again)."""
-        message = self.message(payload)
+        message = await self.bot.offload(self.message, payload)
         if self.expired(payload):
             log.warning("dingtalk: sessionWebhook of msgId %s expired; not answered", message.msg_id)
             return None
         store = self.bot.store
-        claimed = await run_in_threadpool(store.claim_inbound, "dingtalk", message.msg_id, message.sender_id,
+        claimed = await self.bot.offload(store.claim_inbound, "dingtalk", message.msg_id, message.sender_id,
                                           message.chat_id, message.received_at.isoformat())
         if not claimed:
-            row = await run_in_threadpool(store.inbound, "dingtalk", message.msg_id)
+            row = await self.bot.offload(store.inbound, "dingtalk", message.msg_id)
             if row and row["reply"] is not None and row["delivered_via"] == "failed":
                 reply = Reply(row["reply"])
                 if (await self.reply(payload, reply)).ok:
-                    await run_in_threadpool(store.redeliver_inbound, "dingtalk", message.msg_id, "session_webhook")
+                    await self.bot.offload(store.redeliver_inbound, "dingtalk", message.msg_id, "session_webhook")
                 return reply
             log.info("dingtalk: msgId %s already handled; duplicate ignored", message.msg_id)
             return None
         try:
-            reply = await run_in_threadpool(self.bot.answer, message)
+            reply = await self.bot.offload(self.bot.answer, message)
         except Exception:
             log.exception("dingtalk: answering msgId %s failed", message.msg_id)
             return None
@@ -150,7 +149,7 @@ class DingTalkPlatform:
         if not result.ok:
             log.warning("dingtalk: the answer to msgId %s was not delivered: %s %s", message.msg_id, result.code,
                         result.detail)
-        await run_in_threadpool(store.answer_inbound, "dingtalk", message.msg_id, reply.text, via)
+        await self.bot.offload(store.answer_inbound, "dingtalk", message.msg_id, reply.text, via)
         return reply
 
     async def callback(self, request: Request) -> Response:

@@ -34,6 +34,7 @@ from bot.text import clean_message
 log = logging.getLogger("duban.wecom")
 
 MAX_BODY = 1024 * 1024
+MESSAGE_TYPES = ("text", "mixed", "image", "voice", "file")  # what people send the AI bot (PROTOCOLS §2.3)
 APP_TEXT_BYTES = 2048  # a passive text reply is cut there (PROTOCOLS §1.4)
 # Characters XML 1.0 forbids: a typed U+0002 would make the decrypted XML unparsable (bug04).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -65,7 +66,7 @@ def aibot_message(bot: Bot, data: dict) -> Message | None:
     """A decrypted AI-bot callback, or a long-connection frame's body (the same JSON: PROTOCOLS
     §2.3) → Message; None for what is not a user message (events, stream refreshes)."""
     kind = data.get("msgtype")
-    if kind not in ("text", "mixed", "image", "voice", "file"):
+    if kind not in MESSAGE_TYPES:
         return None
     if kind == "text":
         text = (data.get("text") or {}).get("content", "")
@@ -157,9 +158,9 @@ class WeComPlatform:
             data = json.loads(plain)
         except ValueError:
             raise BadRequest(400, "the decrypted callback is not JSON") from None
-        message = aibot_message(self.bot, data) if isinstance(data, dict) else None
-        if message is None or not message.msg_id:
+        if not isinstance(data, dict) or data.get("msgtype") not in MESSAGE_TYPES or not data.get("msgid"):
             return _ack()  # events, stream refreshes: nothing to answer
+        msg_id = str(data["msgid"])
         response_url = str(data.get("response_url") or "")
 
         async def push(reply: Reply) -> bool:
@@ -173,10 +174,10 @@ class WeComPlatform:
                 return False
             return answer.get("errcode", 0) == 0
 
-        reply = await self.deliveries.answer(message, push)
+        reply = await self.deliveries.answer(msg_id, lambda: aibot_message(self.bot, data), push)
         if reply is None:
             return _ack()
-        stream = {"msgtype": "stream", "stream": {"id": message.msg_id, "finish": True, "content": reply.text}}
+        stream = {"msgtype": "stream", "stream": {"id": msg_id, "finish": True, "content": reply.text}}
         encrypt, signature, timestamp, nonce = crypto.encrypt(json.dumps(stream, ensure_ascii=False),
                                                               self._timestamp())
         return JSONResponse({"encrypt": encrypt, "msgsignature": signature, "timestamp": timestamp,
@@ -197,15 +198,17 @@ class WeComPlatform:
             return _ack()  # LOCATION, enter_agent…: acknowledged, nothing to say
         sender = str(parsed.source or "")
         text = getattr(parsed, "content", None) or ""
-        message = Message(platform="wecom", chat_id=f"app:{sender}", sender_id=sender,
-                          person=self.bot.identify("wecom", sender), text=clean_message(str(text)),
-                          msg_id=str(parsed.id or f"{sender}:{parsed.time}"), received_at=self.bot.clock.now(),
-                          kind="text" if parsed.type == "text" else str(parsed.type))
+        msg_id = str(parsed.id or f"{sender}:{parsed.time}")
+
+        def build() -> Message:
+            return Message(platform="wecom", chat_id=f"app:{sender}", sender_id=sender,
+                           person=self.bot.identify("wecom", sender), text=clean_message(str(text)), msg_id=msg_id,
+                           received_at=self.bot.clock.now(), kind="text" if parsed.type == "text" else str(parsed.type))
 
         async def push(reply: Reply) -> bool:
             return (await self.app_client.send_text([sender], self._fit(reply.text))).ok
 
-        reply = await self.deliveries.answer(message, push)
+        reply = await self.deliveries.answer(msg_id, build, push)
         if reply is None:
             return _ack()
         content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=self._fit(reply.text),

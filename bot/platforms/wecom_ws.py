@@ -19,7 +19,6 @@ import contextlib
 import logging
 
 from aibot import WSClient, WSClientOptions
-from starlette.concurrency import run_in_threadpool
 
 from bot.identity import platform_id
 from bot.messages import Reply
@@ -132,7 +131,7 @@ class LongConnection:
         body = frame.get("body") or {}
         message = aibot_message(self.bot, {"msgtype": "text", "text": {"content": ""}, "from": body.get("from"),
                                            "msgid": str(body.get("msgid", ""))})
-        reply = await run_in_threadpool(self.bot.answer, message)
+        reply = await self.bot.offload(self.bot.answer, message)
         await self._reply(frame, self.client.reply_welcome(frame, {"msgtype": "text", "text": {"content": reply.text}}))
 
     async def handle(self, frame: dict) -> Reply | None:
@@ -141,28 +140,28 @@ class LongConnection:
         Returns the reply, or None when nothing was sent (not a message, or a msgid already
         answered). Never raises: a frame that fails is logged, and the connection goes on."""
         body = frame.get("body")
-        message = aibot_message(self.bot, body) if isinstance(body, dict) else None
+        message = await self.bot.offload(aibot_message, self.bot, body) if isinstance(body, dict) else None
         if message is None or not message.msg_id:
             return None
         store = self.bot.store
-        claimed = await run_in_threadpool(store.claim_inbound, "wecom", message.msg_id, message.sender_id,
+        claimed = await self.bot.offload(store.claim_inbound, "wecom", message.msg_id, message.sender_id,
                                           message.chat_id, message.received_at.isoformat())
         if not claimed:
-            row = await run_in_threadpool(store.inbound, "wecom", message.msg_id)
+            row = await self.bot.offload(store.inbound, "wecom", message.msg_id)
             if not row or row["reply"] is None or row["delivered_via"] != "failed":
                 log.info("wecom msgid %s delivered again; already handled", message.msg_id)
                 return None
             reply = Reply(row["reply"])
             if await self._stream(frame, message.msg_id, reply):
-                await run_in_threadpool(store.redeliver_inbound, "wecom", message.msg_id, "websocket")
+                await self.bot.offload(store.redeliver_inbound, "wecom", message.msg_id, "websocket")
             return reply
         try:
-            reply = await run_in_threadpool(self.bot.answer, message)
+            reply = await self.bot.offload(self.bot.answer, message)
         except Exception:
             log.exception("wecom msgid %s: answering failed", message.msg_id)
             return None
         sent = await self._stream(frame, message.msg_id, reply)
-        await run_in_threadpool(store.answer_inbound, "wecom", message.msg_id, reply.text,
+        await self.bot.offload(store.answer_inbound, "wecom", message.msg_id, reply.text,
                                 "websocket" if sent else "failed")
         return reply
 

@@ -50,6 +50,11 @@ class Store:
     def __init__(self, path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S):
         self.path = path
         self._lock = threading.RLock()
+        # Reads every message makes (plans, tasks, names), kept until the plan data changes:
+        # a write of ours that may touch it, or any commit by another connection (data_version).
+        self._cache: dict[tuple, object] = {}
+        self._cache_key: tuple[int, int] | None = None
+        self._plan_writes = 0
         if path.is_dir():
             raise StoreError(f"{path} is a folder, not a database file")
         try:
@@ -83,17 +88,50 @@ class Store:
         self.db.close()
 
     @contextmanager
-    def write(self) -> Iterator[Database]:
+    def write(self, *, plan_data: bool = True, sync: bool = True) -> Iterator[Database]:
         """One write transaction (``BEGIN IMMEDIATE``: the write lock is taken up front, so two
-        processes queue on the busy timeout instead of failing on a lock upgrade)."""
+        processes queue on the busy timeout instead of failing on a lock upgrade).
+
+        ``plan_data=False`` for bookkeeping no cached read depends on (inbound messages, the
+        outbox, claims); any other write empties the read cache. ``sync=False`` commits
+        without waiting for the disk (``synchronous = NORMAL``): only for the record of a
+        received message, which a power cut may forget (a retry is then answered again);
+        every later synced commit writes it to disk too, since the WAL is flushed in order."""
         with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
+            if not sync:
+                self.db.execute("PRAGMA synchronous = NORMAL")
             try:
-                yield self.db
-            except BaseException:
-                self.db.rollback()
-                raise
-            self.db.execute("COMMIT")
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                except BaseException:
+                    self.db.rollback()
+                    raise
+                finally:
+                    if plan_data:
+                        self._plan_writes += 1
+                self.db.execute("COMMIT")
+            finally:
+                if not sync:
+                    self.db.execute("PRAGMA synchronous = FULL")
+
+    def plan_data_version(self) -> tuple[int, int]:
+        """Changes whenever the plan data may have: a plan-data write of this Store, or any commit
+        by another connection (SQLite's data_version). Equal values: cached reads still hold."""
+        with self._lock:
+            return self._plan_writes, self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def _cached(self, key: tuple, compute):
+        """``compute()``, or its value from the last call with ``key`` while the plan data is
+        unchanged. Values are frozen views (lists are copied on the way out)."""
+        with self._lock:
+            version = self.plan_data_version()
+            if version != self._cache_key:
+                self._cache, self._cache_key = {}, version
+            if key not in self._cache:
+                self._cache[key] = compute()
+            value = self._cache[key]
+        return list(value) if isinstance(value, list) else value
 
     def _rows(self, sql: str, params: tuple | list = ()) -> list[dict]:
         with self._lock:
@@ -109,6 +147,9 @@ class Store:
 
     def plans(self) -> list[PlanInfo]:
         """Every imported plan, newest last; all but the newest are archived (DESIGN §5)."""
+        return self._cached(("plans",), self._plans)
+
+    def _plans(self) -> list[PlanInfo]:
         rows = self._rows("SELECT * FROM plans ORDER BY year, id")
         return [
             PlanInfo(r["id"], r["title"], r["year"],
@@ -129,6 +170,9 @@ class Store:
 
     def tasks(self, plan_id: int) -> list[TaskView]:
         """Every task of the plan still in it, in plan order (section, number)."""
+        return self._cached(("tasks", plan_id), lambda: self._tasks(plan_id))
+
+    def _tasks(self, plan_id: int) -> list[TaskView]:
         rows = self._rows(
             """SELECT t.*, s.numeral, s.title AS section_title, s.no AS section_no FROM tasks t
                JOIN sections s ON s.id = t.section_id
@@ -199,7 +243,7 @@ class Store:
     def claim_inbound(self, platform: str, msg_id: str, sender_id: str, chat_id: str, at: str) -> bool:
         """Record a platform message as received; False when (platform, msg_id) was already claimed
         (a retried delivery: the caller changes nothing)."""
-        with self.write() as db:
+        with self.write(plan_data=False, sync=False) as db:
             cursor = db.execute(
                 """INSERT INTO inbound (platform, msg_id, sender_id, chat_id, received_at)
                    VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, msg_id) DO NOTHING""",
@@ -209,7 +253,7 @@ class Store:
     def answer_inbound(self, platform: str, msg_id: str, reply: str, via: str) -> bool:
         """Record the answer to a claimed message and how it went out ("passive", "push"); False
         when an answer was already recorded (someone else delivered it)."""
-        with self.write() as db:
+        with self.write(plan_data=False, sync=False) as db:
             cursor = db.execute(
                 """UPDATE inbound SET reply = ?, delivered_via = ?
                    WHERE platform = ? AND msg_id = ? AND delivered_via IS NULL""",
@@ -218,7 +262,7 @@ class Store:
 
     def redeliver_inbound(self, platform: str, msg_id: str, via: str) -> None:
         """A stored answer that had failed has now gone out by ``via``."""
-        with self.write() as db:
+        with self.write(plan_data=False, sync=False) as db:
             db.execute("UPDATE inbound SET delivered_via = ? WHERE platform = ? AND msg_id = ?",
                        [via, platform, msg_id])
 
@@ -231,11 +275,11 @@ class Store:
 
     def directory(self) -> Directory:
         """All people, roles and units the store knows (any plan)."""
-        return Directory(
+        return self._cached(("directory",), lambda: Directory(
             people=[r["name"] for r in self._rows("SELECT name FROM people ORDER BY id")],
             roles=[r["name"] for r in self._rows("SELECT name FROM roles ORDER BY id")],
             units=[r["name"] for r in self._rows("SELECT name FROM units ORDER BY id")],
-        )
+        ))
 
     def roles_of(self, person: str) -> list[str]:
         """The roles ``person`` is a member of (config ``[roles]``)."""

@@ -65,7 +65,7 @@ def claim_and_enqueue(store: Store, *, plan_id: int, chat: str, platform: str, d
     """Claim ``keys`` for (``chat``, ``day``) and queue what ``render`` makes of the newly claimed ones.
 
     Returns the new outbox ids ([] when everything was claimed before: nothing is sent twice)."""
-    with store.write() as db:
+    with store.write(plan_data=False) as db:
         fresh: set[Key] = set()
         for ref, kind in keys:
             cursor = db.execute(
@@ -91,7 +91,7 @@ def claim_and_enqueue(store: Store, *, plan_id: int, chat: str, platform: str, d
 
 def mark_tick(store: Store, day: str, at: str) -> bool:
     """Record that ``day``'s tick ran; False when it had already run."""
-    with store.write() as db:
+    with store.write(plan_data=False) as db:
         return db.execute("INSERT INTO ticks (on_date, ran_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
                           [day, at]).rowcount == 1
 
@@ -133,7 +133,7 @@ def pending_naming(store: Store, ref: str) -> list[OutboxRow]:
 
 def rewrite(store: Store, row_id: int, text: str, refs: list[str], mentions: list[str]) -> None:
     """Replace a pending row's text (a closed task's line taken out); with no refs left, withdraw it."""
-    with store.write() as db:
+    with store.write(plan_data=False) as db:
         db.execute("UPDATE outbox SET text = ?, refs = ?, mentions = ?, withdrawn = ? WHERE id = ? "
                    "AND status = 'pending'", [text, json.dumps(refs, ensure_ascii=False),
                                               json.dumps(mentions, ensure_ascii=False), int(not refs), row_id])
@@ -149,32 +149,32 @@ def sent_times(store: Store, chat: str, since: str) -> list[str]:
 def lease(store: Store, row_id: int, now: str, until: str) -> bool:
     """Take a due pending row for sending until ``until``; False when another sender has it
     (a second delivery loop or process must not send it too)."""
-    with store.write() as db:
+    with store.write(plan_data=False) as db:
         return db.execute("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' "
                           "AND withdrawn = 0 AND next_attempt_at <= ?", [until, row_id, now]).rowcount == 1
 
 
 def mark_sent(store: Store, row_id: int, at: str) -> None:
-    with store.write() as db:
+    with store.write(plan_data=False) as db:
         db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
                    [at, row_id])
 
 
 def mark_retry(store: Store, row_id: int, next_at: str, error: str, *, attempted: bool = True) -> None:
-    with store.write() as db:
+    with store.write(plan_data=False) as db:
         db.execute("UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + ? WHERE id = ?",
                    [next_at, error, int(attempted), row_id])
 
 
 def mark_failed(store: Store, row_id: int, error: str) -> None:
-    with store.write() as db:
+    with store.write(plan_data=False) as db:
         db.execute("UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
                    [error, row_id])
 
 
 def add_notice(store: Store, key: str, kind: str, detail: str, at: str) -> bool:
     """Remember something the admins must be told once (in the next digest); False if known."""
-    with store.write() as db:
+    with store.write(plan_data=False) as db:
         return db.execute("INSERT INTO notices (key, kind, detail, created_at) VALUES (?, ?, ?, ?) "
                           "ON CONFLICT DO NOTHING", [key, kind, detail, at]).rowcount == 1
 
@@ -186,5 +186,5 @@ def untold_notices(store: Store) -> list[dict]:
 def mark_told(store: Store, ids: list[int], day: str) -> None:
     if not ids:
         return
-    with store.write() as db:
+    with store.write(plan_data=False) as db:
         db.execute(f"UPDATE notices SET told_on = ? WHERE id IN ({', '.join('?' * len(ids))})", [day, *ids])
