@@ -46,6 +46,20 @@ def bot(tmp_path):
 
 
 @pytest.fixture
+def office(tmp_path):
+    """28 November 2020, 15:04: 3.3 closed by both its owners (林永禄 at 10:00, 童聪良 at 15:04),
+    3.4 half done, a note with markup on 3.1 (it must show as text)."""
+    bot = make_bot(tmp_path, on=date(2020, 11, 28))
+    assert bot.say("完成 3.3", as_="林永禄").text == "3.3 林永禄已完成，进度 1/2，待：童聪良"
+    bot.say("完成 3.4", as_="严众能")
+    bot.say("进展 3.1 已完成龙岩站巡展 <b>长汀</b>", as_="严众能")
+    bot.clock.set(date(2020, 11, 28), time(15, 4))
+    assert bot.say("@督办助手 3.3 完成", as_="童聪良").closed == ["3.3"]
+    yield bot
+    bot.close()
+
+
+@pytest.fixture
 def serve():
     """Start the app on a pre-bound loopback socket (no sleeping: the socket is listening
     before the server thread starts); yields a function bot → base URL, whose ``apps`` are the

@@ -5,7 +5,7 @@ it shares with the local chat."""
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -20,19 +20,6 @@ SECTION_3 = next(s for s in PLAN["sections"] if s["number"] == "三")
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture
-def office(tmp_path):
-    """28 November 2020, 15:04: 3.3 closed by both its owners, 3.4 half done, a note on 3.1."""
-    bot = make_bot(tmp_path, on=date(2020, 11, 28))
-    bot.say("完成 3.3", as_="林永禄")
-    bot.say("完成 3.4", as_="严众能")
-    bot.say("进展 3.1 已完成龙岩站巡展 <b>长汀</b>", as_="严众能")
-    bot.clock.set(date(2020, 11, 28), time(15, 4))
-    assert bot.say("3.3 完成", as_="童聪良").closed == ["3.3"]
-    yield bot
-    bot.close()
 
 
 def test_the_page_in_chromium_shows_35_tasks_and_section_3(office, serve):

@@ -1,4 +1,8 @@
-"""Answering a callback platform that retries (WeCom): once, within the deadline, or later by push.
+"""Answering a platform message once, whatever its platform redelivers (DESIGN §6).
+
+:class:`Deliveries`: a callback platform that retries (WeCom HTTP) — once, within the deadline,
+or later by push. :func:`answer_by_push`: a platform whose answer is always a push (DingTalk's
+sessionWebhook, the WeCom long connection).
 
 DESIGN §6: the same (platform, msg_id) is applied once. The first delivery claims the msg_id
 in the store and starts the work; it answers passively if the answer is ready within
@@ -90,3 +94,30 @@ class Deliveries:
         won = await self.bot.offload(self.bot.store.answer_inbound, self.platform, key, reply.text, "push")
         if won and not await push(reply):
             log.warning("%s msgid %s: the late answer could not be pushed", self.platform, key)
+
+
+async def answer_by_push(bot: Bot, platform: str, message: Message, send: Push, via: str) -> Reply | None:
+    """Claim ``message``'s msg_id, answer it and ``send`` the answer (True when the platform took
+    it); the stored record says ``via`` or "failed". A redelivery of a message whose answer
+    failed sends the stored answer again; any other redelivery does nothing. Returns the reply
+    sent, or None when nothing was sent."""
+    store, key = bot.store, message.msg_id
+    claimed = await bot.offload(store.claim_inbound, platform, key, message.sender_id, message.chat_id,
+                                message.received_at.isoformat())
+    if not claimed:
+        row = await bot.offload(store.inbound, platform, key)
+        if not row or row["reply"] is None or row["delivered_via"] != "failed":
+            log.info("%s msgid %s delivered again; already handled", platform, key)
+            return None
+        reply = Reply(row["reply"])
+        if await send(reply):
+            await bot.offload(store.redeliver_inbound, platform, key, via)
+        return reply
+    try:
+        reply = await bot.offload(bot.answer, message)
+    except Exception:
+        log.exception("%s msgid %s: answering failed", platform, key)
+        return None
+    sent = await send(reply)
+    await bot.offload(store.answer_inbound, platform, key, reply.text, via if sent else "failed")
+    return reply

@@ -26,6 +26,7 @@ from starlette.routing import Route
 from bot.identity import platform_id
 from bot.messages import Message, Reply
 from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, post_for_errcode, read_body
+from bot.platforms.deliveries import answer_by_push
 from bot.runtime import Bot
 from bot.text import clean_message
 
@@ -127,30 +128,15 @@ class DingTalkPlatform:
         if self.expired(payload):
             log.warning("dingtalk: sessionWebhook of msgId %s expired; not answered", message.msg_id)
             return None
-        store = self.bot.store
-        claimed = await self.bot.offload(store.claim_inbound, "dingtalk", message.msg_id, message.sender_id,
-                                          message.chat_id, message.received_at.isoformat())
-        if not claimed:
-            row = await self.bot.offload(store.inbound, "dingtalk", message.msg_id)
-            if row and row["reply"] is not None and row["delivered_via"] == "failed":
-                reply = Reply(row["reply"])
-                if (await self.reply(payload, reply)).ok:
-                    await self.bot.offload(store.redeliver_inbound, "dingtalk", message.msg_id, "session_webhook")
-                return reply
-            log.info("dingtalk: msgId %s already handled; duplicate ignored", message.msg_id)
-            return None
-        try:
-            reply = await self.bot.offload(self.bot.answer, message)
-        except Exception:
-            log.exception("dingtalk: answering msgId %s failed", message.msg_id)
-            return None
-        result = await self.reply(payload, reply)
-        via = "session_webhook" if result.ok else "failed"
-        if not result.ok:
-            log.warning("dingtalk: the answer to msgId %s was not delivered: %s %s", message.msg_id, result.code,
-                        result.detail)
-        await self.bot.offload(store.answer_inbound, "dingtalk", message.msg_id, reply.text, via)
-        return reply
+
+        async def send(reply: Reply) -> bool:
+            result = await self.reply(payload, reply)
+            if not result.ok:
+                log.warning("dingtalk: the answer to msgId %s was not delivered: %s %s", message.msg_id, result.code,
+                            result.detail)
+            return result.ok
+
+        return await answer_by_push(self.bot, "dingtalk", message, send, "session_webhook")
 
     async def callback(self, request: Request) -> Response:
         try:

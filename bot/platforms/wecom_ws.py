@@ -23,6 +23,7 @@ from aibot import WSClient, WSClientOptions
 from bot.identity import platform_id
 from bot.messages import Reply
 from bot.platforms import Outgoing, SendResult
+from bot.platforms.deliveries import answer_by_push
 from bot.platforms.wecom import aibot_message
 from bot.runtime import Bot
 
@@ -143,27 +144,8 @@ class LongConnection:
         message = await self.bot.offload(aibot_message, self.bot, body) if isinstance(body, dict) else None
         if message is None or not message.msg_id:
             return None
-        store = self.bot.store
-        claimed = await self.bot.offload(store.claim_inbound, "wecom", message.msg_id, message.sender_id,
-                                          message.chat_id, message.received_at.isoformat())
-        if not claimed:
-            row = await self.bot.offload(store.inbound, "wecom", message.msg_id)
-            if not row or row["reply"] is None or row["delivered_via"] != "failed":
-                log.info("wecom msgid %s delivered again; already handled", message.msg_id)
-                return None
-            reply = Reply(row["reply"])
-            if await self._stream(frame, message.msg_id, reply):
-                await self.bot.offload(store.redeliver_inbound, "wecom", message.msg_id, "websocket")
-            return reply
-        try:
-            reply = await self.bot.offload(self.bot.answer, message)
-        except Exception:
-            log.exception("wecom msgid %s: answering failed", message.msg_id)
-            return None
-        sent = await self._stream(frame, message.msg_id, reply)
-        await self.bot.offload(store.answer_inbound, "wecom", message.msg_id, reply.text,
-                                "websocket" if sent else "failed")
-        return reply
+        return await answer_by_push(self.bot, "wecom", message,
+                                    lambda reply: self._stream(frame, message.msg_id, reply), "websocket")
 
     async def _stream(self, frame: dict, stream_id: str, reply: Reply) -> bool:
         return await self._reply(frame, self.client.reply_stream(frame, stream_id, reply.text, finish=True))
