@@ -61,8 +61,8 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
         if reminders:
             from reminders.scheduler import ReminderService
 
-            service = ReminderService(bot, {"local": local.send, "dingtalk": dingtalk.send,
-                                            "wecom": wecom_robot.send}, catch_up_any_time=demo_day)
+            service = ReminderService(bot, {"local": local.send, "dingtalk": dingtalk.send, "wecom": wecom_robot.send,
+                                            "wecom_app": wecom.app_client.send}, catch_up_any_time=demo_day)
             app.state.reminders = service
             await service.start()
         try:

@@ -62,17 +62,21 @@ def mentions(tasks: list[TaskView], config: Config, people: set[str]) -> list[st
     return names
 
 
+def task_lines(reminders: list[Reminder], tasks: dict[str, TaskView], kind: str) -> list[dict]:
+    """The data of the task lines of one ``kind`` (templates/lines.j2), most pressing first:
+    ``ref``, ``content``, ``days``, ``target``, ``milestone``, ``owners`` still to finish,
+    ``units`` (a plan without 责任人), shares ``done`` of ``total``, ``deadline`` as written."""
+    chosen = [r for r in reminders if r.kind == kind]
+    chosen.sort(key=lambda r: (r.days if kind != "overdue" else -r.days, r.ref))
+    return [{"ref": r.ref, "content": tasks[r.ref].content.rstrip("。；; "), "days": r.days,
+             "target": r.target, "milestone": r.milestone, "owners": pending(tasks[r.ref]),
+             "units": unnamed_units(tasks[r.ref]), "deadline": tasks[r.ref].deadline_text,
+             "done": tasks[r.ref].shares_done, "total": len(tasks[r.ref].shares)} for r in chosen]
+
+
 def render(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], *, plan_title: str,
            notices: list[dict], max_bytes: int | None) -> str | list[str]:
     """The digest text, or its parts when it is over ``max_bytes`` (UTF-8)."""
-    def lines(kind: str) -> list[dict]:
-        chosen = [r for r in reminders if r.kind == kind]
-        chosen.sort(key=lambda r: (r.days if kind != "overdue" else -r.days, r.ref))
-        return [{"ref": r.ref, "content": tasks[r.ref].content.rstrip("。；; "), "days": r.days,
-                 "target": r.target, "milestone": r.milestone, "owners": pending(tasks[r.ref]),
-                 "units": unnamed_units(tasks[r.ref]),
-                 "done": tasks[r.ref].shares_done, "total": len(tasks[r.ref].shares)} for r in chosen]
-
     checkins: dict[str, list[str]] = {}
     for reminder in reminders:
         if reminder.kind == "checkin":
@@ -85,8 +89,9 @@ def render(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], *, 
         grouped.setdefault(tuple(refs), []).append(owner)
     text = _env.get_template("digest.j2").render(
         day=day, weekday=WEEKDAYS[day.weekday()], plan_title=plan_title,
-        due_today=lines("due_today"), due_soon=lines("due_soon"), milestones=lines("milestone"),
-        overdue=lines("overdue"), checkins=[(owners, list(refs)) for refs, owners in grouped.items()],
+        due_today=task_lines(reminders, tasks, "due_today"), due_soon=task_lines(reminders, tasks, "due_soon"),
+        milestones=task_lines(reminders, tasks, "milestone"), overdue=task_lines(reminders, tasks, "overdue"),
+        checkins=[(owners, list(refs)) for refs, owners in grouped.items()],
         notices=notices,
     ).strip()
     if max_bytes is None or len(text.encode()) <= max_bytes:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from bot.platforms import Outgoing, SendResult
 from bot.runtime import Bot
 from bot.store import outbox
+from reminders.private import PLATFORM
 
 log = logging.getLogger("duban.outbox")
 
@@ -52,7 +53,11 @@ class Sender:
         store = self.bot.store
         if now - datetime.fromisoformat(row.created_at) > GIVE_UP_AFTER:
             outbox.mark_failed(store, row.id, row.last_error or "undelivered for 24 hours")
-            outbox.add_notice(store, f"failed:{row.id}", "failed_push", row.chat, now.isoformat())
+            if row.platform == PLATFORM:  # a private message: the app or the person's userid is wrong
+                outbox.add_notice(store, f"failed:{row.id}", "failed_private",
+                                  row.mentions[0] if row.mentions else row.chat, now.isoformat())
+            else:
+                outbox.add_notice(store, f"failed:{row.id}", "failed_push", row.chat, now.isoformat())
             log.error("outbox %d to %s failed for 24 hours: %s", row.id, row.chat, row.last_error)
             return 0
         recent = outbox.sent_times(store, row.chat, (now - timedelta(seconds=60)).isoformat())

@@ -3,10 +3,13 @@ queued in the outbox (DESIGN §2 "One reminder, end to end").
 
 ``plan_day`` is what a tick would send (``duban remind --dry-run``, ``--simulate``), with
 no write; ``run_tick`` claims and queues it, so a second tick that day queues nothing.
+With ``reminders.private`` each person named that day also gets their own lines through the
+WeCom app (reminders/private.py), claimed under their own chat "私信:<name>".
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,13 +17,15 @@ from bot.model import PlanInfo, TaskView
 from bot.runtime import Bot
 from bot.store import outbox
 from bot.store.outbox import Key, OutboxPart
-from reminders import digest
+from reminders import digest, private
 from reminders.calendar import WorkCalendar
 from reminders.policy import Reminder, Rules, reminders_on
 
+log = logging.getLogger("duban.reminders")
+
 # Bytes a pushed message may have before it is cut into parts; room is left for the @s a
 # platform appends (WeCom markdown takes 4096 bytes: PROTOCOLS §2.1).
-MAX_BYTES = {"local": None, "wecom": 3600, "dingtalk": 3600}
+MAX_BYTES = {"local": None, "wecom": 3600, "dingtalk": 3600}  # private pushes: private.MAX_BYTES
 MARKDOWN = {"local": False, "wecom": True, "dingtalk": True}
 
 
@@ -94,7 +99,18 @@ def plan_day(bot: Bot, day: date) -> list[Push]:
     for chat in digest.chats(bot.config):
         for part in _parts(bot, day, chat.platform, today, today.found, []):
             pushes.append(Push(day.isoformat(), chat.name, chat.platform, part.text, part.refs, part.mentions))
+    for person, chosen in _private(bot, today).reminders.items():
+        for part in private.parts(day, person, chosen, today.tasks):
+            pushes.append(Push(day.isoformat(), private.chat_name(person), private.PLATFORM, part.text, part.refs,
+                               part.mentions))
     return pushes
+
+
+def _private(bot: Bot, today: Day) -> private.Recipients:
+    """Who gets private lines today (none unless ``reminders.private``)."""
+    if not bot.config.reminders.private:
+        return private.Recipients()
+    return private.recipients(today.found, today.tasks, bot.config, today.people)
 
 
 def run_tick(bot: Bot, day: date) -> list[int]:
@@ -114,6 +130,23 @@ def run_tick(bot: Bot, day: date) -> list[int]:
 
         ids += outbox.claim_and_enqueue(bot.store, plan_id=today.plan.id, chat=chat.name, platform=chat.platform,
                                         day=day.isoformat(), keys=keys, render=render, at=at)
-    if ids:
+    if ids:  # the admins' notices went out with the group digests
         outbox.mark_told(bot.store, [n["id"] for n in notices], day.isoformat())
+    return ids + _queue_private(bot, day, today, at)
+
+
+def _queue_private(bot: Bot, day: date, today: Day, at: str) -> list[int]:
+    """Claim and queue each person's private message of ``day``; returns the new outbox ids."""
+    found = _private(bot, today)
+    if found.unreachable:
+        log.info("private reminders %s: no WeCom userid in [people] for %d: %s", day, len(found.unreachable),
+                 ", ".join(found.unreachable))
+    ids: list[int] = []
+    for person, chosen in found.reminders.items():
+        def render(fresh: set[Key], person: str = person, chosen: list[Reminder] = chosen) -> list[OutboxPart]:
+            return private.parts(day, person, [r for r in chosen if (r.ref, r.kind) in fresh], today.tasks)
+
+        ids += outbox.claim_and_enqueue(bot.store, plan_id=today.plan.id, chat=private.chat_name(person),
+                                        platform=private.PLATFORM, day=day.isoformat(),
+                                        keys=[(r.ref, r.kind) for r in chosen], render=render, at=at)
     return ids

@@ -1,7 +1,8 @@
 """A task closed from the chat leaves the reminders already queued but not yet sent
 (issue "Closing tasks": not even one claimed for today). Its line is taken out of each
 pending digest part: a line starting with its ref, or its ref in a check-in list
-("严众能：2.8、3.1" → "严众能：2.8"); a part left naming no task is withdrawn.
+("严众能：2.8、3.1" → "严众能：2.8"); a part left naming no task is withdrawn. Private
+pushes (reminders/private.py) are pending rows like the others, so they lose the line too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from bot.runtime import Bot
 from bot.store import outbox
 from reminders.digest import mentions
+from reminders.private import PLATFORM
 
 
 def strike(text: str, ref: str) -> str:
@@ -38,7 +40,9 @@ def withdraw(bot: Bot, ref: str) -> int:
     changed = 0
     for row in outbox.pending_naming(bot.store, ref):
         refs = [r for r in row.refs if r != ref]
-        outbox.rewrite(bot.store, row.id, strike(row.text, ref), refs,
-                       mentions([tasks[r] for r in refs if r in tasks], bot.config, people))
+        # A private push keeps its one addressee; a digest @s the owners of the lines left.
+        named = row.mentions if row.platform == PLATFORM else mentions([tasks[r] for r in refs if r in tasks],
+                                                                       bot.config, people)
+        outbox.rewrite(bot.store, row.id, strike(row.text, ref), refs, named)
         changed += 1
     return changed

@@ -98,8 +98,20 @@ class AppClient:
         self._expires = now + timedelta(seconds=int(answer.get("expires_in", 7200)) - 300)
         return self._token
 
+    async def send(self, push: Outgoing) -> SendResult:
+        """A private reminder (outbox platform "wecom_app", DESIGN §5): ``push.text`` as a text app
+        message to the person in ``push.mentions``, whose userid comes from config ``[people]``.
+        Not retried when nobody has an id or the text is over 2048 bytes (40058)."""
+        users = [uid for person in push.mentions if (uid := platform_id(self.config, "wecom", person))]
+        if not users:
+            return SendResult(False, -1, f"no WeCom userid in config [people] for {', '.join(push.mentions) or '?'}")
+        if len(push.text.encode()) > TEXT_BYTES:
+            return SendResult(False, 40058, f"content is {len(push.text.encode())} bytes, over {TEXT_BYTES}")
+        return await self.send_text(users, push.text)
+
     async def send_text(self, users: list[str], content: str) -> SendResult:
-        """Send ``content`` (≤ 2048 bytes) to WeCom userids through the app."""
+        """Send ``content`` (≤ 2048 bytes) to WeCom userids through the app. Rate limited (45009):
+        retryable, not before a minute from now; an expired token is fetched again once."""
         body = {"touser": "|".join(users), "msgtype": "text", "agentid": self.config.wecom.agent_id,
                 "text": {"content": content}, "safe": 0}
         for attempt in range(2):
@@ -114,6 +126,8 @@ class AppClient:
             code = answer.get("errcode", -1)
             if code == 0:
                 return SendResult(True)
+            if code == RATE_LIMITED:
+                return SendResult(False, code, str(answer.get("errmsg", ""))[:200], True, self.clock.now() + RATE_HOLD)
             if code not in self.EXPIRED:
-                return SendResult(False, code, str(answer.get("errmsg", ""))[:200], retryable=code == RATE_LIMITED)
+                return SendResult(False, code, str(answer.get("errmsg", ""))[:200])
         return SendResult(False, code, "access token refused twice")
