@@ -259,3 +259,27 @@ def test_remind_dry_run_json_lists_the_private_pushes(tmp_path):
         ("私信:童聪良", ["3.3"], ["童聪良"])]
     assert all(p["date"] == "2020-11-27" for p in pushes)
     assert LINE_3_3 in pushes[2]["text"].splitlines()
+
+
+def test_a_bare_done_in_the_app_chat_closes_the_task_of_ones_private_reminder(tmp_path):
+    """童聪良's private message of 11-27 names only 3.3; his "完成" in the app's 1:1 chat means 3.3.
+    林永禄's names 3.3 and 3.2, so he is asked which."""
+    from bot.messages import Message
+
+    bot = private_bot(tmp_path)
+    run_tick(bot, DAY)
+    deliver(bot, FakeApp())  # the private rows are marked sent, as last_sent_refs reads them
+
+    def app_says(person: str, userid: str, text: str):
+        return bot.answer(Message(platform="wecom", chat_id=f"app:{userid}", sender_id=userid, person=person,
+                                  text=text, msg_id=f"{userid}-{text}", received_at=bot.clock.now()))
+
+    assert app_says("童聪良", "TongCongLiang", "完成").text == "3.3 童聪良已完成，进度 1/2，待：林永禄"
+    assert app_says("林永禄", "LinYongLu", "完成").refs == ["3.2", "3.3"]
+
+
+class FakeApp:
+    """An app that takes every message (delivery itself is tested against the recorder above)."""
+
+    async def send(self, push) -> SendResult:
+        return SendResult(True)
