@@ -58,6 +58,7 @@ class Bot:
         self._worker: ThreadPoolExecutor | None = None
         self._answers: dict[tuple, Reply] = {}
         self._answers_version: tuple | None = None
+        self._chats_seen: set[str] = set()
 
     def close(self) -> None:
         if self._worker is not None:
@@ -127,6 +128,7 @@ class Bot:
         A question's answer is kept in memory, by everything it depends on, until the plan
         data changes (``Store.plan_data_version``): the plan is read-mostly, and the same
         question asked again costs a dictionary lookup instead of parsing and rendering."""
+        self._note_chat(message)
         today = self.clock.today()
         key = (message.kind, message.text, message.person, message.quoted_text, message.chat_id, today)
         version = self.store.plan_data_version()
@@ -138,6 +140,17 @@ class Bot:
         if reply.read and self.store.plan_data_version() == version:
             self._answers[key] = reply
         return reply
+
+    def _note_chat(self, message: Message) -> None:
+        """Log, once, a group the bot hears from that config does not list: how an admin finds
+        the chat_id to write under [[chats]] (WeCom and DingTalk show it nowhere else)."""
+        chat = message.chat_id
+        if message.platform == "local" or chat in self._chats_seen or chat.startswith(("single:", "app:")):
+            return
+        self._chats_seen.add(chat)
+        if not any(c.chat_id == chat for c in self.config.chats):
+            log.info("%s chat_id %s is not under [[chats]] in config; add it to link that group to its "
+                     "reminders (message from %s)", message.platform, chat, message.person or message.sender_id)
 
     def _dispatch(self, message: Message, today) -> Reply:
         reply = dispatch(self.store, message, today=today, bot_name=self.config.bot.name,

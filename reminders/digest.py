@@ -75,8 +75,9 @@ def task_lines(reminders: list[Reminder], tasks: dict[str, TaskView], kind: str)
 
 
 def render(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], *, plan_title: str,
-           notices: list[dict], max_bytes: int | None) -> str | list[str]:
-    """The digest text, or its parts when it is over ``max_bytes`` (UTF-8)."""
+           notices: list[dict], max_bytes: int | None, bot_name: str = "督办助手") -> str | list[str]:
+    """The digest text, or its parts when it is over ``max_bytes`` (UTF-8). ``bot_name`` is the
+    name to @ in the closing hint: in a WeCom or DingTalk group the bot hears only @-messages."""
     checkins: dict[str, list[str]] = {}
     for reminder in reminders:
         if reminder.kind == "checkin":
@@ -92,7 +93,7 @@ def render(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], *, 
         due_today=task_lines(reminders, tasks, "due_today"), due_soon=task_lines(reminders, tasks, "due_soon"),
         milestones=task_lines(reminders, tasks, "milestone"), overdue=task_lines(reminders, tasks, "overdue"),
         checkins=[(owners, list(refs)) for refs, owners in grouped.items()],
-        notices=notices,
+        notices=notices, bot_name=bot_name,
     ).strip()
     if max_bytes is None or len(text.encode()) <= max_bytes:
         return text
@@ -127,7 +128,8 @@ def split(text: str, max_bytes: int) -> list[str]:
 def parts(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], config: Config, people: set[str], *,
           plan_title: str, notices: list[dict], max_bytes: int | None, markdown: bool) -> list[OutboxPart]:
     """The outbox parts of one chat's digest: text, the refs each part names, whom it @s."""
-    rendered = render(day, reminders, tasks, plan_title=plan_title, notices=notices, max_bytes=max_bytes)
+    rendered = render(day, reminders, tasks, plan_title=plan_title, notices=notices, max_bytes=max_bytes,
+                      bot_name=config.bot.name)
     texts = [rendered] if isinstance(rendered, str) else rendered
     result = []
     for text in texts:

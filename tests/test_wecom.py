@@ -316,3 +316,20 @@ def test_an_unmapped_wecom_user_binds_and_then_completes(tmp_path, serve):
     assert say("我是严众能", "NewUser", "w1").startswith("已记下：你是严众能。")
     assert say("确认 严众能", "ZhuMS", "w2") == "已确认：账号 NewUser 是严众能，之后从这个账号报完成都算严众能的。"
     assert say("完成 3.4", "NewUser", "w3") == "3.4 严众能已完成，进度 1/2，待：林永禄"
+
+
+def test_a_group_not_in_config_is_logged_once_with_its_chat_id(tmp_path, caplog):
+    """The admin learns the chat_id to write under [[chats]] from the log (WeCom shows it nowhere)."""
+    import logging
+
+    from bot.platforms.wecom import aibot_message
+
+    bot = wecom_bot(tmp_path)
+    with caplog.at_level(logging.INFO, logger="duban"):
+        for n in range(2):
+            bot.answer(aibot_message(bot, {"msgid": f"g{n}", "chatid": "wrkNEWGROUP", "chattype": "group",
+                                           "from": {"userid": "YanZhongNeng"}, "msgtype": "text",
+                                           "text": {"content": "@督办助手 进度"}}))
+    lines = [r.getMessage() for r in caplog.records if "wrkNEWGROUP" in r.getMessage()]
+    assert lines == ["wecom chat_id wrkNEWGROUP is not under [[chats]] in config; add it to link that group to its "
+                     "reminders (message from 严众能)"]

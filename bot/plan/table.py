@@ -207,8 +207,8 @@ class _Walk:
             written = cell[column]
             if not self.fill_down:
                 values[column] = written
-                if not written.strip():
-                    self.problem(_MISSING[column], row.line_of(cols.index(column)), ref)
+                if not written.strip():  # "unmerged": Word/Excel say so with a merge, not a blank
+                    self.problem(_MISSING[column], row.line_of(cols.index(column)), ref, "unmerged")
                 continue
             if written.strip():
                 self.above[column] = written
