@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.text import clean_name
@@ -179,8 +180,7 @@ def _check_platforms(where: str, config: Config) -> None:
             if not getattr(config.wecom.aibot, key):
                 raise ConfigError(f"{where}: wecom.aibot.{key} is empty: long-connection mode (mode = \"websocket\") "
                                   "signs in with the robot's Bot ID and Secret")
-        if not re.match(r"wss?://[^\s/]+", config.wecom.aibot.ws_url):
-            raise ConfigError(f"{where}: wecom.aibot.ws_url must be a ws(s):// URL, got {config.wecom.aibot.ws_url!r}")
+        _check_ws_url(where, config.wecom.aibot.ws_url)
     if config.dingtalk.mode not in ("stream", "http"):
         raise ConfigError(f"{where}: dingtalk.mode must be \"stream\" or \"http\", got {config.dingtalk.mode!r}")
     if bool(config.dingtalk.app_key) != bool(config.dingtalk.app_secret):
@@ -195,6 +195,17 @@ def _check_platforms(where: str, config: Config) -> None:
         base = _section(config, section).api_base
         if not re.match(r"https?://[^\s/]+", base):
             raise ConfigError(f"{where}: {section}.api_base must be an http(s) URL, got {base!r}")
+
+
+def _check_ws_url(where: str, url: str) -> None:
+    """wss://host[:port][/path]: WeCom's SDK always connects with TLS, so ws:// cannot work."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises ValueError for a port out of range or not a number
+    except ValueError as error:
+        raise ConfigError(f"{where}: wecom.aibot.ws_url {url!r} is not a usable URL ({error})") from None
+    if parts.scheme != "wss" or not parts.hostname:
+        raise ConfigError(f"{where}: wecom.aibot.ws_url must be a wss:// URL (the SDK connects with TLS), got {url!r}")
 
 
 def _check_chats(where: str, config: Config) -> None:

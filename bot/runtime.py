@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Bot:
         self._answers: dict[tuple, Reply] = {}
         self._answers_version: tuple | None = None
         self._chats_seen: set[str] = set()
+        self._answers_lock = threading.Lock()
 
     def close(self) -> None:
         if self._worker is not None:
@@ -131,14 +133,18 @@ class Bot:
         self._note_chat(message)
         today = self.clock.today()
         key = (message.kind, message.text, message.person, message.quoted_text, message.chat_id, today)
-        version = self.store.plan_data_version()
-        if version != self._answers_version or len(self._answers) >= ANSWER_CACHE_SIZE:
-            self._answers, self._answers_version = {}, version
-        if key in self._answers:
-            return self._answers[key]
+        with self._answers_lock:
+            version = self.store.plan_data_version()
+            if version != self._answers_version or len(self._answers) >= ANSWER_CACHE_SIZE:
+                self._answers, self._answers_version = {}, version
+            if key in self._answers:
+                return self._answers[key]
         reply = self._dispatch(message, today)
-        if reply.read and self.store.plan_data_version() == version:
-            self._answers[key] = reply
+        # Kept only if nothing changed while it was made, checked and stored under one lock: a
+        # reset by another thread in between must not receive an answer made before a write.
+        with self._answers_lock:
+            if reply.read and self._answers_version == version == self.store.plan_data_version():
+                self._answers[key] = reply
         return reply
 
     def _note_chat(self, message: Message) -> None:

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from bot.export import ExportError, export
 from bot.export.xlsx import sheet_title
+from tests.conftest import make_bot
 from tests.plans import EXPECTED, SEED, tab_plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,3 +184,15 @@ def test_the_command_never_overwrites_without_force(tmp_path):
     assert "use .xlsx or .ics" in wrong.stderr and not (tmp_path / "进度.docx").exists()
     calendar = duban("export", "deadlines.ics", cwd=tmp_path)
     assert calendar.returncode == 0 and len(_events((tmp_path / "deadlines.ics").read_bytes())) == 12
+
+
+@pytest.mark.parametrize("name, message", [
+    ("长" * 100 + ".xlsx", "File name too long"),
+    ("afile/out.xlsx", "afile is a file, not a folder"),
+])
+def test_an_unwritable_path_is_a_clear_error(tmp_path, name, message):
+    bot = make_bot(tmp_path)
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(ExportError, match=message):
+        export(bot, tmp_path / name)
+    bot.close()

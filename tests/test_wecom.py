@@ -333,3 +333,31 @@ def test_a_group_not_in_config_is_logged_once_with_its_chat_id(tmp_path, caplog)
     lines = [r.getMessage() for r in caplog.records if "wrkNEWGROUP" in r.getMessage()]
     assert lines == ["wecom chat_id wrkNEWGROUP is not under [[chats]] in config; add it to link that group to its "
                      "reminders (message from 严众能)"]
+
+
+@pytest.mark.parametrize("fields", [
+    {"text": "严众能负责什么", "from": {"userid": "YanZhongNeng"}},
+    {"text": {"content": None}, "from": "YanZhongNeng"},
+    {"msgtype": "mixed", "mixed": {"msg_item": ["x", 1, {"msgtype": "text", "text": "y"}]}, "quote": "x"},
+])
+def test_a_well_signed_body_of_the_wrong_shape_gets_the_usage_not_a_500(tmp_path, serve, fields):
+    bot = wecom_bot(tmp_path)
+    base = serve(bot)
+    message = {"msgid": "odd-1", "chatid": "wrkGROUP", "chattype": "group", "msgtype": "text", **fields}
+    query, body = peer.aibot_post(message, TOKEN, KEY)
+    response = httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10)
+    assert response.status_code == 200
+    assert aibot_reply(response)["stream"]["content"].startswith("我是督办助手，帮大家盯")
+
+
+def test_an_answer_that_fails_is_an_empty_200_not_a_500(tmp_path, serve):
+    bot = wecom_bot(tmp_path)
+
+    def broken(message):
+        raise RuntimeError("a bug")
+    bot.answer = broken
+    base = serve(bot)
+    query, body = peer.aibot_post({"msgid": "bug-1", "msgtype": "text", "from": {"userid": "YanZhongNeng"},
+                                   "text": {"content": "进度"}}, TOKEN, KEY)
+    response = httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10)
+    assert (response.status_code, response.content) == (200, b"")

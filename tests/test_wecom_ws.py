@@ -192,7 +192,12 @@ def test_a_wrong_secret_is_logged_naming_the_keys(tmp_path, monkeypatch, caplog)
 @pytest.mark.parametrize("aibot, chats, key", [
     ({"mode": "websocket", "secret": "S"}, [], "wecom.aibot.bot_id is empty"),
     ({"mode": "websocket", "bot_id": "B"}, [], "wecom.aibot.secret is empty"),
-    ({"mode": "websocket", "bot_id": "B", "secret": "S", "ws_url": "https://x"}, [], "wecom.aibot.ws_url"),
+    ({"mode": "websocket", "bot_id": "B", "secret": "S", "ws_url": "https://x"}, [], "wecom.aibot.ws_url must be"),
+    ({"mode": "websocket", "bot_id": "B", "secret": "S", "ws_url": "ws://127.0.0.1:8765"}, [],
+     "wecom.aibot.ws_url must be a wss:// URL"),
+    ({"mode": "websocket", "bot_id": "B", "secret": "S", "ws_url": "wss://127.0.0.1:99999"}, [],
+     "is not a usable URL"),
+    ({"mode": "websocket", "bot_id": "B", "secret": "S", "ws_url": "wss://host:x/"}, [], "is not a usable URL"),
     ({"mode": "websocket", "bot_id": "B", "secret": "S"}, [{"name": "群", "platform": "wecom"}],
      "chats[0] needs chat_id"),
     ({}, [{"name": "群", "platform": "wecom", "chat_id": "wrk"}], "chats[0].webhook is empty"),
@@ -226,3 +231,60 @@ def test_the_app_starts_the_long_connection_and_pushes_through_it(tmp_path, monk
     assert refs(replies(frames)[0]["body"]["stream"]["content"]) == ["2.8", "3.1", "3.4", "3.6", "3.8"]
     [push] = [f for f in frames if f.get("cmd") == "aibot_send_msg"]
     assert refs(push["body"]["markdown"]["content"]) == ["3.3", "3.2"]
+
+
+@pytest.mark.parametrize("frame", ['[1, 2, 3]', '{"headers": {"req_id": 7}, "errcode": 0}'])
+def test_a_frame_the_sdk_cannot_read_does_not_leave_the_bot_deaf(tmp_path, monkeypatch, frame):
+    """The SDK's receive loop dies on such a frame with the socket open; the bot starts over."""
+    async def scenario(wecom, connection, bot):
+        await wecom.send_raw(frame)
+        await wecom.subscribed_count(2)
+        await wecom.callback("req-9", group_text("m9", "YanZhongNeng", "@督办助手 严众能负责什么"))
+        return await wecom.wait_for(lambda frames: replies(frames))
+
+    [reply] = replies(run(tmp_path, monkeypatch, scenario))
+    assert refs(reply["body"]["stream"]["content"]) == ["2.8", "3.1", "3.4", "3.6", "3.8"]
+
+
+@pytest.mark.parametrize("body", [
+    {"msgid": "w1", "msgtype": "text", "text": "严众能负责什么", "from": {"userid": "YanZhongNeng"}},
+    {"msgid": "w2", "msgtype": "text", "text": {"content": None}, "from": "YanZhongNeng"},
+    {"msgid": "w3", "msgtype": "mixed", "mixed": {"msg_item": ["x", 1]}, "quote": "x"},
+])
+def test_a_body_of_the_wrong_shape_gets_the_usage(tmp_path, monkeypatch, body):
+    async def scenario(wecom, connection, bot):
+        await wecom.callback("req-w", body)
+        return await wecom.wait_for(lambda frames: replies(frames))
+
+    [reply] = replies(run(tmp_path, monkeypatch, scenario))
+    assert reply["body"]["stream"]["content"].startswith("我是督办助手，帮大家盯")
+
+
+def test_a_redelivery_during_a_slow_answer_after_a_reconnect_gets_the_answer(tmp_path, monkeypatch):
+    """WeCom redelivers a message on the new connection while the first answer is still being made;
+    the first answer's reply on the old req_id fails, so the redelivery carries it."""
+    import threading
+
+    released = threading.Event()
+
+    async def scenario(wecom, connection, bot):
+        answer = bot.answer
+
+        def slow(message):
+            released.wait(10)
+            return answer(message)
+        bot.answer = slow
+        await wecom.callback("req-1", group_text("s1", "YanZhongNeng", "@督办助手 严众能负责什么"))
+        await wecom.drop()
+        await wecom.subscribed_count(2)
+        wecom.receipt = lambda frame: 846609 if frame["headers"]["req_id"] == "req-1" else 0
+        await wecom.callback("req-2", group_text("s1", "YanZhongNeng", "@督办助手 严众能负责什么"))
+        released.set()
+        frames = await wecom.wait_for(lambda f: any(r["headers"]["req_id"] == "req-2" for r in replies(f)))
+        return frames, await until(lambda: bot.store.inbound("wecom", "s1")["delivered_via"] == "websocket"
+                                   and bot.store.inbound("wecom", "s1"))
+
+    frames, row = run(tmp_path, monkeypatch, scenario)
+    carried = [r for r in replies(frames) if r["headers"]["req_id"] == "req-2"]
+    assert refs(carried[0]["body"]["stream"]["content"]) == ["2.8", "3.1", "3.4", "3.6", "3.8"]
+    assert row["delivered_via"] == "websocket"

@@ -105,6 +105,10 @@ class FakeWeCom:
         await self._connection.send(json.dumps({"cmd": cmd, "headers": {"req_id": req_id}, "body": body},
                                                ensure_ascii=False))
 
+    async def send_raw(self, text: str) -> None:
+        """Send a frame as written (JSON that is not a frame, say)."""
+        await self._connection.send(text)
+
     async def drop(self) -> None:
         """Close the bot's connection as a network cut would (the bot must reconnect)."""
         await self._connection.close(code=1011, reason="gone")

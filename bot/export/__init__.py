@@ -61,13 +61,18 @@ def write_atomic(path: Path, write: Callable[[Path], None], *, force: bool = Fal
     Without ``force`` an existing ``path`` is never replaced, even one created meanwhile (a hard
     link cannot overwrite). Raises :class:`ExportError`; on any failure ``path`` is untouched
     and the temporary file removed."""
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name such as {path / 'progress.xlsx'}")
-    if path.exists() and not force:
-        raise ExportError(f"{path} exists; add --force to overwrite it")
     folder = path.parent
-    if not folder.is_dir():
-        raise ExportError(f"{path}: the folder {folder} does not exist")
+    try:
+        if path.is_dir():
+            raise ExportError(f"{path} is a folder; give a file name such as {path / 'progress.xlsx'}")
+        if path.exists() and not force:
+            raise ExportError(f"{path} exists; add --force to overwrite it")
+        if folder.exists() and not folder.is_dir():
+            raise ExportError(f"{path}: {folder} is a file, not a folder")
+        if not folder.is_dir():
+            raise ExportError(f"{path}: the folder {folder} does not exist")
+    except OSError as error:  # a name too long, a folder we may not look into
+        raise ExportError(f"{path}: {error.strerror or error}") from None
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.part", dir=folder)
     except OSError as error:

@@ -15,6 +15,7 @@ timing, people see one answer, and the work (a 完成) runs once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -82,8 +83,10 @@ class Deliveries:
         try:
             claimed, reply = await self.bot.offload(self._claim_and_answer, key, build)
         except Exception:
+            # Logged, and the callback acknowledged empty: a bug must not become a 500 that
+            # WeCom retries, nor leave a waiting request without an answer.
             log.exception("%s msgid %s: answering failed", self.platform, key)
-            self._answers.pop(key).cancel()
+            self._answers.pop(key).set_result(None)
             return
         self._answers[key].set_result(reply)
         # Retries come within minutes; forget the answer after that (the store keeps it).
@@ -96,15 +99,25 @@ class Deliveries:
             log.warning("%s msgid %s: the late answer could not be pushed", self.platform, key)
 
 
+# Push answers being made, by (bot, platform, msg_id): a redelivery waits for the first one.
+_IN_FLIGHT: dict[tuple[int, str, str], asyncio.Future] = {}
+IN_FLIGHT_WAIT_S = 30
+
+
 async def answer_by_push(bot: Bot, platform: str, message: Message, send: Push, via: str) -> Reply | None:
     """Claim ``message``'s msg_id, answer it and ``send`` the answer (True when the platform took
-    it); the stored record says ``via`` or "failed". A redelivery of a message whose answer
-    failed sends the stored answer again; any other redelivery does nothing. Returns the reply
-    sent, or None when nothing was sent."""
+    it); the stored record says ``via`` or "failed". A redelivery waits for a first delivery
+    still in progress here (a reconnect can bring one mid-answer); if the answer then stands
+    "failed", the redelivery sends the stored answer; any other redelivery does nothing.
+    Returns the reply sent, or None when nothing was sent."""
     store, key = bot.store, message.msg_id
+    flight = (id(bot), platform, key)
     claimed = await bot.offload(store.claim_inbound, platform, key, message.sender_id, message.chat_id,
                                 message.received_at.isoformat())
     if not claimed:
+        if flight in _IN_FLIGHT:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(_IN_FLIGHT[flight]), IN_FLIGHT_WAIT_S)
         row = await bot.offload(store.inbound, platform, key)
         if not row or row["reply"] is None or row["delivered_via"] != "failed":
             log.info("%s msgid %s delivered again; already handled", platform, key)
@@ -113,11 +126,16 @@ async def answer_by_push(bot: Bot, platform: str, message: Message, send: Push, 
         if await send(reply):
             await bot.offload(store.redeliver_inbound, platform, key, via)
         return reply
+    done = _IN_FLIGHT[flight] = asyncio.get_running_loop().create_future()
     try:
-        reply = await bot.offload(bot.answer, message)
-    except Exception:
-        log.exception("%s msgid %s: answering failed", platform, key)
-        return None
-    sent = await send(reply)
-    await bot.offload(store.answer_inbound, platform, key, reply.text, via if sent else "failed")
-    return reply
+        try:
+            reply = await bot.offload(bot.answer, message)
+        except Exception:
+            log.exception("%s msgid %s: answering failed", platform, key)
+            return None
+        sent = await send(reply)
+        await bot.offload(store.answer_inbound, platform, key, reply.text, via if sent else "failed")
+        return reply
+    finally:
+        del _IN_FLIGHT[flight]
+        done.set_result(None)

@@ -62,26 +62,40 @@ def fit(text: str, limit: int, tail: str) -> str:
     return "\n".join(kept) + "\n" + tail
 
 
+def _field(data: object, *path: str) -> object:
+    """``data[path[0]][path[1]]…`` where each step is a JSON object; None where one is not."""
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _text(data: object, *path: str) -> str:
+    value = _field(data, *path)
+    return value if isinstance(value, str) else ""
+
+
 def aibot_message(bot: Bot, data: dict) -> Message | None:
     """A decrypted AI-bot callback, or a long-connection frame's body (the same JSON: PROTOCOLS
-    §2.3) → Message; None for what is not a user message (events, stream refreshes)."""
+    §2.3) → Message; None for what is not a user message (events, stream refreshes). A field of
+    the wrong JSON type reads as absent: a well-signed odd body is answered, never a 500."""
     kind = data.get("msgtype")
     if kind not in MESSAGE_TYPES:
         return None
     if kind == "text":
-        text = (data.get("text") or {}).get("content", "")
+        text = _text(data, "text", "content")
     elif kind == "mixed":
-        items = (data.get("mixed") or {}).get("msg_item", [])
-        text = "".join((i.get("text") or {}).get("content", "") for i in items if i.get("msgtype") == "text")
+        items = _field(data, "mixed", "msg_item")
+        text = "".join(_text(i, "text", "content") for i in (items if isinstance(items, list) else [])
+                       if _field(i, "msgtype") == "text")
     else:
         text = ""
-    quote = data.get("quote") or {}
-    quoted = (quote.get("text") or {}).get("content") if quote.get("msgtype") == "text" else None
-    sender = str((data.get("from") or {}).get("userid", ""))
+    quoted = _text(data, "quote", "text", "content") if _field(data, "quote", "msgtype") == "text" else ""
+    sender = _field(data, "from", "userid")
+    sender = str(sender) if isinstance(sender, str | int) else ""
     return Message(platform="wecom", chat_id=str(data.get("chatid") or f"single:{sender}"), sender_id=sender,
-                   person=bot.identify("wecom", sender), text=clean_message(str(text)),
+                   person=bot.identify("wecom", sender), text=clean_message(text),
                    msg_id=str(data.get("msgid", "")), received_at=bot.clock.now(),
-                   quoted_text=clean_message(quoted) if quoted else None,
+                   quoted_text=clean_message(quoted) or None,
                    kind="text" if kind in ("text", "mixed") else kind)
 
 

@@ -86,10 +86,15 @@ class LongConnection:
                  self.bot.config.wecom.aibot.bot_id)
         self._spawn(self.client.connect())
 
-    async def _restart(self) -> None:
-        await asyncio.sleep(self.restart_s)
-        log.info("wecom long connection: starting over after %d failed attempts", self.RECONNECT_ATTEMPTS)
+    async def _restart(self, delay: float) -> None:
+        """Start the SDK's connection over after ``delay`` seconds: close it, wait for the close
+        (it runs as a task of its own), connect again."""
+        await asyncio.sleep(delay)
         self.client.disconnect()
+        for _ in range(50):
+            if not self.client.is_connected:
+                break
+            await asyncio.sleep(0.1)
         await self.client.connect()
 
     def stop(self) -> None:
@@ -107,11 +112,17 @@ class LongConnection:
 
     def _on_error(self, error: Exception) -> None:
         if "Max reconnect attempts" in str(error):
-            log.error("wecom long connection: %d reconnects failed; trying again in %d s", self.RECONNECT_ATTEMPTS,
+            log.error("wecom long connection: %d reconnects failed; trying again every %d s", self.RECONNECT_ATTEMPTS,
                       self.restart_s)
-            self._spawn(self._restart())
+            self._spawn(self._restart(self.restart_s))
         elif "Authentication failed" in str(error):
             log.error("wecom long connection: %s — check wecom.aibot.bot_id and wecom.aibot.secret", error)
+        elif self.client.is_connected:
+            # The SDK's receive loop died on a frame it could not read (a JSON list, a req_id that is
+            # not a string) with the socket still open: nothing would read or reconnect again.
+            log.warning("wecom long connection: the SDK stopped reading (%s); reconnecting", error)
+            self.authenticated.clear()
+            self._spawn(self._restart(0))
         else:
             log.warning("wecom long connection: %s", error)
 
@@ -140,12 +151,16 @@ class LongConnection:
 
         Returns the reply, or None when nothing was sent (not a message, or a msgid already
         answered). Never raises: a frame that fails is logged, and the connection goes on."""
-        body = frame.get("body")
-        message = await self.bot.offload(aibot_message, self.bot, body) if isinstance(body, dict) else None
-        if message is None or not message.msg_id:
+        try:
+            body = frame.get("body")
+            message = await self.bot.offload(aibot_message, self.bot, body) if isinstance(body, dict) else None
+            if message is None or not message.msg_id:
+                return None
+            return await answer_by_push(self.bot, "wecom", message,
+                                        lambda reply: self._stream(frame, message.msg_id, reply), "websocket")
+        except Exception:
+            log.exception("wecom long connection: a frame could not be handled")
             return None
-        return await answer_by_push(self.bot, "wecom", message,
-                                    lambda reply: self._stream(frame, message.msg_id, reply), "websocket")
 
     async def _stream(self, frame: dict, stream_id: str, reply: Reply) -> bool:
         return await self._reply(frame, self.client.reply_stream(frame, stream_id, reply.text, finish=True))
