@@ -361,3 +361,16 @@ def test_an_answer_that_fails_is_an_empty_200_not_a_500(tmp_path, serve):
                                    "text": {"content": "进度"}}, TOKEN, KEY)
     response = httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10)
     assert (response.status_code, response.content) == (200, b"")
+
+
+def test_an_app_reply_stays_well_formed_xml_when_a_stored_text_has_control_characters(tmp_path, serve):
+    bot = wecom_bot(tmp_path)
+    with bot.store.write() as db:  # as a plan imported before control characters were cleaned at import
+        db.execute("UPDATE tasks SET content = '举办第13届\x1b市青少年科技创新大赛\x0b。' WHERE ref = '3.3'")
+    base = serve(bot)
+    xml = ("<xml><ToUserName><![CDATA[ww0000demo0000corp]]></ToUserName><FromUserName><![CDATA[YanZhongNeng]]>"
+           "</FromUserName><CreateTime>1795917600</CreateTime><MsgType><![CDATA[text]]></MsgType><Content>"
+           "<![CDATA[3.3]]></Content><MsgId>7459000000000000999</MsgId><AgentID>1000002</AgentID></xml>")
+    query, body = peer.app_post(xml, TOKEN, KEY, CORP)
+    reply = app_reply(httpx.post(f"{base}/wecom/app", params=query, content=body, timeout=10))
+    assert reply["Content"].startswith("【3.3】举办第13届市青少年科技创新大赛。")

@@ -225,7 +225,9 @@ class WeComPlatform:
         reply = await self.deliveries.answer(msg_id, build, push)
         if reply is None:
             return _ack()
-        content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=self._fit(reply.text),
+        # A stored plan text may hold characters XML 1.0 forbids; the reply must stay well-formed.
+        text = self._fit(_XML_ILLEGAL.sub("", reply.text))
+        content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=text,
                             agent=self.bot.config.wecom.agent_id, time=int(self.bot.clock.now().timestamp())).render()
         encrypt, signature, timestamp, nonce = crypto.encrypt(content, self._timestamp())
         return Response(f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt><MsgSignature><![CDATA[{signature}]]>"
