@@ -140,7 +140,8 @@ def _which(ctx: Context, query: Query) -> tuple[TaskView | None, Reply | None]:
     if len(mine) == 1:
         return mine[0], None
     if mine:
-        return None, ctx.render("complete.j2", code="which", refs=[t.ref for t in mine], tasks=mine)
+        return None, ctx.render("complete.j2", code="which", refs=[t.ref for t in mine], tasks=mine,
+                                lead=any(ctx.person in t.lead for t in mine))
     open_tasks = [t for t in ctx.tasks if not t.done and _shares_of(ctx, t, ctx.person)]
     return None, ctx.render("complete.j2", code="none_recent", refs=[t.ref for t in open_tasks], tasks=open_tasks)
 

@@ -181,6 +181,9 @@ def due_window(ctx: Context, query: Query) -> Reply | None:
     return _list_reply(ctx, query, [Found("window" if query.window else "all", "", tasks, ongoing)])
 
 
+_ASKS_PERSON = re.compile(r"(负责|牵头|分管)(什么|哪些|啥|的)|的任务")
+
+
 @intent("search", priority=80)
 def search(ctx: Context, query: Query) -> Reply | None:
     """机器人竞赛 / 科技创新大赛谁负责 → tasks whose content holds every search word
@@ -190,5 +193,7 @@ def search(ctx: Context, query: Query) -> Reply | None:
         return None
     tasks = [t for t in ctx.tasks if all(term in canon(t.content) for term in terms)]
     if not tasks:
-        return ctx.render("nothing_found.j2", terms=terms)
+        # "张三负责什么": the asker meant a person the plan does not name, so say that first.
+        person_asked = len(terms) == 1 and bool(_ASKS_PERSON.search(query.text))
+        return ctx.render("nothing_found.j2", terms=terms, person_asked=person_asked)
     return _list_reply(ctx, query, [Found("search", "、".join(terms), open_first(tasks))], who=query.who)

@@ -246,3 +246,10 @@ def test_several_refs_and_names_in_one_question(bot):
 def test_thirteen_is_no_month(bot):
     assert refs(bot.say("十三月到期").text) == []
     assert refs(bot.say("十二月到期").text) == ["4.4", "4.6"]
+
+
+def test_asking_what_an_unknown_person_owns_says_the_plan_has_no_such_person(bot):
+    assert bot.say("张三负责什么").text == (
+        "计划里没有叫“张三”的人，也没有内容含“张三”的任务。可以问“姓名负责什么”（名字要和分解表里写的一样），"
+        "或发“帮助”看用法。")
+    assert bot.say("机器人大会").text.startswith("没有找到内容含“机器人大会”的任务。")
