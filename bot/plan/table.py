@@ -10,7 +10,8 @@
 * 责任人/单位: a blank line separates entries, a single line break is a soft wrap; entries
   split on 、，,；; outside brackets; names lose every blank ("林  丽" = 林丽);
 * task numbers "1." "6、" "2. " become integers; ref = section number . task number;
-* the plan year comes from the title, else the issue date; ``year`` overrides.
+* the plan year comes from the title, else the issue date, and is one of 1901-2199;
+  ``year`` overrides.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ DEFAULT_COLUMNS = ["section", "content", "deadline", "lead", "owners", "units"]
 _FILLED_DOWN = ("deadline", "lead", "owners", "units")
 _MISSING = {"deadline": "no_deadline", "lead": "no_lead", "owners": "no_owner", "units": "no_units"}
 
+# The years a plan may be for: what ``--year`` takes (bot.cli) and what the date arithmetic
+# around a plan year (its archive day, a deadline in the next year) can hold.
+PLAN_YEARS = range(1901, 2200)
 _TITLE = re.compile(r"^\s*([^《》\s]*?(\d{4})年度?(工作要点|重点工作任务分解表|重点工作任务|工作任务分解表))\s*$")
 _ISSUED = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
 
@@ -66,6 +70,17 @@ def _plan_facts(preamble: str) -> tuple[str | None, int | None, date | None]:
     return title, title_year, issued
 
 
+def _check_year(source: str, title: str | None, title_year: int | None, issued: date | None) -> None:
+    """Refuse a title or issue-date year outside ``PLAN_YEARS`` ("测试9999年…": the plan's
+    archive day, January 31 of the next year, would be past the last date Python has)."""
+    if title_year is not None and title_year not in PLAN_YEARS:
+        raise PlanError(f"{source}: the year {title_year:04d} in its title {title} is not a plan year "
+                        f"({PLAN_YEARS[0]}-{PLAN_YEARS[-1]}); correct the title, or pass --year")
+    if title_year is None and issued is not None and issued.year not in PLAN_YEARS:
+        raise PlanError(f"{source}: the year {issued.year:04d} of its issue date is not a plan year "
+                        f"({PLAN_YEARS[0]}-{PLAN_YEARS[-1]}); correct the date, or pass --year")
+
+
 # Problems whose row is not imported: a re-import that has any of them removes no stored task.
 SKIPPED_ROWS = ("bad_row", "after_bad_row", "no_section", "no_content", "duplicate_ref")
 
@@ -76,9 +91,12 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
     ``year`` (from ``--year``) overrides the year read from the title or issue date. A row
     the reader could not cut into cells is reported and left out, and so is a later row of
     its section that would fill a blank cell from above it (the value above is not known).
-    Raises :class:`PlanError` when no plan year can be found or no task row is read.
+    Raises :class:`PlanError` when no plan year can be found, the title's (or issue date's)
+    year is not in ``PLAN_YEARS``, or no task row is read.
     """
     title, title_year, issued = _plan_facts(raw.preamble)
+    if year is None:
+        _check_year(raw.source, title, title_year, issued)
     plan_year = year or title_year or (issued.year if issued else None)
     if plan_year is None:
         raise PlanError(f"{raw.source}: the plan year is not in its title or issue date; pass --year")

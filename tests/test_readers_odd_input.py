@@ -1,0 +1,66 @@
+"""Odd input a tester found (issue 7 "Bad input", DESIGN §3): a file that cannot be a plan
+stops the import with an error naming the problem (exit 2, store unchanged); a row that
+cannot be read is a warning naming it; nothing ends in a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.plan import PlanError, read_plan
+from tests.office_plans import Sheet, write_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = ["序号", "工作任务", "完成时限", "责任领导", "责任人", "责任单位"]
+ROWS = [
+    ["一、强化政治引领", "", "", "", "", ""],
+    ["1", "召开市科协第十次代表大会", "2021年6月底前", "朱明生", "林丽", "办公室"],
+    ["2", "举办科技工作者日系列活动", "10月中旬", "徐锦清", "严众能", "学会部"],
+    ["二、服务创新驱动", "", "", "", "", ""],
+    ["1", "开展院士专家八闽行活动", "第三季度", "徐锦清", "童聪良", "学会部"],
+]
+TITLE = "测试科协2021年重点工作任务分解表"
+
+
+def duban(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+
+
+def plan_csv(path: Path, title_lines: list[str], rows: list[list[str]]) -> Path:
+    return write_csv(path, title_lines, Sheet([HEADER, *rows]))
+
+
+@pytest.mark.parametrize("title_lines, message", [
+    (["测试9999年重点工作任务分解表"],
+     "the year 9999 in its title 测试9999年重点工作任务分解表 is not a plan year (1901-2199); "
+     "correct the title, or pass --year"),
+    (["测试0000年重点工作任务分解表", "2021年3月1日"],
+     "the year 0000 in its title 测试0000年重点工作任务分解表 is not a plan year (1901-2199); "
+     "correct the title, or pass --year"),
+    (["测试科协重点工作任务分解表", "9999年3月1日"],
+     "the year 9999 of its issue date is not a plan year (1901-2199); correct the date, or pass --year"),
+], ids=["title 9999", "title 0000 with an issue date", "issue date 9999"])
+def test_a_title_year_out_of_range_is_refused(tmp_path, title_lines, message):
+    path = plan_csv(tmp_path / "plan.csv", title_lines, ROWS)
+    with pytest.raises(PlanError) as error:
+        read_plan(path)
+    assert str(error.value) == f"{path}: {message}"
+    # --year overrides the title, as it always has
+    assert read_plan(path, 2021).year == 2021
+
+
+def test_a_title_year_out_of_range_through_the_cli_exits_2_and_imports_nothing(tmp_path):
+    (tmp_path / "config.toml").write_text('[bot]\ndatabase = "duban.db"\n', encoding="utf-8")
+    assert duban("import", str(plan_csv(tmp_path / "ok.csv", [TITLE], ROWS)), cwd=tmp_path).returncode == 0
+    before = duban("tasks", "--json", cwd=tmp_path).stdout
+    path = plan_csv(tmp_path / "far.csv", ["测试9999年重点工作任务分解表"], ROWS)
+    result = duban("import", str(path), cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"duban: {path}: the year 9999 in its title 测试9999年重点工作任务分解表 is not a "
+                             "plan year (1901-2199); correct the title, or pass --year\n")
+    assert duban("tasks", "--json", cwd=tmp_path).stdout == before
+    assert duban("ask", "本月到期", "--today", "2021-06-02", cwd=tmp_path).returncode == 0
