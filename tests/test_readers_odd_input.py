@@ -64,3 +64,24 @@ def test_a_title_year_out_of_range_through_the_cli_exits_2_and_imports_nothing(t
                              "plan year (1901-2199); correct the title, or pass --year\n")
     assert duban("tasks", "--json", cwd=tmp_path).stdout == before
     assert duban("ask", "本月到期", "--today", "2021-06-02", cwd=tmp_path).returncode == 0
+
+
+def test_odd_task_numbers_are_numbered_in_order_with_a_warning(tmp_path):
+    rows = [ROWS[0], ["①", "任务甲", "6月底前", "朱明生", "林丽", "办公室"],
+            ["²", "任务乙", "6月底前", "朱明生", "林丽", "办公室"],
+            ["99999999999999999999999", "任务丙", "6月底前", "朱明生", "林丽", "办公室"],
+            ["12345", "任务丁", "6月底前", "朱明生", "林丽", "办公室"],
+            ["９", "任务戊", "6月底前", "朱明生", "林丽", "办公室"],
+            ["", "¹⁰.任务己", "6月底前", "朱明生", "林丽", "办公室"]]
+    path = plan_csv(tmp_path / "plan.csv", [TITLE], rows)
+    draft = read_plan(path)
+    assert [(t.ref, t.number, t.content) for t in draft.tasks] == [
+        ("1.1", 1, "任务甲"), ("1.2", 2, "任务乙"), ("1.3", 3, "任务丙"), ("1.4", 4, "任务丁"),
+        ("1.9", 9, "任务戊"), ("1.10", 10, "¹⁰.任务己")]
+    assert [(p.code, p.line, p.ref, p.value) for p in draft.problems] == [
+        ("no_number", 5, "1.1", "任务甲"), ("no_number", 6, "1.2", "任务乙"), ("no_number", 7, "1.3", "任务丙"),
+        ("no_number", 8, "1.4", "任务丁"), ("no_number", 10, "1.10", "¹⁰.任务己")]
+    (tmp_path / "config.toml").write_text('[bot]\ndatabase = "duban.db"\n', encoding="utf-8")
+    result = duban("import", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "第7行（1.3）：工作内容没有序号，按顺序记为1.3：任务丙" in result.stdout.splitlines()

@@ -29,8 +29,11 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
 }
 _HEADER_LOOKUP = {canon(word): column for column, words in HEADER_WORDS.items() for word in words}
 
-# "1." "6、" "2. " "３．" at the start of a content cell; "5.30" is not a task number.
-TASK_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、](?!\d)\s*")
+# "1." "6、" "2. " "３．" at the start of a content cell; "5.30" is not a task number. Digits
+# are ASCII or full-width: "①." or "²." is no number (int() fails on both).
+TASK_NUMBER = re.compile(r"^\s*([0-9０-９]{1,3})\s*[.．、](?!\d)\s*")
+# A 序号 cell: up to 4 digits (a plan has no 10,000th task; 23 digits overflow SQLite's INTEGER).
+WRITTEN_NUMBER = re.compile(r"[0-9０-９]{1,4}")
 # "一、进一步强化政治引领"
 SECTION_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．]\s*(.+?)\s*$", re.S)
 

@@ -25,7 +25,7 @@ import cn2an
 from bot.plan.deadlines import parse_deadline
 from bot.plan.milestones import find_milestones
 from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
-from bot.plan.raw import SECTION_HEADING, TASK_NUMBER, RawRow, RawTable, header_columns
+from bot.plan.raw import SECTION_HEADING, TASK_NUMBER, WRITTEN_NUMBER, RawRow, RawTable, header_columns
 from bot.text import brackets_balanced, canon, join_wrapped, paragraphs, split_entries
 
 
@@ -206,7 +206,7 @@ class _Walk:
         written = join_wrapped(cell.get("number", "")).rstrip(".、．")
         if match:
             number, content = int(match[1]), content[match.end():].strip()
-        elif written.isdigit():
+        elif WRITTEN_NUMBER.fullmatch(written):  # not isdigit(): "①" and "²" are digits to it
             number = int(written)
         else:
             number = self.last_number + 1
