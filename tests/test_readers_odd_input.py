@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from bot.plan import PlanError, read_plan
@@ -85,3 +86,26 @@ def test_odd_task_numbers_are_numbered_in_order_with_a_warning(tmp_path):
     result = duban("import", str(path), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "第7行（1.3）：工作内容没有序号，按顺序记为1.3：任务丙" in result.stdout.splitlines()
+
+
+def test_control_characters_in_cells_are_line_breaks_or_dropped_and_the_export_works(tmp_path):
+    # A Word line break pasted into Excel is a vertical tab; an escape, a bell, U+FFFE/U+FFFF
+    # come with text copied from other programs. None of them can be written to XML.
+    rows = [["一、强化\x0b政治引领", "", "", "", "", ""],
+            ["1", "召开市科协\x0b第十次\x1b代表大会\x07", "6月底前\x0c", "朱明生\ufffe", "林丽\x01", "办公室\uffff"],
+            ["2", "举办\t科技工作者日\x0c系列活动\x08", "10月中旬", "徐锦清", "严众能\x0b\x0b童聪良", "学会部"]]
+    path = plan_csv(tmp_path / "plan.csv", ["测试科协\x1b2021年重点工作任务分解表"], rows)
+    draft = read_plan(path)
+    assert draft.title == "测试科协2021年重点工作任务分解表"
+    assert [s.heading for s in draft.sections] == ["一、强化政治引领"]
+    assert [(t.content, t.deadline.text, t.lead, t.owners, t.units) for t in draft.tasks] == [
+        ("召开市科协第十次代表大会", "6月底前", ["朱明生"], ["林丽"], ["办公室"]),
+        ("举办\t科技工作者日系列活动", "10月中旬", ["徐锦清"], ["严众能", "童聪良"], ["学会部"])]
+    assert draft.problems == []
+    (tmp_path / "config.toml").write_text('[bot]\ndatabase = "duban.db"\n', encoding="utf-8")
+    imported = duban("import", str(path), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    exported = duban("export", str(tmp_path / "x.xlsx"), "--today", "2021-07-01", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").worksheets[0]
+    assert "召开市科协第十次代表大会" in [cell.value for row in sheet.iter_rows() for cell in row]

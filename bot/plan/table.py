@@ -10,6 +10,8 @@
 * 责任人/单位: a blank line separates entries, a single line break is a soft wrap; entries
   split on 、，,；; outside brackets; names lose every blank ("林  丽" = 林丽);
 * task numbers "1." "6、" "2. " become integers; ref = section number . task number;
+* a control character in a cell (a Word line break pasted into a CSV) is a line break
+  (vertical tab, form feed) or dropped, so that every text stored can be written to XML;
 * the plan year comes from the title, else the issue date, and is one of 1901-2199;
   ``year`` overrides.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import replace
 from datetime import date
 
 import cn2an
@@ -25,7 +28,15 @@ import cn2an
 from bot.plan.deadlines import parse_deadline
 from bot.plan.milestones import find_milestones
 from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
-from bot.plan.raw import SECTION_HEADING, TASK_NUMBER, WRITTEN_NUMBER, RawRow, RawTable, header_columns
+from bot.plan.raw import (
+    SECTION_HEADING,
+    TASK_NUMBER,
+    WRITTEN_NUMBER,
+    RawRow,
+    RawTable,
+    header_columns,
+    xml_safe,
+)
 from bot.text import brackets_balanced, canon, join_wrapped, paragraphs, split_entries
 
 
@@ -94,7 +105,10 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
     Raises :class:`PlanError` when no plan year can be found, the title's (or issue date's)
     year is not in ``PLAN_YEARS``, or no task row is read.
     """
-    title, title_year, issued = _plan_facts(raw.preamble)
+    # Every cell is made XML-safe once, here, where all readers' rows enter the rules.
+    preamble = xml_safe(raw.preamble)
+    rows = [replace(row, cells=[xml_safe(cell) for cell in row.cells]) for row in raw.rows]
+    title, title_year, issued = _plan_facts(preamble)
     if year is None:
         _check_year(raw.source, title, title_year, issued)
     plan_year = year or title_year or (issued.year if issued else None)
@@ -104,7 +118,7 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
         title=title or f"{plan_year}年工作任务", year=plan_year, issued=issued, source=raw.source
     )
     walk = _Walk(plan, raw.fill_down)
-    for row in raw.rows:
+    for row in rows:
         header = header_columns(row.cells)
         if header:
             walk.columns = header
