@@ -109,3 +109,32 @@ def test_control_characters_in_cells_are_line_breaks_or_dropped_and_the_export_w
     assert exported.returncode == 0, exported.stderr
     sheet = openpyxl.load_workbook(tmp_path / "x.xlsx").worksheets[0]
     assert "召开市科协第十次代表大会" in [cell.value for row in sheet.iter_rows() for cell in row]
+
+
+def test_a_file_the_system_will_not_let_us_read_is_a_plan_error_with_its_reason(tmp_path, monkeypatch):
+    long_name = tmp_path / ("分解表" * 100 + ".xlsx")
+    with pytest.raises(PlanError) as error:
+        read_plan(long_name)
+    assert str(error.value) == f"{long_name}: cannot read the file: File name too long"
+    # No read permission (chmod 000 does not stop root, so the refusal is what the system says).
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    for kind in ("xlsx", "csv", "docx", "txt"):
+        path = tmp_path / f"plan.{kind}"
+        path.write_bytes(b"PK\x03\x04")
+        with monkeypatch.context() as patch:
+            patch.setattr(Path, "open", refuse)
+            patch.setattr(Path, "read_bytes", refuse)
+            patch.setattr(Path, "read_text", refuse)
+            with pytest.raises(PlanError) as error:
+                read_plan(path, 2021)
+        assert str(error.value) == f"{path}: cannot read the file: Permission denied", kind
+
+
+def test_an_unreadable_file_through_the_cli_exits_2(tmp_path):
+    (tmp_path / "config.toml").write_text('[bot]\ndatabase = "duban.db"\n', encoding="utf-8")
+    name = "分解表" * 100 + ".csv"
+    result = duban("import", name, "--year", "2021", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"duban: {name}: cannot read the file: File name too long\n"

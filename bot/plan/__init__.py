@@ -28,10 +28,18 @@ MAX_PLAN_BYTES = 20 * 1024 * 1024  # a 35-task plan is 20 KB; 1,400 tasks are un
 def read_plan(path: Path, year: int | None = None) -> PlanDraft:
     """Read the plan at ``path`` (.txt, .docx, .xlsx, .csv) for ``year`` (None: from the title).
 
-    Raises :class:`PlanError` for a missing file, a file over 20 MB, an unknown extension,
-    or a file that is not a plan (no table, no header row, damaged, password-protected);
-    row-level problems do not raise, they are listed in ``PlanDraft.problems``.
+    Raises :class:`PlanError` for a missing file, one the system will not let us read (no
+    permission, a name too long: the system's reason is given), a file over 20 MB, an unknown
+    extension, or a file that is not a plan (no table, no header row, damaged,
+    password-protected); row-level problems do not raise, they are listed in ``PlanDraft.problems``.
     """
+    try:
+        return _read_plan(path, year)
+    except OSError as error:
+        raise PlanError(f"{path}: cannot read the file: {error.strerror or error}") from None
+
+
+def _read_plan(path: Path, year: int | None) -> PlanDraft:
     if path.is_dir():
         raise PlanError(f"{path} is a folder, not a plan file")
     if not path.is_file():
