@@ -4,6 +4,7 @@ cannot be read is a warning naming it; nothing ends in a traceback."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import openpyxl
 import pytest
 
 from bot.plan import PlanError, read_plan
+from tests.conftest import make_bot
 from tests.office_plans import Sheet, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,3 +140,47 @@ def test_an_unreadable_file_through_the_cli_exits_2(tmp_path):
     result = duban("import", name, "--year", "2021", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"duban: {name}: cannot read the file: File name too long\n"
+
+
+def test_two_untitled_plans_of_one_year_are_two_plans(tmp_path):
+    plan_a = plan_csv(tmp_path / "untitled_a.csv", [], ROWS)
+    plan_b = plan_csv(tmp_path / "untitled_b.csv", [], [
+        ROWS[0], ["1", "完全不同的任务甲", "6月底前", "朱明生", "林丽", "办公室"],
+        ["2", "完全不同的任务乙", "6月底前", "徐锦清", "严众能", "办公室"]])
+    (tmp_path / "config.toml").write_text('[bot]\ndatabase = "duban.db"\n', encoding="utf-8")
+    first = duban("import", str(plan_a), "--year", "2021", cwd=tmp_path)
+    assert first.stdout.startswith("导入《2021年工作任务（untitled_a.csv）》（2021年）\n"), first.stderr
+    done = duban("ask", "完成 1.1", "--as", "林丽", "--today", "2021-03-01", cwd=tmp_path)
+    assert done.stdout == "1.1 已全部完成，办结。\n召开市科协第十次代表大会\n", done.stdout
+    second = duban("import", str(plan_b), "--year", "2021", cwd=tmp_path)
+    assert second.stdout.startswith("导入《2021年工作任务（untitled_b.csv）》（2021年）\n")
+    assert "任务：2（新增2，更新0，未变0）" in second.stdout
+    # The completion stays on 召开市科协第十次代表大会; the new plan's 1.1 is open.
+    again = duban("import", str(plan_a), "--year", "2021", cwd=tmp_path)
+    assert "任务：3（新增0，更新0，未变3）" in again.stdout, again.stdout
+    with sqlite3.connect(tmp_path / "duban.db") as db:
+        assert db.execute("SELECT title, year, source FROM plans ORDER BY id").fetchall() == [
+            ("2021年工作任务（untitled_a.csv）", 2021, str(plan_a)),
+            ("2021年工作任务（untitled_b.csv）", 2021, str(plan_b))]
+        assert db.execute("SELECT p.title, t.ref, t.content, t.status FROM tasks t JOIN plans p ON p.id = t.plan_id "
+                          "WHERE t.ref = '1.1' ORDER BY p.id").fetchall() == [
+            ("2021年工作任务（untitled_a.csv）", "1.1", "召开市科协第十次代表大会", "done"),
+            ("2021年工作任务（untitled_b.csv）", "1.1", "完全不同的任务甲", "open")]
+
+
+def test_untitled_plans_of_one_name_in_two_folders_get_two_titles(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    bot = make_bot(tmp_path)
+    try:
+        first = bot.import_plan(plan_csv(tmp_path / "a" / "分解表.csv", [], ROWS), 2021)
+        second = bot.import_plan(plan_csv(tmp_path / "b" / "分解表.csv", [], ROWS[:2]), 2021)
+        again = bot.import_plan(tmp_path / "b" / "分解表.csv", 2021)
+        assert (first.draft.title, second.draft.title, again.draft.title) == (
+            "2021年工作任务（分解表.csv）", "2021年工作任务（分解表.csv）（2）", "2021年工作任务（分解表.csv）（2）")
+        assert [p.title for p in bot.store.plans()] == [
+            "龙岩市科协2020年度工作要点", "2021年工作任务（分解表.csv）", "2021年工作任务（分解表.csv）（2）"]
+        assert again.report.startswith("导入《2021年工作任务（分解表.csv）（2）》（2021年）")
+        assert not again.result.changed
+    finally:
+        bot.close()

@@ -62,7 +62,11 @@ class SectionDraft:
 
 @dataclass
 class PlanDraft:
-    """A whole plan as read: title, year, issue date, sections, tasks and problems."""
+    """A whole plan as read: title, year, issue date, sections, tasks and problems.
+
+    ``titled`` is False when the file has no title and ``title`` is made up from the year and
+    the file's name: such a plan is known by its year and source file, not by that title.
+    """
 
     title: str
     year: int
@@ -71,3 +75,4 @@ class PlanDraft:
     sections: list[SectionDraft] = field(default_factory=list)
     tasks: list[TaskDraft] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    titled: bool = True

@@ -22,6 +22,7 @@ import contextlib
 import re
 from dataclasses import replace
 from datetime import date
+from pathlib import PurePath
 
 import cn2an
 
@@ -114,8 +115,10 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
     plan_year = year or title_year or (issued.year if issued else None)
     if plan_year is None:
         raise PlanError(f"{raw.source}: the plan year is not in its title or issue date; pass --year")
+    # A made-up title names the file, so that two untitled plans of a year can be told apart.
     plan = PlanDraft(
-        title=title or f"{plan_year}年工作任务", year=plan_year, issued=issued, source=raw.source
+        title=title or f"{plan_year}年工作任务（{PurePath(raw.source).name}）", year=plan_year, issued=issued,
+        source=raw.source, titled=title is not None,
     )
     walk = _Walk(plan, raw.fill_down)
     for row in rows:

@@ -1,6 +1,7 @@
 """Writing an imported plan into the store (DESIGN §3 "Re-importing").
 
-One transaction. A task is found again by (plan title, ref): a re-import of the same file
+One transaction. A task is found again by (plan, ref), the plan by its title (or, for a
+file with no title, by its year and source file): a re-import of the same file
 changes nothing (no row, no event); an edited file updates the changed fields in place and
 writes one ``task.updated`` event with before → after, keeping status, owners' shares and
 history. An owner no longer named is deactivated, not deleted (their share and its history
@@ -103,6 +104,16 @@ def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int,
                    [task_id, milestone.date.isoformat(), milestone.text])
 
 
+def _free_title(db: Database, title: str, plan_id: int | None) -> str:
+    """``title``, or ``title（2）``, ``title（3）``… if another plan has it (titles are unique:
+    two untitled files of one name in two folders are two plans)."""
+    candidate, n = title, 1
+    while (taken := db.execute("SELECT id FROM plans WHERE title = ?", [candidate]).fetchone()) and taken[0] != plan_id:
+        n += 1
+        candidate = f"{title}（{n}）"
+    return candidate
+
+
 def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
                configured_roles: set[str] = frozenset(), configured_people: set[str] = frozenset()) -> ImportResult:
     """Write ``draft`` into ``store`` in one transaction; returns what changed.
@@ -111,16 +122,25 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
     ``configured_roles`` (config ``[roles]``) count as roles and ``configured_people``
     (config ``[people]``) as people, whatever they look like. A stored task missing from a
     file that has rows it could not read is kept (``kept``), not removed: it may be one of them.
+    A plan is found again by its title, or by its year and source file when its title changed;
+    a plan without a title of its own (``draft.titled`` False) only by its year and file, and
+    ``draft.title`` is made unique among the stored plans' titles.
     """
     def is_role(name: str) -> bool:
         return looks_like_role(name, set(configured_roles), set(configured_people))
 
     unsure = any(p.code in SKIPPED_ROWS for p in draft.problems)
     with store.write() as db:
-        # The same plan: its title, or (a title corrected in the file) its year and file.
-        row = db.execute("SELECT id, title FROM plans WHERE title = ? OR (year = ? AND source = ?) "
-                         "ORDER BY title = ? DESC LIMIT 1",
-                         [draft.title, draft.year, draft.source, draft.title]).fetchone()
+        if draft.titled:
+            # The same plan: its title, or (a title corrected in the file) its year and file.
+            row = db.execute("SELECT id, title FROM plans WHERE title = ? OR (year = ? AND source = ?) "
+                             "ORDER BY title = ? DESC LIMIT 1",
+                             [draft.title, draft.year, draft.source, draft.title]).fetchone()
+        else:
+            # A made-up title says nothing about which plan this is: its year and file do.
+            row = db.execute("SELECT id, title FROM plans WHERE year = ? AND source = ? ORDER BY id DESC LIMIT 1",
+                             [draft.year, draft.source]).fetchone()
+            draft.title = _free_title(db, draft.title, row[0] if row else None)
         issued = draft.issued.isoformat() if draft.issued else None
         if row:
             plan_id = row[0]
