@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.platforms.dingtalk import DingTalkPlatform
+from bot.platforms.dingtalk_push import OtoClient
 from bot.platforms.local import LocalPlatform
 from bot.platforms.wecom import WeComPlatform
 from bot.platforms.wecom_push import GroupRobot
@@ -33,6 +34,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
     local = LocalPlatform(bot)
     dingtalk = DingTalkPlatform(bot)
     wecom_robot = GroupRobot(bot.config, bot.clock)
+    dingtalk_oto = OtoClient(bot.config, bot.clock)
     wecom = WeComPlatform(bot)
 
     async def healthz(request: Request) -> JSONResponse:
@@ -62,7 +64,8 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
             from reminders.scheduler import ReminderService
 
             service = ReminderService(bot, {"local": local.send, "dingtalk": dingtalk.send, "wecom": wecom_robot.send,
-                                            "wecom_app": wecom.app_client.send}, catch_up_any_time=demo_day)
+                                            "wecom_app": wecom.app_client.send, "dingtalk_otm": dingtalk_oto.send},
+                                      catch_up_any_time=demo_day)
             app.state.reminders = service
             await service.start()
         try:
@@ -76,6 +79,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
                 long_connection.stop()
             await dingtalk.http.aclose()
             await wecom_robot.http.aclose()
+            await dingtalk_oto.http.aclose()
             await wecom.http.aclose()
 
     app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *status_routes(bot),

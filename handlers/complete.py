@@ -116,12 +116,15 @@ def note(ctx: Context, query: Query) -> Reply | None:
 
 def _chat_name(ctx: Context) -> str | None:
     """The outbox chat whose last reminder a bare 完成 in this chat answers: a configured group,
-    the local chat, or, in the WeCom app's 1:1 chat, the sender's own private reminders."""
+    the local chat, or, in the WeCom app's or the DingTalk robot's 1:1 chat, the sender's own
+    private reminders."""
     from reminders.digest import LOCAL_CHAT
     from reminders.private import chat_name
 
     message = ctx.message
-    if message.platform == "wecom" and message.chat_id.startswith("app:") and ctx.person:
+    one_to_one = (message.platform == "wecom" and message.chat_id.startswith("app:")) or (
+        message.platform == "dingtalk" and message.chat_id.startswith("single:"))
+    if one_to_one and ctx.person:
         return chat_name(ctx.person)
     for chat in ctx.chats:
         if chat.platform == message.platform and (chat.chat_id == message.chat_id or message.platform == "local"):

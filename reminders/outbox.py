@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from bot.platforms import Outgoing, SendResult
 from bot.runtime import Bot
 from bot.store import outbox
-from reminders.private import PLATFORM
+from reminders.private import FAILED_NOTICE, is_private
 
 log = logging.getLogger("duban.outbox")
 
@@ -53,8 +53,8 @@ class Sender:
         store = self.bot.store
         if now - datetime.fromisoformat(row.created_at) > GIVE_UP_AFTER:
             outbox.mark_failed(store, row.id, row.last_error or "undelivered for 24 hours")
-            if row.platform == PLATFORM:  # a private message: the app or the person's userid is wrong
-                outbox.add_notice(store, f"failed:{row.id}", "failed_private",
+            if is_private(row.platform):  # a private message: the app or the person's id is wrong
+                outbox.add_notice(store, f"failed:{row.id}", FAILED_NOTICE[row.platform],
                                   row.mentions[0] if row.mentions else row.chat, now.isoformat())
             else:
                 outbox.add_notice(store, f"failed:{row.id}", "failed_push", row.chat, now.isoformat())
@@ -88,5 +88,6 @@ class Sender:
             # Not retryable (a wrong key, a refused sign): keep it pending for an hour, so a
             # fixed config still delivers it, until the 24 hours are up.
             outbox.mark_retry(store, row.id, (now + timedelta(hours=1)).isoformat(), error)
-            log.error("outbox %d to %s refused: %s (check this chat's robot in config)", row.id, row.chat, error)
+            check = "the app and this person's id" if is_private(row.platform) else "this chat's robot"
+            log.error("outbox %d to %s refused: %s (check %s in config)", row.id, row.chat, error, check)
         return 0

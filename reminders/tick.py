@@ -4,7 +4,8 @@ queued in the outbox (DESIGN §2 "One reminder, end to end").
 ``plan_day`` is what a tick would send (``duban remind --dry-run``, ``--simulate``), with
 no write; ``run_tick`` claims and queues it, so a second tick that day queues nothing.
 With ``reminders.private`` each person named that day also gets their own lines through the
-WeCom app (reminders/private.py), claimed under their own chat "私信:<name>".
+WeCom app or the DingTalk app's robot (reminders/private.py: their channel is the outbox
+row's platform), claimed under their own chat "私信:<name>".
 """
 
 from __future__ import annotations
@@ -99,10 +100,11 @@ def plan_day(bot: Bot, day: date) -> list[Push]:
     for chat in digest.chats(bot.config):
         for part in _parts(bot, day, chat.platform, today, today.found, []):
             pushes.append(Push(day.isoformat(), chat.name, chat.platform, part.text, part.refs, part.mentions))
-    for person, chosen in _private(bot, today).reminders.items():
+    found = _private(bot, today)
+    for person, chosen in found.reminders.items():
         for part in private.parts(day, person, chosen, today.tasks):
-            pushes.append(Push(day.isoformat(), private.chat_name(person), private.PLATFORM, part.text, part.refs,
-                               part.mentions))
+            pushes.append(Push(day.isoformat(), private.chat_name(person), found.channels[person], part.text,
+                               part.refs, part.mentions))
     return pushes
 
 
@@ -139,14 +141,14 @@ def _queue_private(bot: Bot, day: date, today: Day, at: str) -> list[int]:
     """Claim and queue each person's private message of ``day``; returns the new outbox ids."""
     found = _private(bot, today)
     if found.unreachable:
-        log.info("private reminders %s: no WeCom userid in [people] for %d: %s", day, len(found.unreachable),
-                 ", ".join(found.unreachable))
+        log.info("private reminders %s: no %s in [people] for %d: %s", day, private.missing_ids(bot.config),
+                 len(found.unreachable), ", ".join(found.unreachable))
     ids: list[int] = []
     for person, chosen in found.reminders.items():
         def render(fresh: set[Key], person: str = person, chosen: list[Reminder] = chosen) -> list[OutboxPart]:
             return private.parts(day, person, [r for r in chosen if (r.ref, r.kind) in fresh], today.tasks)
 
         ids += outbox.claim_and_enqueue(bot.store, plan_id=today.plan.id, chat=private.chat_name(person),
-                                        platform=private.PLATFORM, day=day.isoformat(),
+                                        platform=found.channels[person], day=day.isoformat(),
                                         keys=[(r.ref, r.kind) for r in chosen], render=render, at=at)
     return ids

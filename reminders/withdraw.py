@@ -12,7 +12,7 @@ import re
 from bot.runtime import Bot
 from bot.store import outbox
 from reminders.digest import mentions
-from reminders.private import PLATFORM
+from reminders.private import is_private
 
 
 def strike(text: str, ref: str) -> str:
@@ -41,7 +41,7 @@ def withdraw(bot: Bot, ref: str) -> int:
     for row in outbox.pending_naming(bot.store, ref):
         refs = [r for r in row.refs if r != ref]
         # A private push keeps its one addressee; a digest @s the owners of the lines left.
-        named = row.mentions if row.platform == PLATFORM else mentions([tasks[r] for r in refs if r in tasks],
+        named = row.mentions if is_private(row.platform) else mentions([tasks[r] for r in refs if r in tasks],
                                                                        bot.config, people)
         outbox.rewrite(bot.store, row.id, strike(row.text, ref), refs, named)
         changed += 1

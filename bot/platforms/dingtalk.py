@@ -98,7 +98,8 @@ class DingTalkPlatform:
         return payload
 
     def message(self, payload: dict) -> Message:
-        """A robot message payload (HTTP or Stream, PROTOCOLS §3.1) → Message."""
+        """A robot message payload (HTTP or Stream, PROTOCOLS §3.1) → Message; a 1:1 chat's
+        chat_id is "single:<conversationId>" (not a group to link under [[chats]])."""
         text = payload.get("text") if isinstance(payload.get("text"), dict) else {}
         content = text.get("content") if isinstance(text.get("content"), str) else ""
         quoted = None
@@ -106,8 +107,11 @@ class DingTalkPlatform:
         if text.get("isReplyMsg") and isinstance(replied, dict) and isinstance(replied.get("content"), dict):
             quoted = clean_message(str(replied["content"].get("text") or "")) or None
         sender = str(payload.get("senderStaffId") or payload.get("senderId") or "")
+        chat_id = str(payload.get("conversationId") or "")
+        if str(payload.get("conversationType")) == "1":  # a 1:1 chat with the robot, where private reminders go
+            chat_id = f"single:{chat_id}"
         return Message(
-            platform="dingtalk", chat_id=str(payload.get("conversationId") or ""), sender_id=sender,
+            platform="dingtalk", chat_id=chat_id, sender_id=sender,
             person=self.bot.identify("dingtalk", sender, payload.get("senderNick")),
             text=clean_message(content), msg_id=str(payload["msgId"]), received_at=self.bot.clock.now(),
             quoted_text=quoted, kind="text" if payload.get("msgtype", "text") == "text" else str(payload["msgtype"]),
