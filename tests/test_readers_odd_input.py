@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -184,3 +186,82 @@ def test_untitled_plans_of_one_name_in_two_folders_get_two_titles(tmp_path):
         assert not again.result.changed
     finally:
         bot.close()
+
+
+def plan_xlsx(path: Path, rows: list[list[str]], *, far: str | None = None) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "分解表"
+    for row in [[TITLE], HEADER, *rows]:
+        sheet.append(row)
+    for cell in (far or "").split():
+        sheet[cell] = "x"
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("far, message", [
+    ("XFD1048576", "uses the range A1:XFD1048576 (1,048,576 rows × 16,384 columns), which is not a plan (a plan has "
+                   "at most 20,000 rows and 1,000,000 cells); usually the cause is a stray value or format in a far "
+                   "cell, here XFD1048576: delete the rows and columns beyond the table in Excel or WPS and save"),
+    ("ZZ20000", "uses the range A1:ZZ20000 (20,000 rows × 702 columns), which is not a plan (a plan has at most "
+                "20,000 rows and 1,000,000 cells); usually the cause is a stray value or format in a far cell, "
+                "here ZZ20000: delete the rows and columns beyond the table in Excel or WPS and save"),
+    ("XFD3 A100", "uses the range A1:XFD100 (100 rows × 16,384 columns), which is not a plan (a plan has at most "
+                  "20,000 rows and 1,000,000 cells); usually the cause is a stray value or format in a far cell, "
+                  "here XFD3: delete the rows and columns beyond the table in Excel or WPS and save"),
+    ("A30000", "uses the range A1:F30000 (30,000 rows × 6 columns), which is not a plan (a plan has at most "
+               "20,000 rows and 1,000,000 cells); usually the cause is a stray value or format in a far cell, "
+               "here A30000: delete the rows and columns beyond the table in Excel or WPS and save"),
+])
+def test_one_value_in_a_far_cell_is_refused_naming_the_range_and_the_cell(tmp_path, far, message):
+    path = plan_xlsx(tmp_path / "far.xlsx", ROWS, far=far)
+    assert path.stat().st_size < 10_000
+    started = time.monotonic()
+    with pytest.raises(PlanError) as error:
+        read_plan(path)
+    assert str(error.value) == f"{path}: sheet 分解表 {message}"
+    assert time.monotonic() - started < 5
+
+
+def test_a_sheet_of_a_million_rows_is_refused_before_it_is_read(tmp_path):
+    small = plan_xlsx(tmp_path / "small.xlsx", ROWS)
+    rows = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>1</t></is></c></row>' % (r, r)
+                    for r in range(10, 1_000_010))
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(tmp_path / "big.xlsx", "w", zipfile.ZIP_DEFLATED) as big:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", rows + b"</sheetData>")
+            big.writestr(item.filename, data)
+    started = time.monotonic()
+    with pytest.raises(PlanError) as error:
+        read_plan(tmp_path / "big.xlsx")
+    assert str(error.value) == (f"{tmp_path / 'big.xlsx'}: sheet 分解表 has 1,000,007 rows, which is not a plan "
+                                "(a plan has at most 20,000); if the rows below the table are empty, delete them in "
+                                "Excel or WPS and save")
+    assert time.monotonic() - started < 10
+
+
+def test_a_csv_of_more_rows_than_a_plan_is_refused(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join([TITLE, ",".join(HEADER), "一、部分"] + ["1,任务,6月底前,朱明生,林丽,办公室"] * 20_000),
+                    encoding="utf-8")
+    with pytest.raises(PlanError) as error:
+        read_plan(path)
+    assert str(error.value) == (f"{path}: its table has 20,002 rows, which is not a plan (a plan has at most 20,000); "
+                                "if the rows below the table are empty, delete them and save")
+
+
+def test_the_report_lists_the_first_50_warnings(tmp_path):
+    rows = [ROWS[0]] + [["", f"任务{n}", "6月底前", "朱明生", "林丽", "办公室"] for n in range(1, 61)]
+    bot = make_bot(tmp_path)
+    try:
+        report = bot.import_plan(plan_csv(tmp_path / "plan.csv", [TITLE], rows)).report
+    finally:
+        bot.close()
+    lines = report.splitlines()
+    assert "警告：60" in lines
+    listed = [line for line in lines if "工作内容没有序号" in line]
+    assert (len(listed), listed[-1]) == (50, "第54行（1.50）：工作内容没有序号，按顺序记为1.50：任务50")
+    assert lines[-1] == "…另有10条警告未列出"

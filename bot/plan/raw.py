@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 
 from bot.text import canon
 
+# A table row count no plan comes near: a big office's plan has 1,400 tasks (with its section
+# and repeated header rows, under 2,000 rows). Past it, the file is something else, or a stray
+# cell far below the table; reading on would only print a warning per empty row.
+MAX_ROWS = 20_000
+
 # Header cell words by column, compared in canonical form. DESIGN §3 and issue 7's synonyms.
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "section": ("章节", "类别", "工作类别", "项目"),

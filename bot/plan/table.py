@@ -30,6 +30,7 @@ from bot.plan.deadlines import parse_deadline
 from bot.plan.milestones import find_milestones
 from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
 from bot.plan.raw import (
+    MAX_ROWS,
     SECTION_HEADING,
     TASK_NUMBER,
     WRITTEN_NUMBER,
@@ -103,9 +104,12 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
     ``year`` (from ``--year``) overrides the year read from the title or issue date. A row
     the reader could not cut into cells is reported and left out, and so is a later row of
     its section that would fill a blank cell from above it (the value above is not known).
-    Raises :class:`PlanError` when no plan year can be found, the title's (or issue date's)
-    year is not in ``PLAN_YEARS``, or no task row is read.
+    Raises :class:`PlanError` when the table has more than ``MAX_ROWS`` rows, no plan year can
+    be found, the title's (or issue date's) year is not in ``PLAN_YEARS``, or no task row is read.
     """
+    if len(raw.rows) > MAX_ROWS:
+        raise PlanError(f"{raw.source}: its table has {len(raw.rows):,} rows, which is not a plan (a plan has "
+                        f"at most {MAX_ROWS:,}); if the rows below the table are empty, delete them and save")
     # Every cell is made XML-safe once, here, where all readers' rows enter the rules.
     preamble = xml_safe(raw.preamble)
     rows = [replace(row, cells=[xml_safe(cell) for cell in row.cells]) for row in raw.rows]

@@ -13,20 +13,29 @@ A cell reads as the text a person sees in Excel: 序号 1 → "1" (not "1.0"), a
 
 from __future__ import annotations
 
+import posixpath
 import re
 import warnings
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
+from xml.etree import ElementTree
 
 from bot.plan.grid import LOOKED_FOR, entry_lines, grid_table
 from bot.plan.office import check_package
-from bot.plan.raw import NotAPlan, RawTable
+from bot.plan.raw import MAX_ROWS, NotAPlan, RawTable
 
 # openpyxl makes one object per cell of a merged range; a range over a whole sheet would hang it.
 MAX_MERGED_CELLS = 1_000_000
+# openpyxl reads every cell of a sheet's used range, empty or not (A1 to the last row and column
+# holding anything). A 1,400-task plan of a dozen columns uses under 30,000; one value in a far
+# cell (ZZ20000, XFD1048576) makes a 5 KB file's range millions of cells and exhausts memory.
+MAX_SHEET_CELLS = 1_000_000
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"')
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _DECIMALS = re.compile(r"\.(0+)")
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def _column_number(letters: bytes) -> int:
@@ -36,17 +45,68 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _check_merges(path: Path) -> None:
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part ("xl/worksheets/sheet1.xml") → the sheet's name, for the messages; {}
+    when the workbook's parts cannot say (openpyxl then reports the damage)."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {link.get("Id"): link.get("Target", "") for link in links}
+    names = {}
+    for sheet in book.iter():
+        if sheet.tag.endswith("}sheet") and sheet.get(_RELATIONSHIP_ID) in targets:
+            target = targets[sheet.get(_RELATIONSHIP_ID)]
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            names[part] = sheet.get("name", part)
+    return names
+
+
+def _check_sheets(path: Path) -> None:
+    """Refuse, before openpyxl reads it, a workbook whose merged ranges or sheets are far
+    bigger than a plan: it would take openpyxl minutes and gigabytes to say so."""
     with zipfile.ZipFile(path) as archive:
-        cells = 0
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                for m in _MERGE_REF.finditer(archive.read(name)):
-                    rows = int(m[4]) - int(m[2]) + 1
-                    columns = _column_number(m[3]) - _column_number(m[1]) + 1
-                    cells += max(rows, 1) * max(columns, 1)
-    if cells > MAX_MERGED_CELLS:
-        raise NotAPlan(f"{path}: its merged ranges cover {cells:,} cells, which is not a plan")
+        names = _sheet_names(archive)
+        merged = 0
+        for part in archive.namelist():
+            if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+                continue
+            data = archive.read(part)
+            for m in _MERGE_REF.finditer(data):
+                rows = int(m[4]) - int(m[2]) + 1
+                columns = _column_number(m[3]) - _column_number(m[1]) + 1
+                merged += max(rows, 1) * max(columns, 1)
+            rows = sum(1 for _ in _ROW.finditer(data))
+            if rows > MAX_ROWS:
+                raise NotAPlan(f"{path}: sheet {names.get(part, part)} has {rows:,} rows, which is not a plan "
+                               f"(a plan has at most {MAX_ROWS:,}); if the rows below the table are empty, "
+                               f"delete them in Excel or WPS and save")
+            cells = sum(1 for _ in _CELL.finditer(data))
+            if cells > MAX_SHEET_CELLS:
+                raise NotAPlan(f"{path}: sheet {names.get(part, part)} has {cells:,} cells, which is not a plan "
+                               f"(a plan has at most {MAX_SHEET_CELLS:,})")
+    if merged > MAX_MERGED_CELLS:
+        raise NotAPlan(f"{path}: its merged ranges cover {merged:,} cells, which is not a plan")
+
+
+def _check_used_range(path: Path, sheet) -> None:
+    """Refuse a sheet whose used range (from its cells, not its possibly wrong <dimension>) is
+    far bigger than a plan, before openpyxl makes an object for every cell of it; the message
+    names a cell in the last row (too many rows) or the last column (too many columns)."""
+    from openpyxl.utils import get_column_letter
+
+    rows, columns = sheet.max_row, sheet.max_column
+    if rows <= MAX_ROWS and rows * columns <= MAX_SHEET_CELLS:
+        return
+    # openpyxl keeps the cells it read by (row, column); the far one is among them.
+    far = next((cell for cell in sheet._cells if cell[0] == rows) if rows > MAX_ROWS
+               else (cell for cell in sheet._cells if cell[1] == columns), (rows, columns))
+    raise NotAPlan(f"{path}: sheet {sheet.title} uses the range A1:{get_column_letter(columns)}{rows} "
+                   f"({rows:,} rows × {columns:,} columns), which is not a plan (a plan has at most "
+                   f"{MAX_ROWS:,} rows and {MAX_SHEET_CELLS:,} cells); usually the cause is a stray value or "
+                   f"format in a far cell, here {get_column_letter(far[1])}{far[0]}: delete the rows and "
+                   f"columns beyond the table in Excel or WPS and save")
 
 
 def _number_text(value: float, number_format: str) -> str:
@@ -116,7 +176,7 @@ def read_xlsx(path: Path) -> RawTable:
     import openpyxl  # here, not at the top: every command would pay 60 ms for it
 
     check_package(path, ".xlsx")
-    _check_merges(path)
+    _check_sheets(path)
     try:
         with warnings.catch_warnings():  # "extension is not supported" and the like: not the user's concern
             warnings.simplefilter("ignore")
@@ -125,6 +185,7 @@ def read_xlsx(path: Path) -> RawTable:
         raise NotAPlan(f"{path}: not a readable .xlsx file ({type(error).__name__}: {error})") from None
     try:
         for sheet in workbook.worksheets:
+            _check_used_range(path, sheet)
             table = grid_table(str(path), sheet_rows(sheet))
             if table is not None:
                 table.preamble = "\n".join(filter(None, [table.preamble, sheet.title]))
