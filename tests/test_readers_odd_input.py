@@ -16,7 +16,7 @@ import pytest
 
 from bot.plan import PlanError, read_plan
 from tests.conftest import make_bot
-from tests.office_plans import Sheet, write_csv
+from tests.office_plans import Sheet, write_csv, write_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["序号", "工作任务", "完成时限", "责任领导", "责任人", "责任单位"]
@@ -265,3 +265,126 @@ def test_the_report_lists_the_first_50_warnings(tmp_path):
     listed = [line for line in lines if "工作内容没有序号" in line]
     assert (len(listed), listed[-1]) == (50, "第54行（1.50）：工作内容没有序号，按顺序记为1.50：任务50")
     assert lines[-1] == "…另有10条警告未列出"
+
+
+def test_a_later_word_table_with_a_header_of_its_own_is_read_by_it(tmp_path):
+    first = Sheet([HEADER, *ROWS[:3]])
+    # More columns, 备注 first, other header words: read by its own header, not cut to the first's width.
+    second = Sheet([["备注", "备注2", "序号", "重点任务", "时间节点", "分管领导", "具体责任人", "牵头单位"],
+                    ["", "", "二、服务创新驱动", "", "", "", "", ""],
+                    ["无", "", "1", "开展院士专家八闽行活动", "第三季度", "徐锦清", "童聪良", "学会部"]])
+    # Neither a header nor the plan's width: not read, and the report says so.
+    contacts = Sheet([["联系人", "电话"], ["林丽", "0597-1234567"]])
+    path = write_docx(tmp_path / "two.docx", [TITLE], [first, second, contacts])
+    draft = read_plan(path)
+    assert [(t.ref, t.content, t.lead, t.owners, t.units) for t in draft.tasks] == [
+        ("1.1", "召开市科协第十次代表大会", ["朱明生"], ["林丽"], ["办公室"]),
+        ("1.2", "举办科技工作者日系列活动", ["徐锦清"], ["严众能"], ["学会部"]),
+        ("2.1", "开展院士专家八闽行活动", ["徐锦清"], ["童聪良"], ["学会部"])]
+    assert [(p.code, p.line, p.value, p.count) for p in draft.problems] == [
+        ("table_not_read", None, "联系人 电话 林丽 0597-1234567", 3)]
+    bot = make_bot(tmp_path)
+    try:
+        report = bot.import_plan(path).report
+    finally:
+        bot.close()
+    assert "第3个表格没有表头行，列数也与任务表不同，未导入：联系人 电话 林丽 0597-1234567" in report.splitlines()
+
+
+def _workbook(sheets: list[tuple[str, str, list[list[str]]]]) -> openpyxl.Workbook:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, state, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    return workbook
+
+
+OLD_PLAN = [[TITLE], HEADER, ["一、旧的部分"], ["1", "旧版任务（已作废）", "3月底前", "朱明生", "林丽", "办公室"]]
+PLAN = [[TITLE], HEADER, *ROWS]
+
+
+def test_a_hidden_sheet_or_a_header_only_template_placed_first_is_not_the_plan(tmp_path):
+    cases = {
+        "hidden.xlsx": [("旧版", "hidden", OLD_PLAN), ("分解表", "visible", PLAN)],
+        "very_hidden.xlsx": [("旧版", "veryHidden", OLD_PLAN), ("分解表", "visible", PLAN)],
+        "template.xlsx": [("填表说明", "visible", [["填写示例"], HEADER, ["一、部分"]]), ("分解表", "visible", PLAN)],
+    }
+    for name, sheets in cases.items():
+        workbook = _workbook(sheets)
+        workbook.active = len(sheets) - 1
+        workbook.save(tmp_path / name)
+        draft = read_plan(tmp_path / name)
+        assert [t.content for t in draft.tasks] == [
+            "召开市科协第十次代表大会", "举办科技工作者日系列活动", "开展院士专家八闽行活动"], name
+    # A plan only on a hidden sheet is still read; a header alone on every sheet is still no plan.
+    _workbook([("旧版", "hidden", OLD_PLAN), ("说明", "visible", [["本表为2021年"]])]).save(tmp_path / "only.xlsx")
+    assert [t.content for t in read_plan(tmp_path / "only.xlsx").tasks] == ["旧版任务（已作废）"]
+    _workbook([("填表说明", "visible", [[TITLE], HEADER])]).save(tmp_path / "header.xlsx")
+    with pytest.raises(PlanError, match="no task rows found"):
+        read_plan(tmp_path / "header.xlsx")
+
+
+def test_formulas_saved_without_a_value_are_reported_by_row(tmp_path):
+    # Written by a program (openpyxl here), never opened in Excel: no value is saved with a formula.
+    workbook = _workbook([("分解表", "visible", [
+        [TITLE], HEADER, ["一、强化政治引领"],
+        ["=ROW()-3", "召开代表大会", "6月底前", "朱明生", "林丽", "办公室"],
+        ["=ROW()-3", '=B4&"（续）"', "=C4", "朱明生", "=E4", "办公室"],
+        ["3", "举办培训", "10月中旬", "徐锦清", "严众能", "学会部"]])])
+    workbook.save(tmp_path / "formulas.xlsx")
+    draft = read_plan(tmp_path / "formulas.xlsx")
+    assert [(p.code, p.line, p.ref, p.value) for p in draft.problems] == [
+        ("formula_no_value", 4, None, "A4"), ("formula_no_value", 5, None, "A5 B5 C5 E5"),
+        ("no_number", 4, "1.1", "召开代表大会"), ("no_content", 5, None, "")]
+    bot = make_bot(tmp_path)
+    try:
+        report = bot.import_plan(tmp_path / "formulas.xlsx").report
+    finally:
+        bot.close()
+    assert ("第5行：A5、B5、C5、E5是公式，文件里没有保存计算结果，按空白读取；请用Excel或WPS打开文件、保存后重新导入"
+            in report.splitlines())
+    # Formulas with saved values (what Excel and WPS write) are read as their values, with no warning.
+    with zipfile.ZipFile(tmp_path / "formulas.xlsx") as source, \
+            zipfile.ZipFile(tmp_path / "saved.xlsx", "w") as saved:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="A4"><f>ROW()-3</f><v></v></c>', b'<c r="A4"><f>ROW()-3</f><v>1</v></c>')
+                data = data.replace(b'<c r="A5"><f>ROW()-3</f><v></v></c>', b'<c r="A5"><f>ROW()-3</f><v>2</v></c>')
+                data = data.replace(b'<c r="B5"><f>', b'<c r="B5" t="str"><f>').replace(
+                    b"</f><v></v></c><c r=\"C5\"", "</f><v>召开代表大会（续）</v></c><c r=\"C5\"".encode())
+            saved.writestr(item, data)
+    draft = read_plan(tmp_path / "saved.xlsx")
+    assert [(t.ref, t.content) for t in draft.tasks] == [("1.1", "召开代表大会"), ("1.2", "召开代表大会（续）"),
+                                                        ("1.3", "举办培训")]
+    assert [(p.code, p.line, p.value) for p in draft.problems] == [
+        ("formula_no_value", 5, "C5 E5"), ("no_deadline", 5, "unmerged"), ("no_owner", 5, "unmerged")]
+
+
+def test_a_stray_double_quote_in_a_csv_is_reported_naming_its_row(tmp_path):
+    text = "\r\n".join(",".join(row) for row in [[TITLE], HEADER, *ROWS]) + "\r\n"
+    path = tmp_path / "quote.csv"
+    path.write_text(text.replace("举办", '"举办'), encoding="utf-8")
+    bot = make_bot(tmp_path)
+    try:
+        before = bot.import_plan(plan_csv(tmp_path / "quote.csv", [TITLE], ROWS))
+        assert [t.ref for t in before.draft.tasks] == ["1.1", "1.2", "2.1"]
+        path.write_text(text.replace("举办", '"举办'), encoding="utf-8")
+        imported = bot.import_plan(path)
+    finally:
+        bot.close()
+    draft = imported.draft
+    assert [t.ref for t in draft.tasks] == ["1.1"]
+    assert [(p.code, p.line, p.value, p.count) for p in draft.problems] == [
+        ("stray_quote", 5, "举办科技工作者日系列活动,10月中旬,徐锦清,严众能,学会部", 2)]
+    assert ("第5行：有一个不成对的双引号，其后2行都被读进了这一行的一个单元格，这些行均未导入；请删去多余的双引号后"
+            "重新导入：举办科技工作者日系列活动,10月中旬,徐锦清,严众能,学会部") in imported.report.splitlines()
+    # The rows it swallowed are not taken for removed tasks.
+    assert (imported.result.removed, imported.result.kept) == ([], ["1.2", "2.1"])
+    # A cell of several lines is no stray quote.
+    rows = [ROWS[0], ["1", "召开会议", "6月底前", "朱明生", "林丽\n\n童聪良", "科普部,学会部\n\n市科技馆,办公室"]]
+    draft = read_plan(plan_csv(tmp_path / "lines.csv", [TITLE], rows))
+    assert ([t.units for t in draft.tasks], draft.problems) == ([["科普部", "学会部", "市科技馆", "办公室"]], [])

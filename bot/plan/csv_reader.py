@@ -5,6 +5,11 @@ or GB18030 (Excel in a Chinese locale saves "CSV" in GBK, which GB18030 contains
 are separated by commas, TABs or semicolons, whichever finds a row naming the columns
 first. CSV has no merges: an empty cell stays empty. Rows above the header row are the
 preamble (title, year, issue date).
+
+A double quote opening a cell by mistake ("举办… typed with one quote) makes the CSV rules
+read every line after it, up to the next quote or the end of the file, into that one cell.
+Such a cell (one whose later lines look like whole rows of the table) is reported with its
+row and not read.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import io
 from pathlib import Path
 
 from bot.plan.grid import LOOKED_FOR, entry_lines, grid_table
+from bot.plan.model import ImportProblem
 from bot.plan.raw import NotAPlan, RawTable
 
 _DELIMITERS = (",", "\t", ";")
@@ -58,5 +64,19 @@ def read_csv(path: Path) -> RawTable:
         rows = [(number, [entry_lines(cell) for cell in record]) for number, record in enumerate(records, 1)]
         table = grid_table(str(path), rows)
         if table is not None:
+            _report_open_quotes(table, records, delimiter)
             return table
     raise NotAPlan(f"{path}: no row has {LOOKED_FOR}")
+
+
+def _report_open_quotes(table: RawTable, records: list[list[str]], delimiter: str) -> None:
+    """Mark each row of ``table`` with a cell that swallowed later rows through a stray quote:
+    a line after the cell's first with as many delimiters as a row of the table has."""
+    width = len(table.rows[0].cells)  # the header row's
+    for row in table.rows:
+        for cell in records[row.line - 1]:
+            first, *later = cell.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            if any(line.count(delimiter) >= width - 1 for line in later):
+                swallowed = sum(1 for line in later if line.strip())
+                row.problem = ImportProblem("stray_quote", row.line, None, first[:30], swallowed)
+                break

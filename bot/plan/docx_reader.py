@@ -1,10 +1,11 @@
 """Reader for a plan as a Word .docx table (python-docx; DESIGN §3, issue 7).
 
 The plan is the first table with a row that names the columns; a later table is part of
-it when it names them again (a header repeated on the next page is skipped by the rules)
-or has the same number of columns (the table continued). Tables before it (a letterhead)
-and other tables are not read, except that text above the plan, in paragraphs or such
-tables, is its preamble (title, year, issue date).
+it when it names them again (a header repeated on the next page is skipped by the rules; a
+header of other columns, 备注 first, is read as that table's own) or has the same number of
+columns (the table continued). Tables before it (a letterhead) are not read, except that
+text above the plan, in paragraphs or such tables, is its preamble (title, year, issue
+date); a later table that is neither is not read either, and the import report says so.
 
 Cells are read on the layout grid: a vertically merged cell (``w:vMerge``) gives its
 value to every row it spans, a horizontally merged one (``w:gridSpan``) to every column.
@@ -18,8 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.plan.grid import LOOKED_FOR, grid_table, header_index, row_lines
+from bot.plan.model import ImportProblem
 from bot.plan.office import check_package
 from bot.plan.raw import NotAPlan, RawTable
+from bot.text import join_wrapped
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -72,6 +75,7 @@ def read_docx(path: Path) -> RawTable:
     rows: list[tuple[int, list[str]]] = []
     tables = 0
     width: int | None = None
+    skipped: list[ImportProblem] = []  # later tables of another width without a header
     for block in blocks:
         if not isinstance(block, Table):
             if width is None:
@@ -86,9 +90,13 @@ def read_docx(path: Path) -> RawTable:
             width = columns
         elif width is None:  # a letterhead laid out as a table: its title and date count
             preamble += [line for cells in grid for line in row_lines(cells)]
+        elif any(row_lines(cells) for cells in grid):
+            text = " ".join(line for cells in grid for line in row_lines(cells))
+            skipped.append(ImportProblem("table_not_read", None, None, join_wrapped(text)[:30], tables))
     if not tables:
         raise NotAPlan(f"{path}: no table found; a plan is a table with {LOOKED_FOR}")
     table = grid_table(str(path), rows, preamble)
     if table is None:
         raise NotAPlan(f"{path}: none of its {tables} tables has {LOOKED_FOR}")
+    table.problems += skipped
     return table

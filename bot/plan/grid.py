@@ -2,14 +2,15 @@
 
 The formats whose cells are explicit share this: the first row that names the columns
 (:func:`bot.plan.raw.header_columns`) starts the table, rows above it are the preamble
-(the title, the issue date), blank rows are dropped and every row is cut to the header's
-width. Merges are explicit in these formats, so an empty cell stays empty (``fill_down``
-False); the reader has already given a merged value to every cell of its area.
+(the title, the issue date), blank rows are dropped and every row is cut to the width of
+the header above it (a later Word table may have a header of its own, with more columns).
+Merges are explicit in these formats, so an empty cell stays empty (``fill_down`` False);
+the reader has already given a merged value to every cell of its area.
 """
 
 from __future__ import annotations
 
-from bot.plan.raw import HEADER_WORDS, RawRow, RawTable, header_columns
+from bot.plan.raw import HEADER_WORDS, SECTION_HEADING, RawRow, RawTable, header_columns
 
 # What a header row must name, for the errors of the readers that find none.
 LOOKED_FOR = (f"a header row naming the task ({'/'.join(HEADER_WORDS['content'][:3])}) and at least two of: "
@@ -43,12 +44,29 @@ def grid_table(source: str, rows: list[tuple[int, list[str]]], preamble: list[st
     start = header_index(rows)
     if start is None:
         return None
-    header = rows[start][1]
-    width = max(i for i, cell in enumerate(header) if cell.strip()) + 1
     lines = list(preamble or []) + [line for _, cells in rows[:start] for line in row_lines(cells)]
     table = RawTable(source=source, preamble="\n".join(lines), fill_down=False)
+    width = 0
     for number, cells in rows[start:]:
+        if header_columns(cells):
+            width = max(i for i, cell in enumerate(cells) if cell.strip()) + 1
         cells = (cells + [""] * width)[:width]
         if any(cell.strip() for cell in cells):
             table.rows.append(RawRow(number, cells))
     return table
+
+
+def has_task_row(table: RawTable) -> bool:
+    """Whether a row of ``table`` has a task's content under a header (not only header rows,
+    section headings and blanks: a template sheet with the header alone has none)."""
+    columns: list[str | None] | None = None
+    for row in table.rows:
+        header = header_columns(row.cells)
+        if header:
+            columns = header
+            continue
+        contents = {cell.strip() for column, cell in zip(columns or [], row.cells, strict=False)
+                    if column == "content"}
+        if any(text and not SECTION_HEADING.match(text) for text in contents):
+            return True
+    return False

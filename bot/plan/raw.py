@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.plan.model import ImportProblem
 from bot.text import canon
 
 # A table row count no plan comes near: a big office's plan has 1,400 tasks (with its section
@@ -91,12 +92,15 @@ def header_columns(cells: list[str]) -> list[str | None] | None:
 class RawRow:
     """One table row as written: ``cells`` raw strings; ``line`` where it starts (1-based);
     ``cell_lines`` where each cell starts, when the format has lines (else the row's line);
-    ``bad`` when the reader could not cut it into the table's cells (it is reported, not read)."""
+    ``bad`` when the reader could not cut it into the table's cells (it is reported, not read);
+    ``problem`` when the reader found why the row cannot be read (a CSV quote left open): the
+    row is not read and that problem is reported in its place."""
 
     line: int
     cells: list[str]
     cell_lines: list[int] = field(default_factory=list)
     bad: bool = False
+    problem: ImportProblem | None = None
 
     def line_of(self, index: int) -> int:
         return self.cell_lines[index] if index < len(self.cell_lines) else self.line
@@ -109,9 +113,12 @@ class RawTable:
     ``fill_down``: an empty cell takes the value above it (the text format, where a vertically
     merged cell reads as empty, DESIGN §3). False where merges are explicit (Word, Excel: the
     reader has already given a merged value to every row it spans) and an empty cell is empty.
+    ``problems``: what the reader found that is no row's (a table it did not read, formulas
+    with no saved value), reported before the rules' own.
     """
 
     source: str
     preamble: str
     rows: list[RawRow] = field(default_factory=list)
     fill_down: bool = True
+    problems: list[ImportProblem] = field(default_factory=list)

@@ -95,7 +95,7 @@ def _check_year(source: str, title: str | None, title_year: int | None, issued: 
 
 
 # Problems whose row is not imported: a re-import that has any of them removes no stored task.
-SKIPPED_ROWS = ("bad_row", "after_bad_row", "no_section", "no_content", "duplicate_ref")
+SKIPPED_ROWS = ("bad_row", "after_bad_row", "no_section", "no_content", "duplicate_ref", "stray_quote")
 
 
 def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
@@ -124,6 +124,7 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
         title=title or f"{plan_year}年工作任务（{PurePath(raw.source).name}）", year=plan_year, issued=issued,
         source=raw.source, titled=title is not None,
     )
+    plan.problems += [replace(problem, value=xml_safe(problem.value)) for problem in raw.problems]
     walk = _Walk(plan, raw.fill_down)
     for row in rows:
         header = header_columns(row.cells)
@@ -155,6 +156,9 @@ class _Walk:
         self.plan.problems.append(ImportProblem(code, line, ref, value, count))
 
     def row(self, row: RawRow) -> None:
+        if row.problem is not None:
+            self.plan.problems.append(replace(row.problem, value=xml_safe(row.problem.value)))
+            return
         cols = self.columns or DEFAULT_COLUMNS
         if len(row.cells) == len(cols) + 1 and "section" not in cols:
             cols = ["section", *cols]

@@ -1,7 +1,9 @@
 """Reader for a plan as an Excel .xlsx sheet (openpyxl; DESIGN §3, issue 7).
 
-The plan is the first sheet with a row that names the columns; the rows above that row,
-and the sheet's name, are its preamble (title, year, issue date). A merged range gives
+The plan is the first visible sheet with a row that names the columns and a task row below
+it (a template sheet holding the header alone, or a hidden old version, placed first is not
+the plan); failing that, a hidden one, or one with the header alone. The rows above the
+header row, and the sheet's name, are its preamble (title, year, issue date). A merged range gives
 its value to every cell of its area (a section merged across a row, a leader merged down
 the rows he leads); an empty cell outside a merge stays empty. openpyxl's read-only mode
 does not report merged ranges, so the workbook is loaded whole; the 20 MB file cap, the
@@ -9,6 +11,8 @@ unpacked-size cap and the merged-area cap below keep that bounded.
 
 A cell reads as the text a person sees in Excel: 序号 1 → "1" (not "1.0"), a date as
 2021/6/30 (the Chinese short date) or 2021年6月30日 when its format is written in 年月日.
+A formula reads as the value Excel saved with it; a formula saved with no value (a file
+written by a program, never opened in Excel) reads as empty, and the import report says so.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from xml.etree import ElementTree
 
-from bot.plan.grid import LOOKED_FOR, entry_lines, grid_table
+from bot.plan.grid import LOOKED_FOR, entry_lines, grid_table, has_task_row
+from bot.plan.model import ImportProblem
 from bot.plan.office import check_package
 from bot.plan.raw import MAX_ROWS, NotAPlan, RawTable
 
@@ -34,6 +39,7 @@ MAX_SHEET_CELLS = 1_000_000
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"')
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _DECIMALS = re.compile(r"\.(0+)")
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -63,9 +69,11 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
-def _check_sheets(path: Path) -> None:
+def _check_sheets(path: Path) -> bool:
     """Refuse, before openpyxl reads it, a workbook whose merged ranges or sheets are far
-    bigger than a plan: it would take openpyxl minutes and gigabytes to say so."""
+    bigger than a plan: it would take openpyxl minutes and gigabytes to say so. Returns
+    whether any sheet has a formula."""
+    formulas = False
     with zipfile.ZipFile(path) as archive:
         names = _sheet_names(archive)
         merged = 0
@@ -86,8 +94,10 @@ def _check_sheets(path: Path) -> None:
             if cells > MAX_SHEET_CELLS:
                 raise NotAPlan(f"{path}: sheet {names.get(part, part)} has {cells:,} cells, which is not a plan "
                                f"(a plan has at most {MAX_SHEET_CELLS:,})")
+            formulas = formulas or _FORMULA.search(data) is not None
     if merged > MAX_MERGED_CELLS:
         raise NotAPlan(f"{path}: its merged ranges cover {merged:,} cells, which is not a plan")
+    return formulas
 
 
 def _check_used_range(path: Path, sheet) -> None:
@@ -166,17 +176,37 @@ def sheet_rows(sheet) -> list[tuple[int, list[str]]]:
     return rows
 
 
+def _formulas_without_values(path: Path, sheet) -> list[ImportProblem]:
+    """A ``formula_no_value`` problem for each row of ``sheet`` (read with the values Excel
+    saved) where a cell that reads empty holds a formula: its value was never saved, so the
+    cell is read as empty. The formulas are read by loading the workbook a second time."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = openpyxl.load_workbook(path)
+    try:
+        cells: dict[int, list[str]] = {}
+        for row in workbook[sheet.title].iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and sheet.cell(cell.row, cell.column).value is None:
+                    cells.setdefault(cell.row, []).append(cell.coordinate)
+    finally:
+        workbook.close()
+    return [ImportProblem("formula_no_value", row, None, " ".join(coordinates)) for row, coordinates in cells.items()]
+
+
 def read_xlsx(path: Path) -> RawTable:
     """Read an Excel plan into a :class:`RawTable` (header rows included as rows, no fill-down).
 
     Row numbers are the sheet's own (as Excel shows them). Raises :class:`NotAPlan` when the
     file is not an intact .xlsx (password-protected, an old .xls, damaged, far too big
-    unpacked) or no sheet has a row naming the columns.
+    unpacked, a sheet far bigger than a plan) or no sheet has a row naming the columns.
     """
     import openpyxl  # here, not at the top: every command would pay 60 ms for it
 
     check_package(path, ".xlsx")
-    _check_sheets(path)
+    formulas = _check_sheets(path)
     try:
         with warnings.catch_warnings():  # "extension is not supported" and the like: not the user's concern
             warnings.simplefilter("ignore")
@@ -184,13 +214,24 @@ def read_xlsx(path: Path) -> RawTable:
     except Exception as error:  # a damaged part fails anywhere inside openpyxl or its XML parser
         raise NotAPlan(f"{path}: not a readable .xlsx file ({type(error).__name__}: {error})") from None
     try:
-        for sheet in workbook.worksheets:
+        found = None  # (sheet, table): the first sheet with a header row and a task row, else with a header row
+        for sheet in sorted(workbook.worksheets, key=lambda sheet: sheet.sheet_state != "visible"):
             _check_used_range(path, sheet)
             table = grid_table(str(path), sheet_rows(sheet))
-            if table is not None:
-                table.preamble = "\n".join(filter(None, [table.preamble, sheet.title]))
-                return table
-        names = ", ".join(sheet.title for sheet in workbook.worksheets)
+            if table is None:
+                continue
+            tasks = has_task_row(table)
+            if found is None or tasks:
+                found = (sheet, table)
+            if tasks:
+                break
+        if found is None:
+            names = ", ".join(sheet.title for sheet in workbook.worksheets)
+            raise NotAPlan(f"{path}: no sheet ({names}) has {LOOKED_FOR}")
+        sheet, table = found
+        table.preamble = "\n".join(filter(None, [table.preamble, sheet.title]))
+        if formulas:
+            table.problems += _formulas_without_values(path, sheet)
+        return table
     finally:
         workbook.close()
-    raise NotAPlan(f"{path}: no sheet ({names}) has {LOOKED_FOR}")
