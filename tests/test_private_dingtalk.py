@@ -8,8 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -302,20 +300,3 @@ def test_serve_wires_the_dingtalk_sender(tmp_path):
     assert [r.path for r in server.requests] == [TOKEN_PATH, SEND_PATH, SEND_PATH]
     assert {row.chat: row.status for row in outbox.rows(bot.store)} == {
         "本地群": "sent", "私信:林永禄": "sent", "私信:童聪良": "sent"}
-
-
-def test_remind_dry_run_json_lists_the_dingtalk_private_pushes(tmp_path):
-    (tmp_path / "config.toml").write_text(
-        '[bot]\ndatabase = "duban.db"\n[reminders]\nprivate = true\n'
-        '[dingtalk]\nmode = "http"\napp_key = "dingAPPKEY"\napp_secret = "S"\n'
-        '[people."林永禄"]\ndingtalk = "lyl01"\n[people."童聪良"]\ndingtalk = "tcl02"\n', encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "bot", "remind", "--on", "2020-11-27", "--dry-run", "--json",
-                             "--today", "2020-11-27"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
-    assert result.returncode == 0, result.stderr
-    pushes = json.loads(result.stdout)
-    assert [(p["chat"], p["refs"], p["mentions"]) for p in pushes] == [
-        ("本地群", ["3.3", "3.2"], ["林永禄", "童聪良"]),
-        ("私信:林永禄", ["3.3", "3.2"], ["林永禄"]),
-        ("私信:童聪良", ["3.3"], ["童聪良"])]
-    assert LINE_3_3 in pushes[2]["text"].splitlines()

@@ -240,11 +240,15 @@ def test_the_app_secret_may_come_from_the_environment():
     assert config.reminders.private and config.wecom.secret == "s"
 
 
-def test_remind_dry_run_json_lists_the_private_pushes(tmp_path):
+@pytest.mark.parametrize("channel", [
+    '[wecom]\ncorp_id = "ww1"\nagent_id = 1000002\nsecret = "s"\n'
+    '[people."林永禄"]\nwecom = "LinYongLu"\n[people."童聪良"]\nwecom = "TongCongLiang"\n',
+    '[dingtalk]\nmode = "http"\napp_key = "dingAPPKEY"\napp_secret = "S"\n'
+    '[people."林永禄"]\ndingtalk = "lyl01"\n[people."童聪良"]\ndingtalk = "tcl02"\n',
+], ids=["wecom_app", "dingtalk_robot"])
+def test_remind_dry_run_json_lists_the_private_pushes(tmp_path, channel):
     (tmp_path / "config.toml").write_text(
-        '[bot]\ndatabase = "duban.db"\n[reminders]\nprivate = true\n'
-        '[wecom]\ncorp_id = "ww1"\nagent_id = 1000002\nsecret = "s"\n'
-        '[people."林永禄"]\nwecom = "LinYongLu"\n[people."童聪良"]\nwecom = "TongCongLiang"\n', encoding="utf-8")
+        '[bot]\ndatabase = "duban.db"\n[reminders]\nprivate = true\n' + channel, encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "bot", "remind", "--on", "2020-11-27", "--dry-run", "--json",
                              "--today", "2020-11-27"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                             env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
