@@ -45,7 +45,7 @@ class Imported:
 
 
 ANSWER_CACHE_SIZE = 2000  # distinct questions kept per plan-data version
-WORKER_THREADS = 4
+WORKER_THREADS = 2
 
 
 class Bot:
