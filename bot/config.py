@@ -189,9 +189,9 @@ def _check_platforms(where: str, config: Config) -> None:
     wecom_app = all(getattr(config.wecom, key) for key in ("corp_id", "agent_id", "secret"))
     dingtalk_app = bool(config.dingtalk.app_key and config.dingtalk.app_secret)
     if config.reminders.private and not (wecom_app or dingtalk_app):
-        raise ConfigError(f"{where}: reminders.private needs the WeCom app (wecom.corp_id, wecom.agent_id, "
-                          "wecom.secret) or the DingTalk app (dingtalk.app_key, dingtalk.app_secret) to send "
-                          "private messages")
+        empty = [f"wecom.{key}" for key in ("corp_id", "agent_id", "secret") if not getattr(config.wecom, key)]
+        raise ConfigError(f"{where}: reminders.private needs the WeCom app ({', '.join(empty)} empty) or the "
+                          "DingTalk app (dingtalk.app_key, dingtalk.app_secret) to send private messages")
     for section in ("wecom", "dingtalk"):
         base = _section(config, section).api_base
         if not re.match(r"https?://[^\s/]+", base):

@@ -56,8 +56,8 @@ def test_a_bare_complete_after_the_1_july_digest_asks_which(tmp_path):
     assert asked.refs == ["2.8", "3.1", "3.4", "3.6", "3.8"]
     assert asked.text.splitlines()[0] == "最近一次提醒里有5项是你可以报完成的，是哪一项？请回复："
     assert "完成 3.4（举办第4届市青少年机器人竞赛。）" in asked.text.splitlines()
-    assert "（牵头领导办结整项：完成 X.Y 全部）" not in asked.text  # 严众能 leads none of them
-    assert bot.say("完成", as_="徐锦清").text.splitlines()[-1] == "（牵头领导办结整项：完成 X.Y 全部）"
+    assert "（牵头领导报“完成 X.Y”即办结整项）" not in asked.text  # 严众能 leads none of them
+    assert bot.say("完成", as_="徐锦清").text.splitlines()[-1] == "（牵头领导报“完成 X.Y”即办结整项）"
     assert events(bot, "share.completed") == []
     done = bot.say("完成 3.4", as_="严众能")
     assert done.text == "3.4 严众能已完成，进度 1/2，待：林永禄"

@@ -280,8 +280,8 @@ def test_private_without_either_app_is_a_config_error_naming_both():
     with pytest.raises(ConfigError) as error:
         parse_config({"reminders": {"private": True}}, "config.toml", PROJECT_DIR, env={})
     assert str(error.value) == (
-        "config.toml: reminders.private needs the WeCom app (wecom.corp_id, wecom.agent_id, wecom.secret) or the "
-        "DingTalk app (dingtalk.app_key, dingtalk.app_secret) to send private messages")
+        "config.toml: reminders.private needs the WeCom app (wecom.corp_id, wecom.agent_id, wecom.secret empty) or "
+        "the DingTalk app (dingtalk.app_key, dingtalk.app_secret) to send private messages")
 
 
 def test_serve_wires_the_dingtalk_sender(tmp_path):

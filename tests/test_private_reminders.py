@@ -225,12 +225,16 @@ def test_a_long_private_message_is_cut_into_parts_of_at_most_2048_bytes(tmp_path
     assert [(r.part, r.parts, r.text) for r in rows] == [(i, 2, p.text) for i, p in enumerate(pushes, 1)]
 
 
-@pytest.mark.parametrize("wecom", [{}, {"corp_id": "ww1"}, {"corp_id": "ww1", "agent_id": 1000002}])
-def test_private_without_an_app_is_a_config_error_naming_the_keys(wecom):
+@pytest.mark.parametrize("wecom, empty", [
+    ({}, "wecom.corp_id, wecom.agent_id, wecom.secret"),
+    ({"corp_id": "ww1"}, "wecom.agent_id, wecom.secret"),
+    ({"corp_id": "ww1", "agent_id": 1000002}, "wecom.secret"),
+])
+def test_private_without_an_app_is_a_config_error_naming_the_keys(wecom, empty):
     with pytest.raises(ConfigError) as error:
         parse_config({"reminders": {"private": True}, "wecom": wecom}, "config.toml", PROJECT_DIR, env={})
     assert str(error.value) == (
-        "config.toml: reminders.private needs the WeCom app (wecom.corp_id, wecom.agent_id, wecom.secret) or the "
+        f"config.toml: reminders.private needs the WeCom app ({empty} empty) or the "
         "DingTalk app (dingtalk.app_key, dingtalk.app_secret) to send private messages")
 
 
