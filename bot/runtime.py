@@ -56,15 +56,15 @@ class Bot:
         self.clock = clock or SystemClock(config.tz)
         self.store = Store(Path(config.bot.database))
         self._env = environment(ROOT / "bot" / "templates")
-        self._worker: ThreadPoolExecutor | None = None
+        # Made here, not on first use: two event loops (the web app's, DingTalk Stream's) offload.
+        self._worker = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="duban-worker")
         self._answers: dict[tuple, Reply] = {}
         self._answers_version: tuple | None = None
         self._chats_seen: set[str] = set()
         self._answers_lock = threading.Lock()
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.shutdown(wait=True)
+        self._worker.shutdown(wait=True)
         self.store.close()
 
     async def offload(self, fn, *args):
@@ -73,8 +73,6 @@ class Bot:
         the store has one connection behind one lock, and 40 threads queueing on it (and on the
         GIL) doubled p99 under load in bench/webhook.py; more than one, so that one slow job (a
         tick, a long answer) does not hold up a retry's claim behind it."""
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="duban-worker")
         return await asyncio.get_running_loop().run_in_executor(self._worker, functools.partial(fn, *args))
 
     def import_plan(self, path: Path, year: int | None = None, actor: str = "cli") -> Imported:

@@ -104,3 +104,13 @@ def clean_message(text: str) -> str:
         ch for ch in text
         if ch in "\n\t" or not (unicodedata.category(ch) == "Cc" or 0xD800 <= ord(ch) <= 0xDFFF)
     )
+
+# A vertical tab or form feed is Word's line break pasted as text.
+_AS_LINE_BREAK = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with a vertical tab or form feed turned into a line break and every other
+    character XML 1.0 cannot carry removed; TAB, LF and CR stay (the text format needs TAB)."""
+    return _NOT_XML.sub("", text.translate(_AS_LINE_BREAK))

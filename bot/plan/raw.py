@@ -45,18 +45,8 @@ SECTION_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[�
 
 
 # A Word line break (vertical tab) or page break (form feed) pasted into a cell is a line break.
-_AS_LINE_BREAK = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 # What XML 1.0 cannot carry (the .xlsx export, WeCom's XML replies): C0 controls other than
 # TAB, LF and CR, U+FFFE and U+FFFF, lone surrogates.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def xml_safe(text: str) -> str:
-    """``text`` with a vertical tab or form feed turned into a line break and every other
-    character XML 1.0 cannot carry removed; TAB, LF and CR stay (the text format needs TAB)."""
-    return _NOT_XML.sub("", text.translate(_AS_LINE_BREAK))
-
-
 class NotAPlan(ValueError):
     """The file holds no task table a reader can find (no table, no header row, not the
     format its extension says, damaged, password-protected)."""

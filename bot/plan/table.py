@@ -37,9 +37,8 @@ from bot.plan.raw import (
     RawRow,
     RawTable,
     header_columns,
-    xml_safe,
 )
-from bot.text import brackets_balanced, canon, join_wrapped, paragraphs, split_entries
+from bot.text import brackets_balanced, canon, join_wrapped, paragraphs, split_entries, xml_safe
 
 
 class PlanError(ValueError):

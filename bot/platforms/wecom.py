@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 
 import httpx
 import xmltodict
@@ -29,15 +28,13 @@ from bot.platforms.deliveries import Deliveries
 from bot.platforms.wecom_crypto import BadCiphertext, BadSignature, WeComCrypto, WrongReceiver
 from bot.platforms.wecom_push import AppClient
 from bot.runtime import Bot
-from bot.text import clean_message
+from bot.text import clean_message, xml_safe
 
 log = logging.getLogger("duban.wecom")
 
 MAX_BODY = 1024 * 1024
 MESSAGE_TYPES = ("text", "mixed", "image", "voice", "file")  # what people send the AI bot (PROTOCOLS §2.3)
 APP_TEXT_BYTES = 2048  # a passive text reply is cut there (PROTOCOLS §1.4)
-# Characters XML 1.0 forbids: a typed U+0002 would make the decrypted XML unparsable (bug04).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _ack() -> Response:
@@ -203,7 +200,8 @@ class WeComPlatform:
         return await self._guarded("app", self.app, request, self._app_message)
 
     async def _app_message(self, crypto: WeComCrypto, request: Request) -> Response:
-        xml = _XML_ILLEGAL.sub("", await self._envelope(crypto, request, xml=True))
+        # A typed U+0002 would make the decrypted XML unparsable (bug04).
+        xml = xml_safe(await self._envelope(crypto, request, xml=True))
         try:
             parsed = parse_message(xml)
         except Exception:
@@ -226,7 +224,7 @@ class WeComPlatform:
         if reply is None:
             return _ack()
         # A stored plan text may hold characters XML 1.0 forbids; the reply must stay well-formed.
-        text = self._fit(_XML_ILLEGAL.sub("", reply.text))
+        text = self._fit(xml_safe(reply.text))
         content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=text,
                             agent=self.bot.config.wecom.agent_id, time=int(self.bot.clock.now().timestamp())).render()
         encrypt, signature, timestamp, nonce = crypto.encrypt(content, self._timestamp())

@@ -9,6 +9,7 @@ read: HTTP 200 with errcode ≠ 0 is a failure; 45009 (rate limited) is retried 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -47,16 +48,21 @@ class GroupRobot:
         return {"msgtype": "text", "text": {"content": push.text, "mentioned_list": user_ids}}
 
     async def send(self, push: Outgoing) -> SendResult:
+        """Push into the configured WeCom chat ``push.chat``: through its group robot webhook, or,
+        for a chat with only a chat_id, over the 智能机器人's long connection (markdown only there).
+        Errcodes as the module says; over the size limit is 40058, not retried."""
         chat = next((c for c in self.config.chats if c.name == push.chat and c.platform == "wecom"), None)
-        if chat is not None and not chat.webhook and chat.chat_id and self.long_connection is not None:
-            return await self.long_connection.send(push, chat.chat_id)
-        if chat is None or not chat.webhook:
+        by_connection = chat is not None and not chat.webhook and chat.chat_id and self.long_connection is not None
+        if chat is None or not (chat.webhook or by_connection):
             return SendResult(False, -1, f"no WeCom chat {push.chat!r} with a webhook in config")
-        body = self.body(push)
-        content = body["markdown"]["content"] if push.markdown else body["text"]["content"]
-        limit = MARKDOWN_BYTES if push.markdown else TEXT_BYTES
+        markdown = push.markdown or by_connection
+        body = self.body(replace(push, markdown=markdown))
+        content = body["markdown"]["content"] if markdown else body["text"]["content"]
+        limit = MARKDOWN_BYTES if markdown else TEXT_BYTES
         if len(content.encode()) > limit:
             return SendResult(False, 40058, f"content is {len(content.encode())} bytes, over {limit}")
+        if by_connection:
+            return await self.long_connection.send(chat.chat_id, body)
         failed, answer = await post_for_errcode(self.http, chat.webhook, body)
         if failed:
             return failed

@@ -20,17 +20,15 @@ import logging
 
 from aibot import WSClient, WSClientOptions
 
-from bot.identity import platform_id
 from bot.messages import Reply
-from bot.platforms import Outgoing, SendResult
+from bot.platforms import SendResult
 from bot.platforms.deliveries import answer_by_push
 from bot.platforms.wecom import aibot_message
+from bot.platforms.wecom_push import RATE_LIMITED
 from bot.runtime import Bot
 
 log = logging.getLogger("duban.wecom")
 
-MARKDOWN_BYTES = 4096  # the same limit as the group robot's markdown (PROTOCOLS §2.1)
-RATE_LIMITED = 45009
 
 
 class _SdkLog:
@@ -98,6 +96,7 @@ class LongConnection:
         await self.client.connect()
 
     def stop(self) -> None:
+        """Close the connection and cancel the frames still being answered (at shutdown)."""
         self.client.disconnect()
         for task in self._tasks:
             task.cancel()
@@ -139,11 +138,16 @@ class LongConnection:
 
     async def welcome(self, frame: dict) -> None:
         """Someone opened the 1:1 chat (``enter_chat``): the welcome is what a bare "@bot" gets,
-        the usage; WeCom takes it within 5 s of the event."""
-        body = frame.get("body") or {}
-        message = aibot_message(self.bot, {"msgtype": "text", "text": {"content": ""}, "from": body.get("from"),
-                                           "msgid": str(body.get("msgid", ""))})
-        reply = await self.bot.offload(self.bot.answer, message)
+        the usage; WeCom takes it within 5 s of the event. Never raises (logged)."""
+        body = frame.get("body") if isinstance(frame.get("body"), dict) else {}
+        try:
+            message = await self.bot.offload(aibot_message, self.bot, {
+                "msgtype": "text", "text": {"content": ""}, "from": body.get("from"),
+                "msgid": str(body.get("msgid", ""))})
+            reply = await self.bot.offload(self.bot.answer, message)
+        except Exception:
+            log.exception("wecom long connection: the welcome could not be made")
+            return
         await self._reply(frame, self.client.reply_welcome(frame, {"msgtype": "text", "text": {"content": reply.text}}))
 
     async def handle(self, frame: dict) -> Reply | None:
@@ -175,18 +179,15 @@ class LongConnection:
             return False
         return True
 
-    async def send(self, push: Outgoing, chat_id: str) -> SendResult:
-        """Push ``push`` as markdown into the group ``chat_id`` (``aibot_send_msg``), @-ing the
-        mentioned people who have a WeCom userid. Sent only on WeCom's errcode-0 receipt; while
-        the connection is down the result is retryable, so the outbox keeps the row."""
-        user_ids = [uid for person in push.mentions if (uid := platform_id(self.bot.config, "wecom", person))]
-        text = push.text + ("\n" + " ".join(f"<@{uid}>" for uid in user_ids) if user_ids else "")
-        if len(text.encode()) > MARKDOWN_BYTES:
-            return SendResult(False, 40058, f"content is {len(text.encode())} bytes, over {MARKDOWN_BYTES}")
+    async def send(self, chat_id: str, body: dict) -> SendResult:
+        """Push ``body`` (the group robot's markdown body, built and size-checked by
+        :class:`~bot.platforms.wecom_push.GroupRobot`) into the group ``chat_id`` (``aibot_send_msg``).
+        Sent only on WeCom's errcode-0 receipt; while the connection is down the result is
+        retryable, so the outbox keeps the row."""
         if not self.client.is_connected or not self.authenticated.is_set():
             return SendResult(False, -1, "the WeCom long connection is not up", True)
         try:
-            receipt = await self.client.send_message(chat_id, {"msgtype": "markdown", "markdown": {"content": text}})
+            receipt = await self.client.send_message(chat_id, body)
         except Exception as error:  # an errcode ≠ 0 receipt, a receipt timeout, a dropped connection
             code = _errcode(error)
             # No receipt, or rate limited: try again later; any other errcode will not get better.
