@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from dataclasses import replace
 from datetime import date
@@ -97,6 +98,14 @@ def _check_year(source: str, title: str | None, title_year: int | None, issued: 
 SKIPPED_ROWS = ("bad_row", "after_bad_row", "no_section", "no_content", "duplicate_ref", "stray_quote")
 
 
+@functools.cache
+def plan_words():
+    """``bot/templates/plan_words.j2`` as a module: the names the importer makes up."""
+    from bot.render import ROOT, environment
+
+    return environment(ROOT / "bot" / "templates").get_template("plan_words.j2").module
+
+
 def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
     """Apply DESIGN §3 to ``raw``; every problem is kept in ``PlanDraft.problems`` with its line.
 
@@ -120,7 +129,7 @@ def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:
         raise PlanError(f"{raw.source}: the plan year is not in its title or issue date; pass --year")
     # A made-up title names the file, so that two untitled plans of a year can be told apart.
     plan = PlanDraft(
-        title=title or f"{plan_year}年工作任务（{PurePath(raw.source).name}）", year=plan_year, issued=issued,
+        title=title or str(plan_words().untitled(plan_year, PurePath(raw.source).name)), year=plan_year, issued=issued,
         source=raw.source, titled=title is not None,
     )
     plan.problems += [replace(problem, value=xml_safe(problem.value)) for problem in raw.problems]

@@ -91,6 +91,8 @@ class AppClient:
         self._expires = None
 
     async def token(self, fresh: bool = False) -> str:
+        """The app's access token, cached until 5 minutes before it expires (``fresh``: fetch a
+        new one). Raises RuntimeError when gettoken answers an errcode (wrong corp_id/secret)."""
         now = self.clock.now()
         if self._token and not fresh and now < self._expires:
             return self._token

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from bot.plan.model import PlanDraft, TaskDraft
 from bot.plan.roles import looks_like_role
-from bot.plan.table import SKIPPED_ROWS
+from bot.plan.table import SKIPPED_ROWS, plan_words
 from bot.store.core import Store, _ensure, add_event
 
 
@@ -110,7 +110,7 @@ def _free_title(db: Database, title: str, plan_id: int | None) -> str:
     candidate, n = title, 1
     while (taken := db.execute("SELECT id FROM plans WHERE title = ?", [candidate]).fetchone()) and taken[0] != plan_id:
         n += 1
-        candidate = f"{title}（{n}）"
+        candidate = str(plan_words().numbered(title, n))
     return candidate
 
 
