@@ -42,14 +42,28 @@ class Sender:
         self.platforms = platforms
 
     async def deliver_due(self) -> int:
-        """Try every row due now; returns how many were confirmed."""
+        """Try every row due now; returns how many were confirmed. The store's reads and writes
+        run on the bot's worker threads (``Bot.offload``), the sends on the event loop."""
         now = self.bot.clock.now()
         confirmed = 0
-        for row in outbox.due_rows(self.bot.store, now.isoformat()):
+        for row in await self.bot.offload(outbox.due_rows, self.bot.store, now.isoformat()):
             confirmed += await self._deliver(row, now)
         return confirmed
 
     async def _deliver(self, row: outbox.OutboxRow, now: datetime) -> int:
+        send = await self.bot.offload(self._ready, row, now)
+        if send is None:
+            return 0
+        try:
+            result = await send(Outgoing(row.chat, row.text, row.refs, row.mentions, row.markdown, row.title))
+        except Exception as error:  # one broken robot must not stop the others
+            log.exception("outbox %d to %s: sending raised", row.id, row.chat)
+            result = SendResult(False, -1, f"{type(error).__name__}: {error}"[:200], retryable=True)
+        return await self.bot.offload(self._record, row, result, now)
+
+    def _ready(self, row: outbox.OutboxRow, now: datetime) -> Send | None:
+        """The send for ``row`` with the row leased to us; None (and the row rescheduled or
+        given up) when it is not to be sent now."""
         store = self.bot.store
         if now - datetime.fromisoformat(row.created_at) > GIVE_UP_AFTER:
             outbox.mark_failed(store, row.id, row.last_error or "undelivered for 24 hours")
@@ -59,23 +73,23 @@ class Sender:
             else:
                 outbox.add_notice(store, f"failed:{row.id}", "failed_push", row.chat, now.isoformat())
             log.error("outbox %d to %s failed for 24 hours: %s", row.id, row.chat, row.last_error)
-            return 0
+            return None
         recent = outbox.sent_times(store, row.chat, (now - timedelta(seconds=60)).isoformat())
         if len(recent) >= PER_MINUTE:
             free_at = datetime.fromisoformat(recent[-PER_MINUTE]) + timedelta(seconds=60)
             outbox.mark_retry(store, row.id, free_at.isoformat(), "paced: 20 a minute", attempted=False)
-            return 0
+            return None
         send = self.platforms.get(row.platform)
         if send is None:
             outbox.mark_retry(store, row.id, (now + MAX_BACKOFF).isoformat(), f"platform {row.platform} is off")
-            return 0
+            return None
         if not outbox.lease(store, row.id, now.isoformat(), (now + LEASE).isoformat()):
-            return 0  # another delivery loop is sending it
-        try:
-            result = await send(Outgoing(row.chat, row.text, row.refs, row.mentions, row.markdown, row.title))
-        except Exception as error:  # one broken robot must not stop the others
-            log.exception("outbox %d to %s: sending raised", row.id, row.chat)
-            result = SendResult(False, -1, f"{type(error).__name__}: {error}"[:200], retryable=True)
+            return None  # another delivery loop is sending it
+        return send
+
+    def _record(self, row: outbox.OutboxRow, result: SendResult, now: datetime) -> int:
+        """Mark ``row`` sent (1) or schedule its next try (0) by what the platform said."""
+        store = self.bot.store
         if result.ok:
             outbox.mark_sent(store, row.id, self.bot.clock.now().isoformat())
             return 1

@@ -4,8 +4,10 @@
 or later by push. :func:`answer_by_push`: a platform whose answer is always a push (DingTalk's
 sessionWebhook, the WeCom long connection).
 
-DESIGN §6: the same (platform, msg_id) is applied once. The first delivery claims the msg_id
-in the store and starts the work; it answers passively if the answer is ready within
+DESIGN §6: the same (platform, msg_id) is applied once. The first delivery this process sees
+starts the work, which claims the msg_id in the store and answers on a worker thread in one
+hop (a msg_id claimed before, by another process or before a restart, is not worked again);
+the delivery answers passively if the answer is ready within
 ``deadline_s``, else acknowledges empty and the answer goes out by push when ready. A retry
 that comes while the answer is not yet out gets that same answer as its passive reply; once
 an answer has gone out (passive or push), retries get an empty acknowledgement. Whatever the

@@ -9,7 +9,8 @@ per-req_id reply queue; this module turns frames into Messages, answers them thr
 same handlers, and pushes reminders into a group by its ``chatid`` (``aibot_send_msg``).
 
 A msgid is applied once (DESIGN §6): a frame delivered again after a reconnect changes
-nothing; if its answer had not gone out, the stored answer is sent instead.
+nothing; if its answer's reply had failed (or fails while the redelivery waits for it), the
+stored answer is sent on the new req_id instead.
 """
 
 from __future__ import annotations
