@@ -18,7 +18,7 @@ from bot.store.completion import notes
 from bot.text import canon
 from handlers import Context, intent
 from handlers.parse import Query
-from handlers.status import by_due, line, open_first
+from handlers.status import by_due, line, open_first, state
 from handlers.windows import Window
 
 _PROGRESS = re.compile(r"^(总体|整体|全部|任务|工作)?(进度|统计|完成情况|进展情况|总体情况|progress|stats|summary)$"
@@ -120,7 +120,9 @@ def progress(ctx: Context, query: Query) -> Reply | None:
     sections: dict[str, list[TaskView]] = {}
     for task in ctx.tasks:
         sections.setdefault(task.section, []).append(task)
-    overdue = [t for t in ctx.tasks if not t.done and t.due and t.due < ctx.today]
+    # One definition of overdue (handlers.status.state) for the chat, /status and the export:
+    # in an archived plan an open task is 未办结, not overdue.
+    overdue = [t for t in ctx.tasks if state(t, ctx.today, ctx.archived)[0] == "overdue"]
     return ctx.render(
         "progress.j2",
         sections=[{"title": s, "done": sum(t.done for t in ts), "total": len(ts)} for s, ts in sections.items()],

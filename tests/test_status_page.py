@@ -99,3 +99,15 @@ def test_on_loopback_without_a_token_the_page_is_open(bot, serve):
     assert response.headers["content-type"].startswith("text/html")
     assert "龙岩市科协2020年度工作要点" in response.text
 
+
+
+def test_the_chat_and_the_page_count_overdue_alike(tmp_path):
+    """One definition (handlers.status.state): on 2020-11-28 seven tasks are overdue in both; once
+    the plan is archived (2022) none is, and the chat says the open ones are 未办结."""
+    bot = make_bot(tmp_path, on=date(2020, 11, 28))
+    assert bot.say("进度").text.splitlines()[0] == "龙岩市科协2020年度工作要点进度：已完成0/35项，逾期未完成7项。"
+    assert status_page(bot).overall.overdue == 7
+    bot.clock.set(date(2022, 3, 1))
+    assert bot.say("进度").text.splitlines()[0] == "龙岩市科协2020年度工作要点进度：已完成0/35项，35项未办结（计划已归档）。"
+    assert status_page(bot).overall.overdue == 0
+    bot.close()
