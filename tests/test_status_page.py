@@ -108,6 +108,7 @@ def test_the_chat_and_the_page_count_overdue_alike(tmp_path):
     assert bot.say("进度").text.splitlines()[0] == "龙岩市科协2020年度工作要点进度：已完成0/35项，逾期未完成7项。"
     assert status_page(bot).overall.overdue == 7
     bot.clock.set(date(2022, 3, 1))
-    assert bot.say("进度").text.splitlines()[0] == "龙岩市科协2020年度工作要点进度：已完成0/35项，35项未办结（计划已归档）。"
+    assert bot.say("进度").text.splitlines()[0] == ("龙岩市科协2020年度工作要点进度：已完成0/35项，"
+                                                    "35项未办结（计划已归档）。")
     assert status_page(bot).overall.overdue == 0
     bot.close()
