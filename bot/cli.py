@@ -127,6 +127,8 @@ def _remind(bot: Bot, args: argparse.Namespace) -> int:
     else:
         for push in pushes:
             print(f"=== {push.date} · {push.chat} ===\n{push.text}\n")
+        if not pushes:  # say so: an empty output looks like a failure
+            print(bot.render("remind_none.j2", start=start, end=end))
     return 0
 
 

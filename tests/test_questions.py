@@ -253,3 +253,11 @@ def test_asking_what_an_unknown_person_owns_says_the_plan_has_no_such_person(bot
         "计划里没有叫“张三”的人，也没有内容含“张三”的任务。可以问“姓名负责什么”（名字要和分解表里写的一样），"
         "或发“帮助”看用法。")
     assert bot.say("机器人大会").text.startswith("没有找到内容含“机器人大会”的任务。")
+
+
+def test_a_detail_in_an_archived_plan_says_so(tmp_path):
+    from tests.conftest import make_bot
+
+    archived = make_bot(tmp_path, on=date(2022, 3, 1))
+    assert archived.say("3.3").text.splitlines()[-1] == "（龙岩市科协2020年度工作要点已归档，只供查询）"
+    assert "已归档" not in make_bot(tmp_path / "current", on=date(2020, 11, 2)).say("3.3").text
