@@ -39,6 +39,13 @@ class Directory:
     units: list[str]
 
 
+def event_view(row: dict) -> EventView:
+    """An ``events`` row as the audit trail shows it (before/after decoded from JSON)."""
+    return EventView(row["at"], row["kind"], row["actor"], row["platform"],
+                     json.loads(row["before"]) if row["before"] else None,
+                     json.loads(row["after"]) if row["after"] else None)
+
+
 class Store:
     """Open (and create or migrate) the store at ``path``.
 
@@ -231,12 +238,7 @@ class Store:
                WHERE t.plan_id = ? AND t.ref = ? ORDER BY e.id""",
             (plan_id, ref),
         )
-        return [
-            EventView(r["at"], r["kind"], r["actor"], r["platform"],
-                      json.loads(r["before"]) if r["before"] else None,
-                      json.loads(r["after"]) if r["after"] else None)
-            for r in rows
-        ]
+        return [event_view(r) for r in rows]
 
     # -- inbound messages (dedupe) ------------------------------------------------------
 

@@ -4,11 +4,10 @@ history and progress notes in one query each, instead of one query per task.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 from bot.model import EventView
-from bot.store.core import Store
+from bot.store.core import Store, event_view
 
 
 def histories(store: Store, plan_id: int) -> dict[str, list[EventView]]:
@@ -17,10 +16,7 @@ def histories(store: Store, plan_id: int) -> dict[str, list[EventView]]:
     by_ref: dict[str, list[EventView]] = defaultdict(list)
     for r in store._rows("""SELECT e.*, t.ref FROM events e JOIN tasks t ON t.id = e.task_id
                             WHERE t.plan_id = ? ORDER BY e.id""", (plan_id,)):
-        by_ref[r["ref"]].append(EventView(
-            r["at"], r["kind"], r["actor"], r["platform"],
-            json.loads(r["before"]) if r["before"] else None,
-            json.loads(r["after"]) if r["after"] else None))
+        by_ref[r["ref"]].append(event_view(r))
     return dict(by_ref)
 
 
