@@ -11,6 +11,7 @@ a status and the search terms that are left.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -98,17 +99,23 @@ def _number(numeral: str) -> int:
     return int(numeral) if numeral.isdigit() else int(cn2an.cn2an(numeral, "normal"))
 
 
-def find_names(text: str, directory: Directory) -> tuple[list[Name], str]:
-    """Longest-match scan of canonical ``text`` for the directory's names (and their forms
-    without a bracketed part). Returns the names in order and ``text`` with them taken out."""
+@functools.lru_cache(maxsize=8)
+def _match_keys(people: tuple[str, ...], roles: tuple[str, ...], units: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(canonical key, name, kind), longest key first; made once per directory, not per message."""
     entries: set[tuple[str, str, str]] = set()
-    for kind, names in (("person", directory.people), ("role", directory.roles), ("unit", directory.units)):
+    for kind, names in (("person", people), ("role", roles), ("unit", units)):
         for name in names:
             entries.add((canon(name), name, kind))
             short = _BRACKETED.sub("", name)
             if short != name and len(short) >= 3:
                 entries.add((canon(short), name, kind))
-    ordered = sorted(entries, key=lambda e: -len(e[0]))
+    return sorted(entries, key=lambda e: -len(e[0]))
+
+
+def find_names(text: str, directory: Directory) -> tuple[list[Name], str]:
+    """Longest-match scan of canonical ``text`` for the directory's names (and their forms
+    without a bracketed part). Returns the names in order and ``text`` with them taken out."""
+    ordered = _match_keys(tuple(directory.people), tuple(directory.roles), tuple(directory.units))
     found: list[Name] = []
     rest: list[str] = []
     index = 0
