@@ -30,6 +30,17 @@ Push = Callable[[Reply], Awaitable[bool]]
 FORGET_AFTER_S = 600
 
 
+def claim_and_answer(bot: Bot, platform: str, key: str,
+                     build: Callable[[], Message]) -> tuple[bool, Reply | None, dict | None]:
+    """On a worker thread, in one hop: ``build()`` the Message (it reads the store to know the
+    sender), claim msg_id ``key`` and answer it. Returns (True, reply, None) when claimed here,
+    else (False, None, the stored inbound row) for the caller's redelivery rule."""
+    message = build()
+    if bot.store.claim_inbound(platform, key, message.sender_id, message.chat_id, message.received_at.isoformat()):
+        return True, bot.answer(message), None
+    return False, None, bot.store.inbound(platform, key)
+
+
 class Deliveries:
     """In-flight answers of one platform, by msg_id."""
 
@@ -68,22 +79,11 @@ class Deliveries:
         won = await self.bot.offload(self.bot.store.answer_inbound, self.platform, key, reply.text, "passive")
         return reply if won else None
 
-    def _claim_and_answer(self, key: str, build: Callable[[], Message]) -> tuple[bool, Reply | None]:
-        """(claimed here, reply): the answer to a message first seen now; for one claimed before
-        (another process, or before a restart), its stored answer if it never went out, else None."""
-        message = build()
-        store = self.bot.store
-        if store.claim_inbound(self.platform, key, message.sender_id, message.chat_id,
-                               message.received_at.isoformat()):
-            return True, self.bot.answer(message)
-        row = store.inbound(self.platform, key)
-        if row is None or row["delivered_via"] or row["reply"] is None:
-            return False, None
-        return False, Reply(row["reply"])
-
     async def _work(self, key: str, build: Callable[[], Message], push: Push) -> None:
         try:
-            claimed, reply = await self.bot.offload(self._claim_and_answer, key, build)
+            claimed, reply, row = await self.bot.offload(claim_and_answer, self.bot, self.platform, key, build)
+            if not claimed:  # claimed before (another process, before a restart): its answer if never out
+                reply = Reply(row["reply"]) if row and not row["delivered_via"] and row["reply"] is not None else None
         except Exception:
             # Logged, and the callback acknowledged empty: a bug must not become a 500 that
             # WeCom retries, nor leave a waiting request without an answer.
@@ -106,38 +106,38 @@ _IN_FLIGHT: dict[tuple[int, str, str], asyncio.Future] = {}
 IN_FLIGHT_WAIT_S = 30
 
 
-async def answer_by_push(bot: Bot, platform: str, message: Message, send: Push, via: str) -> Reply | None:
-    """Claim ``message``'s msg_id, answer it and ``send`` the answer (True when the platform took
-    it); the stored record says ``via`` or "failed". A redelivery waits for a first delivery
-    still in progress here (a reconnect can bring one mid-answer); if the answer then stands
-    "failed", the redelivery sends the stored answer; any other redelivery does nothing.
-    Returns the reply sent, or None when nothing was sent."""
-    store, key = bot.store, message.msg_id
+async def answer_by_push(bot: Bot, platform: str, key: str, build: Callable[[], Message], send: Push,
+                         via: str) -> Reply | None:
+    """Claim msg_id ``key``, answer it (:func:`claim_and_answer`, one hop) and ``send`` the
+    answer (True when the platform took it); the stored record says ``via`` or "failed". A
+    redelivery waits for a first delivery still in progress here (a reconnect can bring one
+    mid-answer); if the answer then stands "failed", the redelivery sends the stored answer;
+    any other redelivery does nothing. Returns the reply sent, or None when nothing was sent."""
+    store = bot.store
     flight = (id(bot), platform, key)
-    claimed = await bot.offload(store.claim_inbound, platform, key, message.sender_id, message.chat_id,
-                                message.received_at.isoformat())
-    if not claimed:
-        if flight in _IN_FLIGHT:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(_IN_FLIGHT[flight]), IN_FLIGHT_WAIT_S)
-        row = await bot.offload(store.inbound, platform, key)
-        if not row or row["reply"] is None or row["delivered_via"] != "failed":
-            log.info("%s msgid %s delivered again; already handled", platform, key)
-            return None
-        reply = Reply(row["reply"])
-        if await send(reply):
-            await bot.offload(store.redeliver_inbound, platform, key, via)
-        return reply
-    done = _IN_FLIGHT[flight] = asyncio.get_running_loop().create_future()
+    if flight in _IN_FLIGHT:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(_IN_FLIGHT[flight]), IN_FLIGHT_WAIT_S)
+    done = asyncio.get_running_loop().create_future()
+    _IN_FLIGHT.setdefault(flight, done)
     try:
         try:
-            reply = await bot.offload(bot.answer, message)
+            claimed, reply, row = await bot.offload(claim_and_answer, bot, platform, key, build)
         except Exception:
             log.exception("%s msgid %s: answering failed", platform, key)
             return None
+        if not claimed:
+            if not row or row["reply"] is None or row["delivered_via"] != "failed":
+                log.info("%s msgid %s delivered again; already handled", platform, key)
+                return None
+            reply = Reply(row["reply"])
+            if await send(reply):
+                await bot.offload(store.redeliver_inbound, platform, key, via)
+            return reply
         sent = await send(reply)
         await bot.offload(store.answer_inbound, platform, key, reply.text, via if sent else "failed")
         return reply
     finally:
-        del _IN_FLIGHT[flight]
+        if _IN_FLIGHT.get(flight) is done:
+            del _IN_FLIGHT[flight]
         done.set_result(None)

@@ -128,19 +128,20 @@ class DingTalkPlatform:
         Returns the reply, or None when nothing was done: an expired sessionWebhook, or a
         msgId already answered (a redelivery changes nothing and is not answered twice; one
         whose answer could not be posted gets the stored answer posted again)."""
-        message = await self.bot.offload(self.message, payload)
+        key = str(payload["msgId"])
         if self.expired(payload):
-            log.warning("dingtalk: sessionWebhook of msgId %s expired; not answered", message.msg_id)
+            log.warning("dingtalk: sessionWebhook of msgId %s expired; not answered", key)
             return None
 
         async def send(reply: Reply) -> bool:
             result = await self.reply(payload, reply)
             if not result.ok:
-                log.warning("dingtalk: the answer to msgId %s was not delivered: %s %s", message.msg_id, result.code,
+                log.warning("dingtalk: the answer to msgId %s was not delivered: %s %s", key, result.code,
                             result.detail)
             return result.ok
 
-        return await answer_by_push(self.bot, "dingtalk", message, send, "session_webhook")
+        return await answer_by_push(self.bot, "dingtalk", key, lambda: self.message(payload), send,
+                                    "session_webhook")
 
     async def callback(self, request: Request) -> Response:
         try:

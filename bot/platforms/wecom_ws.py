@@ -24,7 +24,7 @@ from aibot import WSClient, WSClientOptions
 from bot.messages import Reply
 from bot.platforms import SendResult
 from bot.platforms.deliveries import answer_by_push
-from bot.platforms.wecom import aibot_message
+from bot.platforms.wecom import MESSAGE_TYPES, aibot_message
 from bot.platforms.wecom_push import RATE_LIMITED
 from bot.runtime import Bot
 
@@ -158,11 +158,11 @@ class LongConnection:
         answered). Never raises: a frame that fails is logged, and the connection goes on."""
         try:
             body = frame.get("body")
-            message = await self.bot.offload(aibot_message, self.bot, body) if isinstance(body, dict) else None
-            if message is None or not message.msg_id:
-                return None
-            return await answer_by_push(self.bot, "wecom", message,
-                                        lambda reply: self._stream(frame, message.msg_id, reply), "websocket")
+            if not isinstance(body, dict) or body.get("msgtype") not in MESSAGE_TYPES or not body.get("msgid"):
+                return None  # events, stream refreshes: nothing to answer
+            key = str(body["msgid"])
+            return await answer_by_push(self.bot, "wecom", key, lambda: aibot_message(self.bot, body),
+                                        lambda reply: self._stream(frame, key, reply), "websocket")
         except Exception:
             log.exception("wecom long connection: a frame could not be handled")
             return None
