@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -92,3 +92,27 @@ async def post_for_errcode(http, url: str, body: dict) -> tuple[SendResult | Non
     if response.status_code != 200:
         return SendResult(False, response.status_code, str(answer.get("errmsg", ""))[:200]), {}
     return None, answer
+
+
+class TokenCache:
+    """An app access token (WeCom ``gettoken``, DingTalk ``oauth2/accessToken``) kept until five
+    minutes before it expires, so a push never goes out with a token about to lapse."""
+
+    MARGIN = timedelta(minutes=5)
+
+    def __init__(self):
+        self._token: str | None = None
+        self._until: datetime | None = None
+
+    def get(self, now: datetime) -> str | None:
+        """The cached token, or None when there is none or it is near its expiry."""
+        return self._token if self._token and self._until and now < self._until else None
+
+    def put(self, token: str, lifetime_s: int, now: datetime) -> str:
+        """Keep ``token``, valid ``lifetime_s`` seconds from ``now``; returns it."""
+        self._token, self._until = token, now + timedelta(seconds=lifetime_s) - self.MARGIN
+        return token
+
+    def clear(self) -> None:
+        """Forget it (the platform refused it)."""
+        self._token = None

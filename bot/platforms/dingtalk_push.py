@@ -20,17 +20,16 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 
 from bot.config import Config
 from bot.identity import platform_id
-from bot.platforms import Outgoing, SendResult
+from bot.platforms import Outgoing, SendResult, TokenCache
 
 log = logging.getLogger("duban.dingtalk")
 
-TOKEN_MARGIN = timedelta(minutes=5)  # a cached token is dropped this long before it expires
 FLOW_CONTROL_HOLD = timedelta(minutes=5)  # "flowControlledStaffIdList": try again after this
 SEND_PATH = "/v1.0/robot/oToMessages/batchSend"
 TOKEN_PATH = "/v1.0/oauth2/accessToken"
@@ -80,8 +79,7 @@ class OtoClient:
         self.config = config
         self.clock = clock
         self.http = http or httpx.AsyncClient(timeout=10)
-        self._token: str | None = None
-        self._expires: datetime | None = None
+        self._token = TokenCache()
 
     def _url(self, path: str) -> str:
         return self.config.dingtalk.api_base.rstrip("/") + path
@@ -90,8 +88,8 @@ class OtoClient:
         """The app access token, fetched when none is cached, it is within five minutes of
         expiring, or ``fresh``. Raises :class:`TokenRefused` (retryable for no answer, 429, 5xx)."""
         now = self.clock.now()
-        if self._token and not fresh and self._expires and now < self._expires:
-            return self._token
+        if not fresh and (cached := self._token.get(now)):
+            return cached
         settings = self.config.dingtalk
         try:
             response = await self.http.post(self._url(TOKEN_PATH),
@@ -107,8 +105,7 @@ class OtoClient:
         except (ValueError, KeyError, TypeError, AttributeError):
             raise TokenRefused(SendResult(False, 200, f"accessToken: unexpected answer {response.text[:100]}")
                                ) from None
-        self._token, self._expires = token, now + timedelta(seconds=expire_in) - TOKEN_MARGIN
-        return token
+        return self._token.put(token, expire_in, now)
 
     async def send(self, push: Outgoing) -> SendResult:
         """A private reminder: ``push.text`` as a sampleText 1:1 message to the people in
@@ -134,7 +131,7 @@ class OtoClient:
                 return self._read(response, users)
             if not _token_refused(response):
                 return _failure(response, "batchSend")
-            self._token = None  # refused: the next try (and the next push) fetches a new one
+            self._token.clear()  # refused: the next try (and the next push) fetches a new one
         return _failure(response, "batchSend, access token refused twice")
 
     def _read(self, response: httpx.Response, users: list[str]) -> SendResult:

@@ -16,7 +16,7 @@ import httpx
 
 from bot.config import Config
 from bot.identity import platform_id
-from bot.platforms import Outgoing, SendResult, post_for_errcode
+from bot.platforms import Outgoing, SendResult, TokenCache, post_for_errcode
 
 log = logging.getLogger("duban.wecom")
 
@@ -87,24 +87,21 @@ class AppClient:
         self.config = config
         self.clock = clock
         self.http = http or httpx.AsyncClient(timeout=10)
-        self._token: str | None = None
-        self._expires = None
+        self._token = TokenCache()
 
     async def token(self, fresh: bool = False) -> str:
         """The app's access token, cached until 5 minutes before it expires (``fresh``: fetch a
         new one). Raises RuntimeError when gettoken answers an errcode (wrong corp_id/secret)."""
         now = self.clock.now()
-        if self._token and not fresh and now < self._expires:
-            return self._token
+        if not fresh and (cached := self._token.get(now)):
+            return cached
         settings = self.config.wecom
         response = await self.http.get(f"{settings.api_base.rstrip('/')}/cgi-bin/gettoken",
                                        params={"corpid": settings.corp_id, "corpsecret": settings.secret})
         answer = response.json()
         if answer.get("errcode", 0) != 0 or "access_token" not in answer:
             raise RuntimeError(f"gettoken: {answer.get('errcode')} {answer.get('errmsg', '')}")
-        self._token = answer["access_token"]
-        self._expires = now + timedelta(seconds=int(answer.get("expires_in", 7200)) - 300)
-        return self._token
+        return self._token.put(answer["access_token"], int(answer.get("expires_in", 7200)), now)
 
     async def send(self, push: Outgoing) -> SendResult:
         """A private reminder (outbox platform "wecom_app", DESIGN §5): ``push.text`` as a text app
