@@ -270,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``duban`` console script; returns the exit code."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
+    # APScheduler logs each run of the 5-second delivery job at INFO: 34,000 lines a day of nothing.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     try:
         return _run(args)

@@ -212,5 +212,5 @@ def test_remind_on_a_quiet_day_says_there_is_nothing(workdir):
     """2020-11-28 is a Saturday: nothing to send, and the output says so instead of staying empty."""
     result = duban("remind", "--on", "2020-11-28", "--dry-run", cwd=workdir)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "2020-11-28没有要发的提醒（非工作日、没有到期或节点的任务，或计划已过推送期）。\n"
+    assert result.stdout == "11月28日没有要发的提醒（非工作日、没有到期或节点的任务，或计划已过推送期）。\n"
     assert json.loads(duban("remind", "--on", "2020-11-28", "--dry-run", "--json", cwd=workdir).stdout) == []

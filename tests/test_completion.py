@@ -139,7 +139,7 @@ def test_progress_notes(office):
 def test_bad_completions_change_nothing(office):
     count = office.store.db.execute("SELECT COUNT(*) FROM events").fetchone()
     assert office.say("完成 9.9", as_="林永禄").text.startswith("没有编号为 9.9 的任务")
-    assert office.say("完成 3.3").text == "请先在页面上方“我是”选好你是谁，再报完成。"
+    assert office.say("完成 3.3").text == "请先说明你是谁：本地群在页面上方“我是”里选，命令行加 --as 姓名。"
     assert office.say("撤销", as_="林永禄").text == "你最近7天内没有可撤销的完成记录。"
     assert office.store.db.execute("SELECT COUNT(*) FROM events").fetchone() == count
 
