@@ -99,11 +99,11 @@ def test_a_failure_midway_writes_nothing(tmp_path, monkeypatch):
     calls = []
     real = store_plans._write_task
 
-    def failing(db, task_id, draft, section_id, roles):
+    def failing(db, task_id, draft, *rest):
         calls.append(draft.ref)
         if len(calls) == 20:
             raise sqlite3.OperationalError("disk I/O error")
-        real(db, task_id, draft, section_id, roles)
+        real(db, task_id, draft, *rest)
 
     monkeypatch.setattr(store_plans, "_write_task", failing)
     with pytest.raises(sqlite3.OperationalError):

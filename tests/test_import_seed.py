@@ -44,7 +44,7 @@ def test_plan_facts_from_the_title_and_issue_date():
     assert [(s.no, s.numeral, s.title) for s in draft.sections] == [
         (s["index"], s["number"], s["title"]) for s in EXPECTED_DATA["sections"]
     ]
-    assert [sum(t.section_no == s.no for t in draft.tasks) for s in draft.sections] == [7, 8, 9, 7, 4]
+    assert [sum(t.section == s.position for t in draft.tasks) for s in draft.sections] == [7, 8, 9, 7, 4]
     assert draft.problems == []
 
 

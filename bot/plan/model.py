@@ -1,7 +1,7 @@
 """What a plan reader produces and the importer consumes: drafts, before the store.
 
-Every reader (.txt today; .docx/.xlsx/.csv later) ends in :class:`PlanDraft`, so the
-rules of DESIGN §3 (fill-down, splitting, numbering, deadlines) live in one place.
+Every interpreter (tables, prose) ends in :class:`PlanDraft`; the store takes a draft and
+nothing of the rules that made it (DESIGN §3.1).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.plan.deadlines import Deadline
+from bot.plan.document import Place
 from bot.plan.milestones import Milestone
 
 
@@ -20,7 +21,8 @@ class ImportProblem:
     ``code`` names the problem (the report template words it: ``deadline_unparsed``,
     ``bad_row``, ``no_owner``…); ``line`` is the 1-based line (text) or row (sheet) it was
     found at; ``ref`` the task it concerns, if known; ``value`` the offending text;
-    ``count`` a number the wording needs (the cells a bad row has).
+    ``count`` a number the wording needs (the cells a bad row has); ``place`` where it is
+    when a line number is not enough (a sheet, a table, a paragraph).
     """
 
     code: str
@@ -28,36 +30,65 @@ class ImportProblem:
     ref: str | None = None
     value: str = ""
     count: int = 0
+    place: Place | None = None
 
 
 @dataclass
 class TaskDraft:
-    """One task row after fill-down: ``ref`` "3.3", names already cleaned ("林丽")."""
+    """One task as read, before the store (DESIGN §3.1 "Who", "Refs"; §8 keys).
+
+    ``ref`` as the plan numbers it ("3.3", "68", "5.1", "1.1.1"), unique in the plan;
+    ``section`` the :attr:`SectionDraft.position` of its section, or None (no sections);
+    ``content`` the task text without its leading number; ``deadline`` its phrase and due
+    date (``deadline.text`` "" when the plan gives none). Names are cleaned ("林丽"):
+    ``lead`` the lead person(s) (牵头领导); ``lead_units`` the lead unit(s) (牵头单位);
+    ``owners`` the people and roles named as 责任人; ``units`` the responsible units that
+    are neither lead nor cooperating (责任单位, 相关部室、单位); ``cooperating`` the units
+    that only help (配合单位); ``supervisors`` shown, never @-mentioned, own no share
+    (协管/督办责任人). ``progress`` (完成情况) and ``remarks`` (备注) as written.
+    ``line`` the 1-based line or row it starts at; ``place`` where it is, when richer.
+    """
 
     ref: str
-    section_no: int
-    number: int
+    section: int | None
     content: str
     deadline: Deadline
-    lead: list[str]
-    owners: list[str]
-    units: list[str]
-    milestones: list[Milestone]
+    lead: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    lead_units: list[str] = field(default_factory=list)
+    cooperating: list[str] = field(default_factory=list)
+    supervisors: list[str] = field(default_factory=list)
+    progress: str = ""
+    remarks: str = ""
     line: int | None = None
+    place: Place | None = None
+
+    @property
+    def all_units(self) -> list[str]:
+        """Every unit the task names: lead units, then responsible, then cooperating (DESIGN §8 ``units``)."""
+        return list(dict.fromkeys([*self.lead_units, *self.units, *self.cooperating]))
 
 
 @dataclass
 class SectionDraft:
-    """A section of the table: ``no`` 3, ``numeral`` "三", ``title`` "进一步塑造科普品牌"."""
+    """A section of the plan: ``position`` 3 (1-based order in the plan, its key); ``no``
+    the number the plan gives it (3; None when unnumbered); ``numeral`` as written ("三",
+    "" when unnumbered); ``title`` "进一步塑造科普品牌"; ``heading`` as the plan shows it."""
 
-    no: int
+    position: int
+    no: int | None
     numeral: str
     title: str
+    heading_text: str = ""
 
     @property
     def heading(self) -> str:
-        """The section as the plan writes it: "三、进一步塑造科普品牌"."""
-        return f"{self.numeral}、{self.title}"
+        """The section as the plan writes it: "三、进一步塑造科普品牌", or its title when unnumbered."""
+        if self.heading_text:
+            return self.heading_text
+        return f"{self.numeral}、{self.title}" if self.numeral else self.title
 
 
 @dataclass

@@ -201,7 +201,7 @@ class _Walk:
         if values["deadline"].strip() and deadline.due is None:
             self.problem("deadline_unparsed", row.line_of(cols.index("deadline")), ref, deadline.text)
         self.plan.tasks.append(TaskDraft(
-            ref=ref, section_no=self.section.no, number=number, content=content, deadline=deadline,
+            ref=ref, section=self.section.position, content=content, deadline=deadline,
             lead=self._names(values["lead"], row, ref), owners=self._names(values["owners"], row, ref),
             units=self._names(values["units"], row, ref),
             milestones=find_milestones(content, self.plan.year), line=row.line,
@@ -230,7 +230,7 @@ class _Walk:
             no = len(self.plan.sections) + 1
             numeral, title_text = cn2an.an2cn(no), heading
             self.problem("bad_section", line, value=heading[:30])
-        self.section = SectionDraft(no, numeral, title_text)
+        self.section = SectionDraft(len(self.plan.sections) + 1, no, numeral, title_text)
         self.plan.sections.append(self.section)
         self.above, self.last_number, self.bad_line, self.fresh = {}, 0, None, set()
 

@@ -43,7 +43,7 @@ class ImportResult:
 def _fields(task: TaskDraft) -> dict:
     """The comparable state of a task as the file gives it (what before → after shows)."""
     return {
-        "section": task.section_no, "number": task.number, "content": task.content,
+        "section": task.section, "content": task.content,
         "deadline_text": task.deadline.text,
         "due": task.deadline.due.isoformat() if task.deadline.due else None,
         "ongoing": task.deadline.ongoing, "lead": task.lead, "owners": task.owners,
@@ -58,7 +58,7 @@ def _stored_fields(db: Database, task_id: int, row: dict) -> dict:
            LEFT JOIN people p ON p.id = a.person_id LEFT JOIN roles r ON r.id = a.role_id
            WHERE a.task_id = ? AND a.active = 1 ORDER BY a.kind, a.position""", [task_id]))
     return {
-        "section": row["section_no"], "number": row["number"], "content": row["content"],
+        "section": row["section_no"], "content": row["content"],
         "deadline_text": row["deadline_text"], "due": row["due"], "ongoing": bool(row["ongoing"]),
         "lead": [p["name"] for p in parties if p["kind"] == "lead"],
         "owners": [p["name"] for p in parties if p["kind"] == "owner"],
@@ -84,12 +84,12 @@ def _set_parties(db: Database, task_id: int, kind: str, names: list[str], is_rol
                        [task_id, kind, party[1], position])
 
 
-def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int,
+def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int, position: int,
                 is_role: Callable[[str], bool]) -> None:
     db.execute(
         """UPDATE tasks SET section_id = ?, number = ?, content = ?, deadline_text = ?, due = ?,
            ongoing = ?, in_plan = 1 WHERE id = ?""",
-        [section_id, draft.number, draft.content, draft.deadline.text,
+        [section_id, position, draft.content, draft.deadline.text,
          draft.deadline.due.isoformat() if draft.deadline.due else None,
          int(draft.deadline.ongoing), task_id])
     _set_parties(db, task_id, "lead", draft.lead, is_role)
@@ -156,18 +156,18 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
         sections = {}
         for section in draft.sections:
             found = db.execute("SELECT id, numeral, title FROM sections WHERE plan_id = ? AND no = ?",
-                               [plan_id, section.no]).fetchone()
+                               [plan_id, section.position]).fetchone()
             if found is None:
-                sections[section.no] = db.execute(
+                sections[section.position] = db.execute(
                     "INSERT INTO sections (plan_id, no, numeral, title) VALUES (?, ?, ?, ?)",
-                    [plan_id, section.no, section.numeral, section.title]).lastrowid
+                    [plan_id, section.position, section.numeral, section.title]).lastrowid
             else:
-                sections[section.no] = found[0]
+                sections[section.position] = found[0]
                 if (found[1], found[2]) != (section.numeral, section.title):
                     db.execute("UPDATE sections SET numeral = ?, title = ? WHERE id = ?",
                                [section.numeral, section.title, found[0]])
         seen = set()
-        for task in draft.tasks:
+        for position, task in enumerate(draft.tasks, start=1):
             seen.add(task.ref)
             after = _fields(task)
             existing = next(iter(db.query(
@@ -177,9 +177,9 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
                 task_id = db.execute(
                     """INSERT INTO tasks (plan_id, section_id, ref, number, content, deadline_text)
                        VALUES (?, ?, ?, ?, ?, ?)""",
-                    [plan_id, sections[task.section_no], task.ref, task.number, task.content,
+                    [plan_id, sections[task.section], task.ref, position, task.content,
                      task.deadline.text]).lastrowid
-                _write_task(db, task_id, task, sections[task.section_no], is_role)
+                _write_task(db, task_id, task, sections[task.section], position, is_role)
                 add_event(db, at, "task.created", actor, plan_id=plan_id, task_id=task_id, after=after)
                 result.created.append(task.ref)
                 continue
@@ -187,7 +187,7 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
             if before == after and existing["in_plan"]:
                 result.unchanged.append(task.ref)
                 continue
-            _write_task(db, existing["id"], task, sections[task.section_no], is_role)
+            _write_task(db, existing["id"], task, sections[task.section], position, is_role)
             changed = [key for key in after if before[key] != after[key]] or ["in_plan"]
             add_event(db, at, "task.updated", actor, plan_id=plan_id, task_id=existing["id"],
                       before={k: before[k] for k in changed if k in before},
