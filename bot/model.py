@@ -59,11 +59,21 @@ class EventView:
 
 @dataclass(frozen=True)
 class TaskView:
-    """A task as people see it. ``ref`` "3.3"; ``section`` "三、进一步塑造科普品牌";
-    ``due`` None when the phrase did not parse; ``ongoing`` for 全年开展; ``status`` "open"/"done"."""
+    """A task as people see it (DESIGN §1, §3.1 "Who", §8 keys).
+
+    ``ref`` "3.3" as the plan numbers it; ``section`` "三、进一步塑造科普品牌" ("" when the plan
+    has no sections) and ``section_no`` its number (3; None when unnumbered); ``position`` the
+    task's 1-based order in the plan; ``deadline_text`` as written ("" when the plan gives
+    none); ``due`` None when there is no date; ``ongoing`` for 全年开展; ``status``
+    "open"/"done". Names: ``lead`` the lead people then the lead units; ``lead_units`` those
+    units alone; ``owners`` people and roles named as 责任人; ``units`` every unit named (lead
+    units, responsible, cooperating); ``cooperating`` the units that only help;
+    ``supervisors`` shown, never @-mentioned; ``shares`` one per owner (or per responsible
+    unit when no person or role owns it); ``plan`` the plan's title.
+    """
 
     ref: str
-    section_no: int
+    section_no: int | None
     number: int
     section: str
     content: str
@@ -77,6 +87,11 @@ class TaskView:
     units: list[str]
     shares: list[Share]
     milestones: list[MilestoneView] = field(default_factory=list)
+    position: int = 0
+    lead_units: list[str] = field(default_factory=list)
+    cooperating: list[str] = field(default_factory=list)
+    supervisors: list[str] = field(default_factory=list)
+    plan: str = ""
 
     @property
     def done(self) -> bool:

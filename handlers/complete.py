@@ -139,7 +139,7 @@ def _which(ctx: Context, query: Query) -> tuple[TaskView | None, Reply | None]:
     recent = quoted or (outbox.last_sent_refs(ctx.store, chat) if chat else [])
     mine = sorted((t for ref in recent if (t := ctx.task(ref)) and not t.done
                    and (_shares_of(ctx, t, ctx.person) or ctx.person in t.lead)),
-                  key=lambda t: (t.section_no, t.number))
+                  key=lambda t: t.position)
     if len(mine) == 1:
         return mine[0], None
     if mine:

@@ -45,8 +45,8 @@ def line(task: TaskView, today: date, archived: bool = False) -> dict:
     }
 
 
-def _plan_order(task: TaskView) -> tuple[int, int]:
-    return task.section_no, task.number
+def _plan_order(task: TaskView) -> int:
+    return task.position
 
 
 def open_first(tasks: list[TaskView]) -> list[TaskView]:

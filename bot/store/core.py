@@ -209,10 +209,12 @@ class Store:
             (plan_id,),
         ):
             milestones[row["task_id"]].append(MilestoneView(date.fromisoformat(row["date"]), row["text"]))
-        return [self._view(row, parties[row["id"]], units[row["id"]], milestones[row["id"]]) for row in rows]
+        return [self._view(row, parties[row["id"]], units[row["id"]], milestones[row["id"]], position)
+                for position, row in enumerate(rows, start=1)]
 
     @staticmethod
-    def _view(row: dict, parties: list[dict], units: list[str], milestones: list[MilestoneView]) -> TaskView:
+    def _view(row: dict, parties: list[dict], units: list[str], milestones: list[MilestoneView],
+              position: int) -> TaskView:
         owners = [p for p in parties if p["kind"] == "owner"]
         return TaskView(
             ref=row["ref"], section_no=row["section_no"], number=row["number"],
@@ -224,7 +226,7 @@ class Store:
             owners=[p["name"] for p in owners], units=units,
             shares=[Share(p["name"], p["share_status"] == "done", p["done_at"], bool(p["is_role"]), p["done_by"])
                     for p in owners],
-            milestones=milestones,
+            milestones=milestones, position=position,
         )
 
     def task(self, plan_id: int, ref: str) -> TaskView | None:
