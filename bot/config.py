@@ -71,7 +71,8 @@ _LIST_ITEMS = {"admins": str, "lead_days": int, "milestone_lead_days": int, "hol
 @dataclass
 class Config:
     """The checked configuration. Sections are namespaces (``config.server.port``);
-    ``chats`` a list of namespaces, ``people`` name → namespace, ``roles`` name → member list.
+    ``chats`` a list of namespaces, ``people`` name → namespace, ``roles`` and ``units`` name →
+    member list (DESIGN §1: the people who answer for a role or a unit).
     ``source`` is the file read (None for the embedded default); paths are absolute."""
 
     bot: SimpleNamespace
@@ -83,6 +84,12 @@ class Config:
     people: dict[str, SimpleNamespace] = field(default_factory=dict)
     roles: dict[str, list[str]] = field(default_factory=dict)
     source: Path | None = None
+    units: dict[str, list[str]] = field(default_factory=dict)
+
+    def members(self, owner: str) -> list[str]:
+        """The people who answer for ``owner`` when it is a role or a unit (config ``[roles]``,
+        ``[units]``): @-mentioned for it, may complete its share. Empty for anyone else."""
+        return self.roles.get(owner) or self.units.get(owner) or []
 
     @property
     def tz(self) -> ZoneInfo:
@@ -242,9 +249,9 @@ def _check_people(where: str, config: Config) -> None:
                 raise ConfigError(f'{where}: people."{name}".{platform} = {value!r} is also '
                                   f'people."{seen[platform, value]}".{platform}')
             seen[platform, value] = name
-    for role in config.roles:
-        if not role:
-            raise ConfigError(f'{where}: [roles.""] has no name')
+    for kind, groups in (("roles", config.roles), ("units", config.units)):
+        if "" in groups:
+            raise ConfigError(f'{where}: [{kind}.""] has no name')
 
 
 def _check_semantics(where: str, config: Config) -> None:
@@ -278,7 +285,7 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
     secrets. Raises :class:`ConfigError` naming the first wrong key.
     """
     env = os.environ if env is None else env
-    known = {*SCHEMA, "chats", "people", "roles"}
+    known = {*SCHEMA, "chats", "people", "roles", "units"}
     for key in data:
         if key not in known and key.split(".")[0] not in known:
             raise ConfigError(f"{where}: unknown section [{key}] (known: {', '.join(sorted(known - {'wecom.aibot'}))})")
@@ -299,10 +306,10 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
     # Names are compared as the plan stores them: "林  丽" is 林丽, "县(市、区)" is "县（市、区）".
     people = {clean_name(name): _table(where, f'people."{name}"', value, PERSON_KEYS)
               for name, value in _mapping(where, "people", data).items()}
-    roles = {clean_name(name): list(dict.fromkeys(clean_name(m) for m in
-                                                  _table(where, f'roles."{name}"', value, ROLE_KEYS).members))
-             for name, value in _mapping(where, "roles", data).items()}
-    config = Config(**sections, chats=chats, people=people, roles=roles)
+    groups = {kind: {clean_name(name): list(dict.fromkeys(
+        clean_name(m) for m in _table(where, f'{kind}."{name}"', value, ROLE_KEYS).members))
+        for name, value in _mapping(where, kind, data).items()} for kind in ("roles", "units")}
+    config = Config(**sections, chats=chats, people=people, roles=groups["roles"], units=groups["units"])
     for (section, key), variable in SECRET_ENV.items():
         target = _section(config, section)
         if not getattr(target, key) and env.get(variable):

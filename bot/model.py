@@ -27,14 +27,21 @@ class PlanInfo:
 
 @dataclass(frozen=True)
 class Share:
-    """One owner's part of a task: ``owner`` a person or role name, ``done``, ``at`` (ISO time or
-    None), ``by`` who reported it (the owner, a role member, or the lead who closed the task)."""
+    """One owner's part of a task: ``owner`` a person, role or unit name, ``done``, ``at`` (ISO
+    time or None), ``by`` who reported it (the owner, a role's or unit's member, or the lead who
+    closed the task); ``kind`` "person", "role" or "unit" (DESIGN §3.1 "Shares")."""
 
     owner: str
     done: bool
     at: str | None
     is_role: bool = False
     by: str | None = None
+    kind: str = "person"
+
+    @property
+    def is_group(self) -> bool:
+        """The share stands for a group of people (a role or a unit): its members answer for it."""
+        return self.kind != "person"
 
 
 @dataclass(frozen=True)
@@ -101,17 +108,25 @@ class TaskView:
     def shares_done(self) -> int:
         return sum(1 for share in self.shares if share.done)
 
+    @property
+    def lead_people(self) -> list[str]:
+        """The lead person(s) (牵头领导), without the lead units."""
+        return [name for name in self.lead if name not in self.lead_units]
+
     def to_json(self) -> dict:
-        """The ``duban tasks --json`` object: exactly the keys of DESIGN §8."""
+        """The ``duban tasks --json`` object: exactly the keys of DESIGN §8 (``section`` and
+        ``deadline_text`` null where the plan has none)."""
         return {
             "ref": self.ref,
-            "section": self.section,
+            "section": self.section or None,
             "content": self.content,
-            "deadline_text": self.deadline_text,
+            "deadline_text": self.deadline_text or None,
             "due": self.due.isoformat() if self.due else None,
             "lead": list(self.lead),
             "owners": list(self.owners),
             "units": list(self.units),
+            "cooperating": list(self.cooperating),
+            "plan": self.plan,
             "milestones": [{"date": m.date.isoformat(), "text": m.text} for m in self.milestones],
             "status": self.status,
             "shares": [{"owner": s.owner, "done": s.done, "at": s.at} for s in self.shares],

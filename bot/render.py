@@ -36,3 +36,19 @@ def environment(*folders: Path) -> jinja2.Environment:
     env.filters["short"] = shorten
     env.filters["day"] = _day
     return env
+
+
+def words(template: str):
+    """``bot/templates/<template>`` as a module of macros: names the bot makes up (a plan's
+    made-up title, a title's number), rendered with ``str(words(...).macro(...))``."""
+    return _bot_env().get_template(template).module
+
+
+_BOT_ENV: jinja2.Environment | None = None
+
+
+def _bot_env() -> jinja2.Environment:
+    global _BOT_ENV
+    if _BOT_ENV is None:
+        _BOT_ENV = environment(ROOT / "bot" / "templates")
+    return _BOT_ENV

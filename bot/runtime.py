@@ -19,6 +19,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.messages import Message, Reply
 from bot.plan import PlanDraft, read_plan
+from bot.plan.roles import mark_roles
 from bot.render import ROOT, environment
 from bot.store import ImportResult, Store, apply_plan
 from bot.text import clean_name
@@ -78,8 +79,8 @@ class Bot:
     def import_plan(self, path: Path, year: int | None = None, actor: str = "cli") -> Imported:
         """Read and write the plan at ``path`` in one transaction; raises ``PlanError`` (nothing written)."""
         draft = read_plan(path, year)
-        result = apply_plan(self.store, draft, actor=actor, at=self.clock.now().isoformat(),
-                            configured_roles=set(self.config.roles), configured_people=set(self.config.people))
+        mark_roles(draft, set(self.config.roles), set(self.config.people))
+        result = apply_plan(self.store, draft, actor=actor, at=self.clock.now().isoformat())
         milestones = [(t.ref, m) for t in draft.tasks for m in t.milestones]
         report = self.render("import_report.j2", plan=draft, result=result, milestones=milestones)
         return Imported(draft, result, report)
@@ -93,8 +94,9 @@ class Bot:
         imported = None
         if self.store.is_empty():
             imported = self.import_plan(Path(self.config.bot.plan))
-        if self.config.roles:
-            self.store.sync_role_members(self.config.roles, actor="config", at=self.clock.now().isoformat())
+        if self.config.roles or self.config.units:
+            self.store.sync_role_members(self.config.roles, actor="config", at=self.clock.now().isoformat(),
+                                         units=self.config.units)
         return imported
 
     def people(self) -> list[str]:

@@ -80,7 +80,7 @@ def status_page(bot: Bot) -> StatusPage:
     for task in bot.store.tasks(plan.id):
         code, days = state(task, today, archived)
         page.cards.append(TaskCard(task, code, days, notes.get(task.ref, []), events.get(task.ref, [])))
-        section = sections.setdefault(task.section, Progress(task.section, key=str(task.section_no)))
+        section = sections.setdefault(task.section, Progress(task.section, key=str(task.section_no or task.section)))
         for row in (page.overall, section):
             row.total += 1
             row.done += task.done

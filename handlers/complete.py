@@ -47,7 +47,9 @@ def _shares_of(ctx: Context, task: TaskView, person: str) -> list[str]:
 
 
 def _owns(ctx: Context, task: TaskView, person: str) -> bool:
-    return person in task.owners or any(role in task.owners for role in ctx.store.roles_of(person))
+    """``person`` holds a share of ``task``: as its owner, or as a member of an owning role or unit."""
+    mine = {person, *ctx.store.roles_of(person)}
+    return any(share.owner in mine for share in task.shares)
 
 
 @intent("bind", priority=5, writes=True)

@@ -3,8 +3,9 @@
 Sections 今日到期 / 即将到期 / 节点提醒 / 已逾期 / 本月持续推进 (grouped by owner), each task
 line starting with its ref. A digest over the platform's size limit is cut between lines
 into numbered parts ("（1/3）"), never inside a character (cases/bug19). Mentions are the
-owners still to finish who are people, and the configured members of such roles. A task
-whose plan names no 责任人 (a plan of units only) names its units instead and @s nobody.
+owners still to finish who are people, and the configured members of such roles and units. A
+task whose plan names no 责任人 (a plan of units only) names its units instead and @s their
+configured members (config ``[units]``), else nobody.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from reminders.policy import Reminder
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WEEKDAYS = "一二三四五六日"
 LOCAL_CHAT = "本地群"
-_REF = re.compile(r"(?<![\d.])(\d+\.\d+)(?![\d.])")
+# How a ref looks where a line lists several ("严众能：2.8、3.1", "区教育局：68、69", "1.1.1").
+REF_ITEM = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 _env = environment(TEMPLATES)
 
 
@@ -52,11 +54,11 @@ def unnamed_units(task: TaskView) -> list[str]:
 
 def mentions(tasks: list[TaskView], config: Config, people: set[str]) -> list[str]:
     """Person names to @ for ``tasks``: owners still to finish who are people, and members of
-    such owner roles. Someone who has done their share is not nagged."""
+    such owner roles and units (a unit's share). Someone who has done their share is not nagged."""
     names: list[str] = []
     for task in tasks:
         for owner in pending(task):
-            for name in ([owner] if owner in people else config.roles.get(owner, [])):
+            for name in ([owner] if owner in people else config.members(owner)):
                 if name not in names:
                     names.append(name)
     return names
@@ -125,6 +127,20 @@ def split(text: str, max_bytes: int) -> list[str]:
     return [f"（{i}/{len(chunks)}）\n{chunk}" for i, chunk in enumerate(chunks, 1)]
 
 
+def named_refs(text: str, tasks: dict[str, TaskView]) -> list[str]:
+    """The refs a push names, in order: the first word of each task line (lines.j2 starts every
+    line with its ref) and the items of a check-in line ("严众能：2.8、3.1"). Refs are the plan's
+    own strings ("3.3", "68", "1.1.1"), so they are read by position, never by their shape alone."""
+    named: list[str] = []
+    for line in text.split("\n"):
+        _, sep, items = line.partition("：")
+        words = [line.partition(" ")[0]]
+        if sep and all(REF_ITEM.fullmatch(item) for item in items.split("、")):
+            words += items.split("、")
+        named += [word for word in words if word in tasks and word not in named]
+    return named
+
+
 def parts(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], config: Config, people: set[str], *,
           plan_title: str, notices: list[dict], max_bytes: int | None, markdown: bool) -> list[OutboxPart]:
     """The outbox parts of one chat's digest: text, the refs each part names, whom it @s."""
@@ -133,7 +149,7 @@ def parts(day: date, reminders: list[Reminder], tasks: dict[str, TaskView], conf
     texts = [rendered] if isinstance(rendered, str) else rendered
     result = []
     for text in texts:
-        named = [ref for ref in dict.fromkeys(_REF.findall(text)) if ref in tasks]
+        named = named_refs(text, tasks)
         result.append(OutboxPart(text, named, mentions([tasks[r] for r in named], config, people),
                                  markdown=markdown, title=_env.get_template("title.j2").render(day=day)))
     return result

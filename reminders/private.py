@@ -28,7 +28,7 @@ from bot.identity import platform_id
 from bot.model import TaskView
 from bot.render import environment
 from bot.store.outbox import OutboxPart
-from reminders.digest import TEMPLATES, WEEKDAYS, pending, split, task_lines
+from reminders.digest import TEMPLATES, WEEKDAYS, named_refs, pending, split, task_lines
 from reminders.policy import Reminder
 
 WECOM_APP = "wecom_app"
@@ -99,7 +99,7 @@ def recipients(found: list[Reminder], tasks: dict[str, TaskView], config: Config
     result = Recipients()
     for reminder in found:
         for owner in pending(tasks[reminder.ref]):
-            for name in [owner] if owner in people else config.roles.get(owner) or [owner]:
+            for name in [owner] if owner in people else config.members(owner) or [owner]:
                 via = channel(config, name)
                 if via is None:
                     if name not in result.unreachable:
@@ -125,6 +125,5 @@ def parts(day: date, person: str, reminders: list[Reminder], tasks: dict[str, Ta
     texts = [text] if len(text.encode()) <= max_bytes else split(text, max_bytes)
     result = []
     for chunk in texts:
-        refs = [word for line in chunk.split("\n") if (word := line.partition(" ")[0]) in tasks]
-        result.append(OutboxPart(chunk, list(dict.fromkeys(refs)), [person]))
+        result.append(OutboxPart(chunk, named_refs(chunk, tasks), [person]))
     return result

@@ -11,7 +11,7 @@ import re
 
 from bot.runtime import Bot
 from bot.store import outbox
-from reminders.digest import mentions
+from reminders.digest import REF_ITEM, mentions
 from reminders.private import is_private
 
 
@@ -23,7 +23,7 @@ def strike(text: str, ref: str) -> str:
         if line.startswith(f"{ref} "):
             continue
         head, sep, items = line.partition("：")
-        if sep and item.search(items) and all(re.fullmatch(r"\d+\.\d+", i) for i in items.split("、")):
+        if sep and item.search(items) and all(REF_ITEM.fullmatch(i) for i in items.split("、")):
             left = [i for i in items.split("、") if i != ref]
             if not left:
                 continue

@@ -35,3 +35,22 @@ def case(name: str) -> dict:
     import json
 
     return json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+SEED_TITLE = "龙岩市科协2020年度工作要点"
+
+
+def expected_json(task: dict, *, with_state: bool = True) -> dict:
+    """A task of the seed's expected.json as ``duban tasks --json`` writes it (DESIGN §8 keys),
+    open with no share done; ``with_state=False`` leaves out status and shares."""
+    mapped = {
+        "ref": task["id"], "section": f"{task['section_number']}、{task['section_title']}",
+        "content": task["content"], "deadline_text": task["deadline_phrase"], "due": task["due_date"],
+        "lead": task["lead_leaders"], "owners": task["responsible"], "units": task["units"],
+        "cooperating": [], "plan": SEED_TITLE,
+        "milestones": [{"date": e["date"], "text": e["text"]} for e in task["event_dates"]],
+    }
+    if with_state:
+        mapped["status"] = "open"
+        mapped["shares"] = [{"owner": owner, "done": False, "at": None} for owner in task["responsible"]]
+    return mapped

@@ -53,10 +53,11 @@ def test_tasks_json_has_exactly_the_contract_keys_and_types(workdir):
     tasks = json.loads(result.stdout)  # stdout holds only JSON
     assert len(tasks) == 35
     types = {"ref": str, "section": str, "content": str, "deadline_text": str, "lead": list, "owners": list,
-             "units": list, "milestones": list, "status": str, "shares": list}
+             "units": list, "cooperating": list, "plan": str, "milestones": list, "status": str, "shares": list}
     for task in tasks:
         assert list(task) == ["ref", "section", "content", "deadline_text", "due", "lead", "owners", "units",
-                              "milestones", "status", "shares"]
+                              "cooperating", "plan", "milestones", "status", "shares"]
+        assert task["plan"] == "龙岩市科协2020年度工作要点" and task["cooperating"] == []
         assert all(isinstance(task[key], kind) for key, kind in types.items())
         assert task["due"] is None or isinstance(task["due"], str)
     one_seven = next(t for t in tasks if t["ref"] == "1.7")

@@ -25,7 +25,7 @@ from tests.office_plans import (
     write_docx,
     write_xlsx,
 )
-from tests.plans import EXPECTED, SEED
+from tests.plans import EXPECTED, SEED, expected_json
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_TASKS = json.loads(EXPECTED.read_text(encoding="utf-8"))["tasks"]
@@ -34,18 +34,6 @@ EXPECTED_TASKS = json.loads(EXPECTED.read_text(encoding="utf-8"))["tasks"]
 def duban(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=60, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
-
-
-def expected_json(task: dict) -> dict:
-    """A task of expected.json as ``duban tasks --json`` writes it (as test_import_seed maps it)."""
-    return {
-        "ref": task["id"], "section": f"{task['section_number']}、{task['section_title']}",
-        "content": task["content"], "deadline_text": task["deadline_phrase"], "due": task["due_date"],
-        "lead": task["lead_leaders"], "owners": task["responsible"], "units": task["units"],
-        "milestones": [{"date": e["date"], "text": e["text"]} for e in task["event_dates"]],
-        "status": "open",
-        "shares": [{"owner": owner, "done": False, "at": None} for owner in task["responsible"]],
-    }
 
 
 SEED_FILES = {
@@ -142,9 +130,13 @@ def test_the_ordered_plan_with_year_2021_through_the_cli_reminds_units_and_ats_n
     assert imported.returncode == 0, imported.stderr
     assert "任务：4（新增4，更新0，未变0）" in imported.stdout and "警告：无" in imported.stdout
     tasks = json.loads(duban("tasks", "--json", cwd=tmp_path).stdout)
-    assert [(t["ref"], t["deadline_text"], t["due"], t["owners"], t["shares"]) for t in tasks] == [
-        ("1.1", "2021年6月底前", "2021-06-30", [], []), ("1.2", "10月中旬", "2021-10-20", [], []),
-        ("2.1", "第三季度", "2021-09-30", [], []), ("2.2", "持续推进", "2021-12-31", [], [])]
+    # No 责任人: one share per responsible unit (DESIGN §3.1 "Shares").
+    assert [(t["ref"], t["deadline_text"], t["due"], t["owners"], [s["owner"] for s in t["shares"]])
+            for t in tasks] == [
+        ("1.1", "2021年6月底前", "2021-06-30", [], ["办公室"]),
+        ("1.2", "10月中旬", "2021-10-20", [], ["科普部", "市科技馆"]),
+        ("2.1", "第三季度", "2021-09-30", [], ["科普部", "县（市、区）科协"]),
+        ("2.2", "持续推进", "2021-12-31", [], ["市科技馆"])]
     result = duban("remind", "--simulate", "2021-06-30..2021-07-01", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     june_30, july_1 = json.loads(result.stdout)

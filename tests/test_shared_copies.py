@@ -20,3 +20,13 @@ def test_copies_equal_shared():
         assert (CASES / name).read_bytes() == (SHARED / "cases" / name).read_bytes(), name
     assert (Path(__file__).resolve().parent.parent / "data" / "longyan-kexie-2020.txt").read_bytes() == (
         SHARED / "seeds" / "000_f0aa2ea22da83b28.txt").read_bytes()
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside this clone")
+def test_plan_copies_equal_shared():
+    """Every file copied under tests/data/plans/<folder>/ equals ../shared/plans/<folder>/ (all of them)."""
+    copies = sorted(p for p in (Path(__file__).resolve().parent / "data" / "plans").rglob("*") if p.is_file())
+    assert copies, "tests/data/plans holds no copies"
+    for copy in copies:
+        folder, name = copy.parent.name, copy.name
+        assert copy.read_bytes() == (SHARED / "plans" / folder / name).read_bytes(), f"{folder}/{name}"

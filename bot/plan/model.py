@@ -97,6 +97,8 @@ class PlanDraft:
 
     ``titled`` is False when the file has no title and ``title`` is made up from the year and
     the file's name: such a plan is known by its year and source file, not by that title.
+    ``roles``: the names among leads, owners and supervisors that stand for a group of people
+    (县（市、区）科协主席), decided before the store sees the draft (:func:`bot.plan.roles.mark_roles`).
     """
 
     title: str
@@ -107,3 +109,14 @@ class PlanDraft:
     tasks: list[TaskDraft] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     titled: bool = True
+    roles: set[str] = field(default_factory=set)
+
+    @property
+    def partial(self) -> bool:
+        """Some row or paragraph could not be read: a stored task the file seems to lack may be
+        one of them, so a re-import keeps it instead of marking it removed."""
+        return any(p.code in UNREAD for p in self.problems)
+
+
+# Problems whose row (or paragraph) is not read as a task although it may be one.
+UNREAD = frozenset({"bad_row", "after_bad_row", "no_section", "no_content", "duplicate_ref", "stray_quote"})

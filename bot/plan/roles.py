@@ -26,3 +26,10 @@ def looks_like_role(name: str, configured_roles: set[str] = frozenset(),
     if name in configured_roles:
         return True
     return bool(_ROLE_WORDS.search(name)) or "（" in name or (len(name) > MAX_NAME and "·" not in name)
+
+
+def mark_roles(draft, configured_roles: set[str] = frozenset(), configured_people: set[str] = frozenset()) -> None:
+    """Fill ``draft.roles`` (a :class:`~bot.plan.model.PlanDraft`) with the names among its
+    tasks' leads, owners and supervisors that are roles by :func:`looks_like_role`."""
+    names = {name for task in draft.tasks for name in (*task.lead, *task.owners, *task.supervisors)}
+    draft.roles = {name for name in names if looks_like_role(name, configured_roles, configured_people)}

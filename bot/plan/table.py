@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
 from dataclasses import replace
 from datetime import date
@@ -94,16 +93,11 @@ def _check_year(source: str, title: str | None, title_year: int | None, issued: 
                         f"({PLAN_YEARS[0]}-{PLAN_YEARS[-1]}); correct the date, or pass --year")
 
 
-# Problems whose row is not imported: a re-import that has any of them removes no stored task.
-SKIPPED_ROWS = ("bad_row", "after_bad_row", "no_section", "no_content", "duplicate_ref", "stray_quote")
-
-
-@functools.cache
 def plan_words():
     """``bot/templates/plan_words.j2`` as a module: the names the importer makes up."""
-    from bot.render import ROOT, environment
+    from bot.render import words
 
-    return environment(ROOT / "bot" / "templates").get_template("plan_words.j2").module
+    return words("plan_words.j2")
 
 
 def build_plan(raw: RawTable, year: int | None = None) -> PlanDraft:

@@ -44,8 +44,9 @@ class Outcome:
 
 def _shares(db: Database, task_id: int) -> list[dict]:
     return list(db.query(
-        """SELECT a.id, COALESCE(p.name, r.name) AS name, a.share_status, a.done_at, a.done_by
+        """SELECT a.id, COALESCE(p.name, r.name, u.name) AS name, a.share_status, a.done_at, a.done_by
            FROM assignments a LEFT JOIN people p ON p.id = a.person_id LEFT JOIN roles r ON r.id = a.role_id
+           LEFT JOIN units u ON u.id = a.unit_id
            WHERE a.task_id = ? AND a.kind = 'owner' AND a.active = 1 ORDER BY a.position""", [task_id]))
 
 
@@ -59,7 +60,7 @@ def _state(shares: list[dict], status: str) -> dict:
 
 
 def complete(store: Store, plan_id: int, ref: str, *, person: str, share: str | None, meta: Meta) -> Outcome:
-    """Mark ``share`` (an owner name: the person or one of their roles) done, or with
+    """Mark ``share`` (an owner name: the person, or a role or unit they answer for) done, or with
     ``share=None`` the whole task; the task closes when every share is done.
     Raises LookupError for a ref the plan does not have."""
     with store.write() as db:

@@ -180,28 +180,34 @@ class Store:
         return self._cached(("tasks", plan_id), lambda: self._tasks(plan_id))
 
     def _tasks(self, plan_id: int) -> list[TaskView]:
+        plan = self._rows("SELECT title FROM plans WHERE id = ?", (plan_id,))
+        title = plan[0]["title"] if plan else ""
         rows = self._rows(
-            """SELECT t.*, s.numeral, s.title AS section_title, s.no AS section_no FROM tasks t
+            """SELECT t.*, s.numeral, s.title AS section_title, s.no AS section_key, s.number AS section_no,
+                      s.heading AS section_heading FROM tasks t
                JOIN sections s ON s.id = t.section_id
                WHERE t.plan_id = ? AND t.in_plan = 1 ORDER BY s.no, t.number""",
             (plan_id,),
         )
         parties: dict[int, list[dict]] = defaultdict(list)
         for row in self._rows(
-            """SELECT a.*, COALESCE(p.name, r.name) AS name, a.role_id IS NOT NULL AS is_role
+            """SELECT a.*, COALESCE(p.name, r.name, u.name) AS name,
+                      CASE WHEN a.person_id IS NOT NULL THEN 'person' WHEN a.role_id IS NOT NULL THEN 'role'
+                           ELSE 'unit' END AS party
                FROM assignments a JOIN tasks t ON t.id = a.task_id
                LEFT JOIN people p ON p.id = a.person_id LEFT JOIN roles r ON r.id = a.role_id
+               LEFT JOIN units u ON u.id = a.unit_id
                WHERE t.plan_id = ? AND a.active = 1 ORDER BY a.task_id, a.kind, a.position""",
             (plan_id,),
         ):
             parties[row["task_id"]].append(row)
-        units: dict[int, list[str]] = defaultdict(list)
+        units: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for row in self._rows(
-            """SELECT tu.task_id, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id
+            """SELECT tu.task_id, u.name, tu.kind FROM task_units tu JOIN units u ON u.id = tu.unit_id
                JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = ? ORDER BY tu.task_id, tu.position""",
             (plan_id,),
         ):
-            units[row["task_id"]].append(row["name"])
+            units[row["task_id"]].append((row["name"], row["kind"]))
         milestones: dict[int, list[MilestoneView]] = defaultdict(list)
         for row in self._rows(
             """SELECT m.* FROM milestones m JOIN tasks t ON t.id = m.task_id
@@ -209,24 +215,29 @@ class Store:
             (plan_id,),
         ):
             milestones[row["task_id"]].append(MilestoneView(date.fromisoformat(row["date"]), row["text"]))
-        return [self._view(row, parties[row["id"]], units[row["id"]], milestones[row["id"]], position)
+        return [self._view(row, parties[row["id"]], units[row["id"]], milestones[row["id"]], position, title)
                 for position, row in enumerate(rows, start=1)]
 
     @staticmethod
-    def _view(row: dict, parties: list[dict], units: list[str], milestones: list[MilestoneView],
-              position: int) -> TaskView:
+    def _view(row: dict, parties: list[dict], units: list[tuple[str, str]], milestones: list[MilestoneView],
+              position: int, plan: str) -> TaskView:
         owners = [p for p in parties if p["kind"] == "owner"]
+        lead_units = [name for name, kind in units if kind == "lead"]
+        # Lead units first, then the responsible units, then the cooperating ones (DESIGN §8 ``units``).
+        ordered = sorted(units, key=lambda unit: ("lead", "unit", "cooperating").index(unit[1]))
         return TaskView(
             ref=row["ref"], section_no=row["section_no"], number=row["number"],
-            section=f"{row['numeral']}、{row['section_title']}", content=row["content"],
+            section=row["section_heading"] if row["section_key"] else "", content=row["content"],
             deadline_text=row["deadline_text"],
             due=date.fromisoformat(row["due"]) if row["due"] else None,
             ongoing=bool(row["ongoing"]), status=row["status"], done_at=row["done_at"],
-            lead=[p["name"] for p in parties if p["kind"] == "lead"],
-            owners=[p["name"] for p in owners], units=units,
-            shares=[Share(p["name"], p["share_status"] == "done", p["done_at"], bool(p["is_role"]), p["done_by"])
-                    for p in owners],
-            milestones=milestones, position=position,
+            lead=[*(p["name"] for p in parties if p["kind"] == "lead" and p["party"] != "unit"), *lead_units],
+            owners=[p["name"] for p in owners if p["party"] != "unit"], units=[name for name, _ in ordered],
+            shares=[Share(p["name"], p["share_status"] == "done", p["done_at"], p["party"] == "role", p["done_by"],
+                          p["party"]) for p in owners],
+            milestones=milestones, position=position, lead_units=lead_units,
+            cooperating=[name for name, kind in units if kind == "cooperating"],
+            supervisors=[p["name"] for p in parties if p["kind"] == "supervisor"], plan=plan,
         )
 
     def task(self, plan_id: int, ref: str) -> TaskView | None:
@@ -286,29 +297,37 @@ class Store:
         ))
 
     def roles_of(self, person: str) -> list[str]:
-        """The roles ``person`` is a member of (config ``[roles]``)."""
+        """The roles and units ``person`` answers for (config ``[roles]`` and ``[units]``
+        members): the group shares they may complete, the group tasks that are theirs."""
         return [r["name"] for r in self._rows(
             """SELECT r.name FROM roles r JOIN role_members m ON m.role_id = r.id
-               JOIN people p ON p.id = m.person_id WHERE p.name = ? ORDER BY r.id""", (person,))]
+               JOIN people p ON p.id = m.person_id WHERE p.name = ?
+               UNION ALL
+               SELECT u.name FROM units u JOIN unit_members m ON m.unit_id = u.id
+               JOIN people p ON p.id = m.person_id WHERE p.name = ?""", (person, person))]
 
-    def sync_role_members(self, roles: dict[str, list[str]], actor: str, at: str) -> None:
-        """Make role membership equal config ``[roles]`` (roles and people are created as needed).
-
-        A change of membership is an event; nothing changes when config is unchanged."""
+    def sync_role_members(self, roles: dict[str, list[str]], actor: str, at: str,
+                          units: dict[str, list[str]] | None = None) -> None:
+        """Make role and unit membership equal config ``[roles]`` and ``[units]`` (groups and
+        people are created as needed). A change of membership is an event; nothing changes when
+        config is unchanged."""
         with self.write() as db:
-            for role, members in roles.items():
-                role_id = _ensure(db, "roles", role)
-                current = {r["name"] for r in db.query(
-                    """SELECT p.name FROM role_members m JOIN people p ON p.id = m.person_id
-                       WHERE m.role_id = ?""", [role_id])}
-                if current == set(members):
-                    continue
-                db.execute("DELETE FROM role_members WHERE role_id = ?", [role_id])
-                for member in members:
-                    db.execute("INSERT INTO role_members (role_id, person_id) VALUES (?, ?)",
-                               [role_id, _ensure(db, "people", member)])
-                add_event(db, at, "role.members", actor, before={"role": role, "members": sorted(current)},
-                          after={"role": role, "members": list(members)})
+            for kind, groups in (("role", roles), ("unit", units or {})):
+                table, members, column = {"role": ("roles", "role_members", "role_id"),
+                                          "unit": ("units", "unit_members", "unit_id")}[kind]
+                for group, wanted in groups.items():
+                    group_id = _ensure(db, table, group)
+                    current = {r["name"] for r in db.query(
+                        f"""SELECT p.name FROM {members} m JOIN people p ON p.id = m.person_id
+                            WHERE m.{column} = ?""", [group_id])}
+                    if current == set(wanted):
+                        continue
+                    db.execute(f"DELETE FROM {members} WHERE {column} = ?", [group_id])
+                    for member in wanted:
+                        db.execute(f"INSERT INTO {members} ({column}, person_id) VALUES (?, ?)",
+                                   [group_id, _ensure(db, "people", member)])
+                    add_event(db, at, f"{kind}.members", actor, before={kind: group, "members": sorted(current)},
+                              after={kind: group, "members": list(wanted)})
 
 
 def _ensure(db: Database, table: str, name: str) -> int:

@@ -10,14 +10,12 @@ stay); a task no longer in the file is marked ``in_plan = 0`` and reported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
 from bot.plan.model import PlanDraft, TaskDraft
-from bot.plan.roles import looks_like_role
-from bot.plan.table import SKIPPED_ROWS, plan_words
+from bot.render import words
 from bot.store.core import Store, _ensure, add_event
 
 
@@ -40,64 +38,101 @@ class ImportResult:
         return bool(self.created or self.updated or self.removed)
 
 
-def _fields(task: TaskDraft) -> dict:
+def _fields(task: TaskDraft, roles: set[str]) -> dict:
     """The comparable state of a task as the file gives it (what before → after shows)."""
     return {
         "section": task.section, "content": task.content,
         "deadline_text": task.deadline.text,
         "due": task.deadline.due.isoformat() if task.deadline.due else None,
-        "ongoing": task.deadline.ongoing, "lead": task.lead, "owners": task.owners,
-        "units": task.units,
+        "ongoing": task.deadline.ongoing, "lead": task.lead, "lead_units": task.lead_units,
+        "owners": task.owners, "units": task.units, "cooperating": task.cooperating,
+        "supervisors": task.supervisors, "progress": task.progress, "remarks": task.remarks,
         "milestones": [[m.date.isoformat(), m.text] for m in task.milestones],
+        "shares": [[kind, name] for kind, name in _share_parties(task, roles)],
     }
+
+
+def _share_parties(task: TaskDraft, roles: set[str]) -> list[tuple[str, str]]:
+    """Who holds a share of ``task`` (DESIGN §3.1 "Shares"): each person or role owner; else each
+    responsible unit (its units less the cooperating ones); else each lead unit; else nobody."""
+    if task.owners:
+        return [("role" if name in roles else "person", name) for name in task.owners]
+    units = [u for u in task.units if u not in task.cooperating] or task.lead_units
+    return [("unit", name) for name in units]
+
+
+_PARTY = """SELECT a.kind, a.person_id IS NOT NULL AS is_person, a.role_id IS NOT NULL AS is_role,
+                   COALESCE(p.name, r.name, u.name) AS name FROM assignments a
+            LEFT JOIN people p ON p.id = a.person_id LEFT JOIN roles r ON r.id = a.role_id
+            LEFT JOIN units u ON u.id = a.unit_id
+            WHERE a.task_id = ? AND a.active = 1 ORDER BY a.kind, a.position"""
 
 
 def _stored_fields(db: Database, task_id: int, row: dict) -> dict:
-    parties = list(db.query(
-        """SELECT a.kind, COALESCE(p.name, r.name) AS name FROM assignments a
-           LEFT JOIN people p ON p.id = a.person_id LEFT JOIN roles r ON r.id = a.role_id
-           WHERE a.task_id = ? AND a.active = 1 ORDER BY a.kind, a.position""", [task_id]))
+    parties = list(db.query(_PARTY, [task_id]))
+    units = list(db.query(
+        """SELECT u.name, tu.kind FROM task_units tu JOIN units u ON u.id = tu.unit_id
+           WHERE tu.task_id = ? ORDER BY tu.position""", [task_id]))
     return {
-        "section": row["section_no"], "content": row["content"],
+        "section": row["section_no"] or None, "content": row["content"],
         "deadline_text": row["deadline_text"], "due": row["due"], "ongoing": bool(row["ongoing"]),
-        "lead": [p["name"] for p in parties if p["kind"] == "lead"],
-        "owners": [p["name"] for p in parties if p["kind"] == "owner"],
-        "units": [r["name"] for r in db.query(
-            """SELECT u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id
-               WHERE tu.task_id = ? ORDER BY tu.position""", [task_id])],
+        "lead": [p["name"] for p in parties if p["kind"] == "lead" and (p["is_person"] or p["is_role"])],
+        "lead_units": [u["name"] for u in units if u["kind"] == "lead"],
+        "owners": [p["name"] for p in parties if p["kind"] == "owner" and (p["is_person"] or p["is_role"])],
+        "units": [u["name"] for u in units if u["kind"] == "unit"],
+        "cooperating": [u["name"] for u in units if u["kind"] == "cooperating"],
+        "supervisors": [p["name"] for p in parties if p["kind"] == "supervisor"],
+        "progress": row["progress"], "remarks": row["remarks"],
         "milestones": [[r["date"], r["text"]] for r in db.query(
             "SELECT date, text FROM milestones WHERE task_id = ? ORDER BY date", [task_id])],
+        "shares": [["person" if p["is_person"] else "role" if p["is_role"] else "unit", p["name"]]
+                   for p in parties if p["kind"] == "owner"],
     }
 
 
-def _set_parties(db: Database, task_id: int, kind: str, names: list[str], is_role: Callable[[str], bool]) -> None:
+def _set_parties(db: Database, task_id: int, kind: str, parties: list[tuple[str, str]]) -> None:
+    """Make the active ``kind`` assignments of the task exactly ``parties`` ((person|role|unit,
+    name), in order). A party no longer named is deactivated, never deleted: a share keeps its
+    status and history, and comes back as it was if the plan names it again."""
     db.execute("UPDATE assignments SET active = 0 WHERE task_id = ? AND kind = ?", [task_id, kind])
-    for position, name in enumerate(names):
-        party = ("role_id", _ensure(db, "roles", name)) if is_role(name) else ("person_id", _ensure(db, "people", name))
-        existing = db.execute(
-            f"SELECT id FROM assignments WHERE task_id = ? AND kind = ? AND {party[0]} = ?",
-            [task_id, kind, party[1]]).fetchone()
+    for position, (party, name) in enumerate(parties):
+        table, column = {"person": ("people", "person_id"), "role": ("roles", "role_id"),
+                         "unit": ("units", "unit_id")}[party]
+        party_id = _ensure(db, table, name)
+        existing = db.execute(f"SELECT id FROM assignments WHERE task_id = ? AND kind = ? AND {column} = ?",
+                              [task_id, kind, party_id]).fetchone()
         if existing:
             db.execute("UPDATE assignments SET active = 1, position = ? WHERE id = ?", [position, existing[0]])
         else:
-            db.execute(f"INSERT INTO assignments (task_id, kind, {party[0]}, position) VALUES (?, ?, ?, ?)",
-                       [task_id, kind, party[1], position])
+            db.execute(f"INSERT INTO assignments (task_id, kind, {column}, position) VALUES (?, ?, ?, ?)",
+                       [task_id, kind, party_id, position])
 
 
 def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int, position: int,
-                is_role: Callable[[str], bool]) -> None:
+                roles: set[str]) -> None:
     db.execute(
         """UPDATE tasks SET section_id = ?, number = ?, content = ?, deadline_text = ?, due = ?,
-           ongoing = ?, in_plan = 1 WHERE id = ?""",
+           ongoing = ?, progress = ?, remarks = ?, in_plan = 1 WHERE id = ?""",
         [section_id, position, draft.content, draft.deadline.text,
          draft.deadline.due.isoformat() if draft.deadline.due else None,
-         int(draft.deadline.ongoing), task_id])
-    _set_parties(db, task_id, "lead", draft.lead, is_role)
-    _set_parties(db, task_id, "owner", draft.owners, is_role)
+         int(draft.deadline.ongoing), draft.progress, draft.remarks, task_id])
+
+    def people(names: list[str]) -> list[tuple[str, str]]:
+        return [("role" if name in roles else "person", name) for name in names]
+
+    _set_parties(db, task_id, "lead", [*people(draft.lead), *(("unit", u) for u in draft.lead_units)])
+    _set_parties(db, task_id, "owner", _share_parties(draft, roles))
+    _set_parties(db, task_id, "supervisor", people(draft.supervisors))
     db.execute("DELETE FROM task_units WHERE task_id = ?", [task_id])
-    for position, unit in enumerate(draft.units):
-        db.execute("INSERT INTO task_units (task_id, unit_id, position) VALUES (?, ?, ?)",
-                   [task_id, _ensure(db, "units", unit), position])
+    named = [*(("lead", u) for u in draft.lead_units), *(("unit", u) for u in draft.units),
+             *(("cooperating", u) for u in draft.cooperating)]
+    seen: set[str] = set()
+    for position, (kind, unit) in enumerate(named):
+        if unit in seen:  # a unit named twice (lead and again as responsible) is listed once, as the first
+            continue
+        seen.add(unit)
+        db.execute("INSERT INTO task_units (task_id, unit_id, position, kind) VALUES (?, ?, ?, ?)",
+                   [task_id, _ensure(db, "units", unit), position, kind])
     db.execute("DELETE FROM milestones WHERE task_id = ?", [task_id])
     for milestone in draft.milestones:
         db.execute("INSERT INTO milestones (task_id, date, text) VALUES (?, ?, ?)",
@@ -110,26 +145,43 @@ def _free_title(db: Database, title: str, plan_id: int | None) -> str:
     candidate, n = title, 1
     while (taken := db.execute("SELECT id FROM plans WHERE title = ?", [candidate]).fetchone()) and taken[0] != plan_id:
         n += 1
-        candidate = str(plan_words().numbered(title, n))
+        candidate = str(words("plan_words.j2").numbered(title, n))
     return candidate
 
 
-def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
-               configured_roles: set[str] = frozenset(), configured_people: set[str] = frozenset()) -> ImportResult:
+def _sections(db: Database, plan_id: int, draft: PlanDraft) -> dict[int | None, int]:
+    """Section position → its row id, written or updated in place; None → the plan's hidden
+    section (``no`` 0) that holds the tasks of a plan without sections."""
+    ids: dict[int | None, int] = {}
+    wanted = [(s.position, s.no, s.numeral, s.title, s.heading) for s in draft.sections]
+    if any(t.section is None for t in draft.tasks):
+        wanted.append((0, None, "", "", ""))
+    for position, number, numeral, title, heading in wanted:
+        found = db.execute("SELECT id, numeral, title, number, heading FROM sections WHERE plan_id = ? AND no = ?",
+                           [plan_id, position]).fetchone()
+        if found is None:
+            ids[position or None] = db.execute(
+                "INSERT INTO sections (plan_id, no, numeral, title, number, heading) VALUES (?, ?, ?, ?, ?, ?)",
+                [plan_id, position, numeral, title, number, heading]).lastrowid
+            continue
+        ids[position or None] = found[0]
+        if tuple(found[1:]) != (numeral, title, number, heading):
+            db.execute("UPDATE sections SET numeral = ?, title = ?, number = ?, heading = ? WHERE id = ?",
+                       [numeral, title, number, heading, found[0]])
+    return ids
+
+
+def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str) -> ImportResult:
     """Write ``draft`` into ``store`` in one transaction; returns what changed.
 
     ``actor`` (a person name, or "cli") and ``at`` (aware ISO time) go into the events.
-    ``configured_roles`` (config ``[roles]``) count as roles and ``configured_people``
-    (config ``[people]``) as people, whatever they look like. A stored task missing from a
-    file that has rows it could not read is kept (``kept``), not removed: it may be one of them.
-    A plan is found again by its title, or by its year and source file when its title changed;
-    a plan without a title of its own (``draft.titled`` False) only by its year and file, and
-    ``draft.title`` is made unique among the stored plans' titles.
+    ``draft.roles`` says which names are roles. A stored task missing from a file that has
+    rows it could not read (``draft.partial``) is kept (``kept``), not removed: it may be one
+    of them. A plan is found again by its title, or by its year and source file when its
+    title changed; a plan without a title of its own (``draft.titled`` False) only by its year
+    and file, and ``draft.title`` is made unique among the stored plans' titles.
     """
-    def is_role(name: str) -> bool:
-        return looks_like_role(name, set(configured_roles), set(configured_people))
-
-    unsure = any(p.code in SKIPPED_ROWS for p in draft.problems)
+    roles = set(draft.roles)
     with store.write() as db:
         if draft.titled:
             # The same plan: its title, or (a title corrected in the file) its year and file.
@@ -153,23 +205,11 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
                 "INSERT INTO plans (title, year, issued, source, imported_at) VALUES (?, ?, ?, ?, ?)",
                 [draft.title, draft.year, issued, draft.source, at]).lastrowid
         result = ImportResult(plan_id)
-        sections = {}
-        for section in draft.sections:
-            found = db.execute("SELECT id, numeral, title FROM sections WHERE plan_id = ? AND no = ?",
-                               [plan_id, section.position]).fetchone()
-            if found is None:
-                sections[section.position] = db.execute(
-                    "INSERT INTO sections (plan_id, no, numeral, title) VALUES (?, ?, ?, ?)",
-                    [plan_id, section.position, section.numeral, section.title]).lastrowid
-            else:
-                sections[section.position] = found[0]
-                if (found[1], found[2]) != (section.numeral, section.title):
-                    db.execute("UPDATE sections SET numeral = ?, title = ? WHERE id = ?",
-                               [section.numeral, section.title, found[0]])
+        sections = _sections(db, plan_id, draft)
         seen = set()
         for position, task in enumerate(draft.tasks, start=1):
             seen.add(task.ref)
-            after = _fields(task)
+            after = _fields(task, roles)
             existing = next(iter(db.query(
                 """SELECT t.*, s.no AS section_no FROM tasks t JOIN sections s ON s.id = t.section_id
                    WHERE t.plan_id = ? AND t.ref = ?""", [plan_id, task.ref])), None)
@@ -179,15 +219,17 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
                        VALUES (?, ?, ?, ?, ?, ?)""",
                     [plan_id, sections[task.section], task.ref, position, task.content,
                      task.deadline.text]).lastrowid
-                _write_task(db, task_id, task, sections[task.section], position, is_role)
+                _write_task(db, task_id, task, sections[task.section], position, roles)
                 add_event(db, at, "task.created", actor, plan_id=plan_id, task_id=task_id, after=after)
                 result.created.append(task.ref)
                 continue
             before = _stored_fields(db, existing["id"], existing)
             if before == after and existing["in_plan"]:
+                if existing["number"] != position:  # moved in the file: its order only, no event
+                    db.execute("UPDATE tasks SET number = ? WHERE id = ?", [position, existing["id"]])
                 result.unchanged.append(task.ref)
                 continue
-            _write_task(db, existing["id"], task, sections[task.section], position, is_role)
+            _write_task(db, existing["id"], task, sections[task.section], position, roles)
             changed = [key for key in after if before[key] != after[key]] or ["in_plan"]
             add_event(db, at, "task.updated", actor, plan_id=plan_id, task_id=existing["id"],
                       before={k: before[k] for k in changed if k in before},
@@ -196,7 +238,7 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
         for gone in list(db.query("SELECT id, ref FROM tasks WHERE plan_id = ? AND in_plan = 1", [plan_id])):
             if gone["ref"] in seen:
                 continue
-            if unsure:
+            if draft.partial:
                 result.kept.append(gone["ref"])
             else:
                 db.execute("UPDATE tasks SET in_plan = 0 WHERE id = ?", [gone["id"]])
@@ -209,8 +251,8 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str,
             add_event(db, at, "plan.imported", actor, plan_id=plan_id,
                       after={"source": draft.source, "created": len(result.created),
                              "updated": len(result.updated), "removed": len(result.removed)})
-    names = [n for t in draft.tasks for n in (*t.lead, *t.owners)]
+    names = [n for t in draft.tasks for n in (*t.lead, *t.owners, *t.supervisors)]
     for name in dict.fromkeys(names):
-        (result.roles if is_role(name) else result.people).append(name)
-    result.units = list(dict.fromkeys(u for t in draft.tasks for u in t.units))
+        (result.roles if name in roles else result.people).append(name)
+    result.units = list(dict.fromkeys(u for t in draft.tasks for u in t.all_units))
     return result

@@ -233,3 +233,60 @@ def m004_completion(db: Database) -> None:
         ALTER TABLE outbox ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
         """,
     )
+
+
+@migrations()
+def m005_any_office(db: Database) -> None:
+    """Other offices' plans (DESIGN §3.1 "Who", "Refs"): sections the plan does not number (or
+    no sections: one hidden section per plan, ``no`` 0), lead units, cooperating units,
+    supervisors, one share per responsible unit when no person or role owns the task, unit
+    members from config, and the 完成情况/备注 a plan file brings.
+
+    ``sections.no`` stays the section's key (its order in the plan); ``sections.number`` is the
+    number the plan gives it (NULL: unnumbered) and ``heading`` the heading as written.
+    ``tasks.number`` is the task's order in the plan; ``deadline_text`` '' means none.
+    ``assignments`` is rebuilt (nothing references it) so that a party may be a unit:
+    ``kind`` lead (a lead person, role or unit), owner (a share: person, role or unit) or
+    supervisor (shown, never @-mentioned, no share). ``task_units.kind`` says how the task
+    names the unit: lead, unit (responsible) or cooperating.
+    """
+    _run(
+        db,
+        """
+        ALTER TABLE sections ADD COLUMN number INTEGER;
+        ALTER TABLE sections ADD COLUMN heading TEXT NOT NULL DEFAULT '';
+        UPDATE sections SET number = no, heading = numeral || '、' || title;
+        ALTER TABLE tasks ADD COLUMN progress TEXT NOT NULL DEFAULT '';
+        ALTER TABLE tasks ADD COLUMN remarks TEXT NOT NULL DEFAULT '';
+        ALTER TABLE task_units ADD COLUMN kind TEXT NOT NULL DEFAULT 'unit'
+            CHECK (kind IN ('lead', 'unit', 'cooperating'));
+        CREATE TABLE assignments_new (
+            id INTEGER PRIMARY KEY,
+            task_id INTEGER NOT NULL REFERENCES tasks(id),
+            kind TEXT NOT NULL CHECK (kind IN ('lead', 'owner', 'supervisor')),
+            person_id INTEGER REFERENCES people(id),
+            role_id INTEGER REFERENCES roles(id),
+            unit_id INTEGER REFERENCES units(id),
+            position INTEGER NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            share_status TEXT NOT NULL DEFAULT 'open' CHECK (share_status IN ('open', 'done')),
+            done_at TEXT,
+            done_by TEXT,
+            CHECK ((person_id IS NOT NULL) + (role_id IS NOT NULL) + (unit_id IS NOT NULL) = 1)
+        );
+        INSERT INTO assignments_new (id, task_id, kind, person_id, role_id, position, active, share_status,
+                                     done_at, done_by)
+            SELECT id, task_id, kind, person_id, role_id, position, active, share_status, done_at, done_by
+            FROM assignments;
+        DROP TABLE assignments;
+        ALTER TABLE assignments_new RENAME TO assignments;
+        CREATE UNIQUE INDEX assignments_party
+            ON assignments (task_id, kind, IFNULL(person_id, 0), IFNULL(role_id, 0), IFNULL(unit_id, 0));
+        CREATE INDEX assignments_task ON assignments (task_id);
+        CREATE TABLE unit_members (
+            unit_id INTEGER NOT NULL REFERENCES units(id),
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            PRIMARY KEY (unit_id, person_id)
+        );
+        """,
+    )
