@@ -199,3 +199,23 @@ def test_a_task_in_detail_names_every_party_in_its_own_words(tmp_path):
         "【1.5】▲完成全国第四次经济普查", "完成时间：未写明期限", "状态：进行中", "牵头领导：徐平",
         "牵头单位：区统计局", "责任人：杨林立", "相关部室、单位：未写明", "配合单位：各乡、街道办事处"]
     assert lines[8] == "督办：陈曦"
+
+
+def test_the_export_of_a_taizhang_has_its_own_columns_and_no_empty_section_rows(tmp_path):
+    from openpyxl import load_workbook
+
+    from bot.export import export
+
+    bot = office_bot(tmp_path, TAIZHANG, date(2018, 4, 20))
+    try:
+        path = export(bot, tmp_path / "完成情况表.xlsx")
+    finally:
+        bot.close()
+    sheet = load_workbook(path).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3, max_row=4)]
+    assert rows[0] == ["序号", "工作内容", "完成时限", "牵头领导", "牵头单位", "责任人", "配合单位", "督办",
+                       "状态", "完成时间", "完成人", "最新进展"]
+    helpers = ("区统计局、区财政局、区商务粮食局、区工信局、区农林水务局、区房产分局、区交建局、区金融办、"
+               "各乡、街道办事处")
+    assert rows[1] == ["1", "地区生产总值达到678亿元,增长9.5%", None, "徐平", "区发改局", "徐铭喜", helpers, "陈曦",
+                       "进行中", None, None, None]

@@ -1,7 +1,8 @@
-"""The 完成情况表: the plan's own columns (序号, 工作内容, 完成时限, 牵头领导, 责任人, 相关部室、单位)
-plus 状态, 完成时间, 完成人 and 最新进展, one sheet per plan, the section rows as the plan has
-them. Laid out to read and print in WPS and Excel: a title, a frozen header repeated on every
-printed page, wrapped text, column widths, borders, landscape A4 fitted to the page width.
+"""The 完成情况表: the plan's own columns (序号, 工作内容, 完成时限, and of 牵头领导, 牵头单位,
+责任人, 相关部室、单位, 配合单位, 督办 those the plan names) plus 状态, 完成时间, 完成人 and
+最新进展, one sheet per plan, the section rows as the plan has them. Laid out to read and print
+in WPS and Excel: a title, a frozen header repeated on every printed page, wrapped text, column
+widths, borders, landscape A4 fitted to the page width.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ if TYPE_CHECKING:
     from bot.runtime import Bot
 
 # Column key → width in Excel's units (about one Latin digit; a Chinese character takes two).
-WIDTHS = {"ref": 7, "content": 46, "deadline_text": 11, "lead": 10, "owners": 16, "units": 22,
-          "state": 15, "done_at": 17, "done_by": 12, "note": 30}
+WIDTHS = {"ref": 7, "content": 46, "deadline_text": 11, "lead": 10, "lead_units": 14, "owners": 16, "units": 22,
+          "cooperating": 22, "supervisors": 10, "state": 15, "done_at": 17, "done_by": 12, "note": 30}
+# The people and units columns, each shown only when some task of the plan names someone there.
+PARTY_COLUMNS = ("lead", "lead_units", "owners", "units", "cooperating", "supervisors")
 CENTERED = {"ref", "deadline_text", "lead", "state", "done_at", "done_by"}
 HEADER_ROW = 3  # after the title and the as-of line
 LINE_HEIGHT = 15.0  # points per wrapped line at the default 11 pt font
@@ -74,7 +77,7 @@ def _fill(sheet: Worksheet, bot: Bot, plan: PlanInfo, words: Any) -> None:
     archived = plan.archived_on(today)
     tasks = bot.store.tasks(plan.id)
     notes, events = plan_notes(bot.store, plan.id), histories(bot.store, plan.id)
-    keys = list(WIDTHS)
+    keys = [key for key in WIDTHS if key not in PARTY_COLUMNS or any(_parties(t)[key] for t in tasks)]
     last = get_column_letter(len(keys))
     codes = {t.ref: state(t, today, archived) for t in tasks}
 
@@ -92,8 +95,10 @@ def _fill(sheet: Worksheet, bot: Bot, plan: PlanInfo, words: Any) -> None:
     row, section = HEADER_ROW, None
     for task in tasks:
         if task.section != section:
-            section, row = task.section, row + 1
-            _section_row(sheet, row, len(keys), section)
+            section = task.section
+            if section:  # a plan without sections has no section rows
+                row += 1
+                _section_row(sheet, row, len(keys), section)
         row += 1
         code, days = codes[task.ref]
         values = _values(task, code, days, notes.get(task.ref, []), events.get(task.ref, []), tz, words)
@@ -125,12 +130,21 @@ def _values(task: TaskView, code: str, days: int, notes: list[dict], events: lis
     latest = notes[-1] if notes else None
     return {
         "ref": task.ref, "content": task.content, "deadline_text": task.deadline_text,
-        "lead": "、".join(task.lead), "owners": "、".join(task.owners), "units": "、".join(task.units),
+        **{key: "、".join(names) for key, names in _parties(task).items()},
         "state": str(words.state(code, days, task.shares_done, len(task.shares))),
         "done_at": wall_time(task.done_at, tz) if task.done and task.done_at else None,
         "done_by": "、".join(dict.fromkeys(reporters)),
         "note": str(words.note(latest, wall_time(latest["at"], tz).strftime("%Y-%m-%d"))) if latest else "",
     }
+
+
+def _parties(task: TaskView) -> dict[str, list[str]]:
+    """The names of each people-and-units column: lead people, lead units, owners, responsible
+    units (neither lead nor cooperating), cooperating units, supervisors."""
+    named = {*task.lead_units, *task.cooperating}
+    return {"lead": task.lead_people, "lead_units": task.lead_units, "owners": task.owners,
+            "units": [u for u in task.units if u not in named], "cooperating": task.cooperating,
+            "supervisors": task.supervisors}
 
 
 def wall_time(at: str, tz: ZoneInfo) -> datetime:
