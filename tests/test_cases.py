@@ -8,7 +8,7 @@ import pytest
 
 from bot.clock import SHANGHAI, FrozenClock
 from bot.plan import read_plan
-from bot.plan.deadlines import parse_deadline
+from bot.plan.rules.deadlines import parse_deadline
 from tests.conftest import make_bot, refs
 from tests.plans import case, tab_plan
 

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from bot.plan import PlanError, office, read_plan
-from bot.plan.deadlines import parse_deadline
+from bot.plan.rules.deadlines import parse_deadline
 from tests.office_plans import SEED_TITLE_LINES, seed_sheet, write_docx, write_xlsx
 from tests.plans import SEED
 

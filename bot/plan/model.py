@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.plan.deadlines import Deadline
 from bot.plan.document import Place
-from bot.plan.milestones import Milestone
+from bot.plan.rules.deadlines import Deadline
+from bot.plan.rules.milestones import Milestone
 
 
 @dataclass(frozen=True)

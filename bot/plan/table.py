@@ -26,8 +26,6 @@ from pathlib import PurePath
 
 import cn2an
 
-from bot.plan.deadlines import parse_deadline
-from bot.plan.milestones import find_milestones
 from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
 from bot.plan.raw import (
     MAX_ROWS,
@@ -38,6 +36,8 @@ from bot.plan.raw import (
     RawTable,
     header_columns,
 )
+from bot.plan.rules.deadlines import parse_deadline
+from bot.plan.rules.milestones import find_milestones
 from bot.text import brackets_balanced, canon, join_wrapped, paragraphs, split_entries, xml_safe
 
 
