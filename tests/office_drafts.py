@@ -11,9 +11,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-from bot.plan.deadlines import Deadline
-from bot.plan.milestones import Milestone
 from bot.plan.model import PlanDraft, SectionDraft, TaskDraft
+from bot.plan.rules.deadlines import Deadline
+from bot.plan.rules.milestones import Milestone
 
 PLANS = Path(__file__).resolve().parent / "data" / "plans"
 
