@@ -19,7 +19,7 @@ from bot.model import PlanInfo, TaskView
 from bot.render import environment
 from bot.store import Store
 from bot.text import clean_message
-from handlers.parse import Query, parse
+from handlers.understanding import PlanIndex, Query, plan_index, understand
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_TEXT = 2000  # characters read of one message: a question is short, a paste is not a question
@@ -67,6 +67,8 @@ class Context:
     admins: tuple[str, ...] = ()
     chats: tuple = ()
     mapped: frozenset[str] = frozenset()
+    index: PlanIndex | None = None
+    memo: dict = field(default_factory=dict)
     _tasks: list[TaskView] | None = None
 
     @property
@@ -116,8 +118,9 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
                   frozenset(mapped))
     if message.kind != "text":
         return ctx.render("unsupported.j2", kind=message.kind)
-    parsed = parse(clean_message(message.text)[:MAX_TEXT], bot_name=bot_name, directory=store.directory(), today=today,
-                   plan_year=plan.year)
+    ctx.index = plan_index(plan.id, ctx.tasks, store.directory())
+    parsed = understand(clean_message(message.text)[:MAX_TEXT], bot_name=bot_name, index=ctx.index, today=today,
+                        plan_year=plan.year)
     for entry in REGISTRY:
         reply = entry.handler(ctx, parsed)
         if reply is not None:
@@ -126,4 +129,4 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
 
 
 # The intent modules register themselves on import; they need the names above.
-from handlers import complete, help, query  # noqa: E402, F401
+from handlers import asked, complete, help, notes, query  # noqa: E402, F401

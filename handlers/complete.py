@@ -1,5 +1,5 @@
-"""Changing state from the chat: 完成 (a share or a task), 撤销, 进展 notes, 我是/确认 bindings
-(DESIGN §6, issue "Closing tasks from the chat").
+"""Changing state from the chat: 完成 (a share or a task), 撤销, 我是/确认 bindings
+(DESIGN §6, issue "Closing tasks from the chat"); progress notes are :mod:`handlers.notes`.
 
 Which task: a ref in the message wins; else a ref in the quoted message; else the sender's
 open tasks among those in the last reminder this chat received (one → that one, several →
@@ -18,22 +18,21 @@ from bot.model import TaskView
 from bot.store import completion, outbox
 from bot.store.completion import Meta
 from handlers import Context, intent
-from handlers.parse import Query
+from handlers.understanding import Query
+from handlers.understanding.normalise import normalise
+from handlers.understanding.refs import find_places
 
 _COMPLETE = re.compile(r"^(好的|好|嗯|ok)?(已经|已)?(完成|办结|做完|搞定|完工)(了|啦|啊)?$")
 _ALL = re.compile(r"全部|整个|整项|all")
 _UNDO = re.compile(r"^(撤销|撤回|取消完成|undo)(上一次|刚才|刚刚)?(的)?(完成)?(操作)?$")
-_REF_TEXT = r"(?:任务)?\s*([1-9一二三四五六七八九十][.．。·][1-9]\d?)"
-# "进展 3.1 已完成龙岩站巡展" or "3.1 进展：已完成龙岩站巡展"
-_NOTE = re.compile(rf"^\s*(?:进展\s*{_REF_TEXT}|{_REF_TEXT}\s*进展)\s*[:：,，]?\s*(.*)$", re.S)
 _I_AM = re.compile(r"^我是(.+)$")
 _CONFIRM = re.compile(r"^确认(.+)$")
 _NOISE = re.compile(r"[\s,，。.!！~～、:：]|[^\w\u4e00-\u9fff]")
-MAX_NOTE = 1000
 UNDO_DAYS = 7
 
 
-def _meta(ctx: Context) -> Meta:
+def meta(ctx: Context) -> Meta:
+    """Where a change came from, for its event row."""
     message = ctx.message
     return Meta(message.platform, message.chat_id, message.msg_id, message.received_at.isoformat())
 
@@ -46,7 +45,7 @@ def _shares_of(ctx: Context, task: TaskView, person: str) -> list[str]:
     return [role for role in ctx.store.roles_of(person) if role in open_owners]
 
 
-def _owns(ctx: Context, task: TaskView, person: str) -> bool:
+def owns(ctx: Context, task: TaskView, person: str) -> bool:
     """``person`` holds a share of ``task``: as its owner, or as a member of an owning role or unit."""
     mine = {person, *ctx.store.roles_of(person)}
     return any(share.owner in mine for share in task.shares)
@@ -68,14 +67,14 @@ def bind(ctx: Context, query: Query) -> Reply | None:
             return ctx.render("binding.j2", code="already", person=ctx.person)
         if person in ctx.mapped:  # config names this person's id: nobody else can claim the name
             return ctx.render("binding.j2", code="mapped", person=person)
-        completion.request_binding(ctx.store, message.platform, message.sender_id, person, _meta(ctx))
+        completion.request_binding(ctx.store, message.platform, message.sender_id, person, meta(ctx))
         return ctx.render("binding.j2", code="requested", person=person)
     if ctx.person not in ctx.admins:
         return ctx.render("binding.j2", code="not_admin", admins=ctx.admins)
     senders = completion.pending_bindings(ctx.store, message.platform, person)
     if len(senders) != 1:
         return ctx.render("binding.j2", code="several" if senders else "nobody", person=person, senders=senders)
-    completion.confirm_binding(ctx.store, message.platform, person, senders[0], ctx.person, _meta(ctx))
+    completion.confirm_binding(ctx.store, message.platform, person, senders[0], ctx.person, meta(ctx))
     return ctx.render("binding.j2", code="confirmed", person=person, sender=senders[0])
 
 
@@ -88,32 +87,10 @@ def undo(ctx: Context, query: Query) -> Reply | None:
         return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
     since = (ctx.message.received_at - timedelta(days=UNDO_DAYS)).isoformat()
     ref = query.refs[0] if query.refs else None
-    outcome = completion.undo_last(ctx.store, ctx.plan.id, ctx.person, since, _meta(ctx), ref=ref)
+    outcome = completion.undo_last(ctx.store, ctx.plan.id, ctx.person, since, meta(ctx), ref=ref)
     if outcome is None:
         return ctx.render("complete.j2", code="nothing_to_undo", days=UNDO_DAYS)
     return ctx.render("complete.j2", refs=[outcome.ref], code="undone", o=outcome)
-
-
-@intent("note", priority=7, writes=True)
-def note(ctx: Context, query: Query) -> Reply | None:
-    """进展 3.1 已完成龙岩站巡展 → a progress note on 3.1, shown in its detail."""
-    match = _NOTE.match(query.text)
-    if not match or not query.refs:
-        return None
-    ref, text = query.refs[0], match[3].strip()
-    task = ctx.task(ref)
-    if task is None:
-        return ctx.render("unknown_task.j2", ref=ref, sections=sorted({t.section_no for t in ctx.tasks}))
-    if ctx.person is None:
-        return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
-    if not (_owns(ctx, task, ctx.person) or ctx.person in task.lead or ctx.person in ctx.admins):
-        return ctx.render("complete.j2", code="not_allowed", refs=[ref], task=task, admins=ctx.admins, note=True)
-    if not text:
-        return ctx.render("complete.j2", code="empty_note", ref=ref)
-    if len(text) > MAX_NOTE:
-        return ctx.render("complete.j2", code="long_note", ref=ref, limit=MAX_NOTE, length=len(text))
-    completion.add_note(ctx.store, ctx.plan.id, ref, ctx.person, text, _meta(ctx))
-    return ctx.render("complete.j2", refs=[ref], code="noted", ref=ref)
 
 
 def _chat_name(ctx: Context) -> str | None:
@@ -135,14 +112,18 @@ def _chat_name(ctx: Context) -> str | None:
 
 
 def _which(ctx: Context, query: Query) -> tuple[TaskView | None, Reply | None]:
-    """The task a bare 完成 means, or the reply that asks (DESIGN §6 resolution order)."""
-    quoted = re.findall(r"(?<![\d.])(\d+\.\d+)(?![\d.])", ctx.message.quoted_text or "")
+    """The task a bare 完成 means, or the reply that asks (DESIGN §6 resolution order). A
+    全年开展 task is never closed by a bare 完成: the sender is asked for its ref (DESIGN §4)."""
+    quoted = find_places(normalise(ctx.message.quoted_text or ""), ctx.index.refs, ctx.index.sections,
+                         ctx.index.vocabulary.corpus).refs
     chat = _chat_name(ctx)
     recent = quoted or (outbox.last_sent_refs(ctx.store, chat) if chat else [])
     mine = sorted((t for ref in recent if (t := ctx.task(ref)) and not t.done
                    and (_shares_of(ctx, t, ctx.person) or ctx.person in t.lead)),
                   key=lambda t: t.position)
     if len(mine) == 1:
+        if mine[0].ongoing:
+            return None, ctx.render("complete.j2", code="ongoing_needs_ref", task=mine[0])
         return mine[0], None
     if mine:
         return None, ctx.render("complete.j2", code="which", refs=[t.ref for t in mine], tasks=mine,
@@ -154,11 +135,15 @@ def _which(ctx: Context, query: Query) -> tuple[TaskView | None, Reply | None]:
 @intent("complete", priority=15, writes=True)
 def complete(ctx: Context, query: Query) -> Reply | None:
     """完成 / 完成 3.3 / 3.3 完成 / 3.3 已完成 / 任务3.3完成了 / 完成 3.3 全部 / 完成 3.4、3.5."""
+    if query.asked.question:  # "3.6完成了？", "3.4完成了吗": asked, never a write
+        return None
     words = _NOISE.sub("", query.words)
     whole = bool(_ALL.search(words))
     words = _ALL.sub("", words).removeprefix("任务")
     if not _COMPLETE.match(words):
         return None
+    if query.unknown_refs and not query.refs:
+        return ctx.render("unknown_task.j2", ref=query.unknown_refs[0], sections=_sections(ctx))
     if ctx.person is None:
         return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
     if not query.refs:
@@ -168,26 +153,30 @@ def complete(ctx: Context, query: Query) -> Reply | None:
     for ref in query.refs:
         task = ctx.task(ref)
         replies.append(_complete_one(ctx, task, whole) if task else ctx.render(
-            "unknown_task.j2", ref=ref, sections=sorted({t.section_no for t in ctx.tasks})))
+            "unknown_task.j2", ref=ref, sections=_sections(ctx)))
     return Reply("\n".join(r.text for r in replies), [ref for r in replies for ref in r.refs],
                  closed=[ref for r in replies for ref in r.closed])
+
+
+def _sections(ctx: Context) -> list[int]:
+    return sorted({t.section_no for t in ctx.tasks if t.section_no is not None})
 
 
 def _complete_one(ctx: Context, task: TaskView, whole: bool) -> Reply:
     person = ctx.person
     may_close = person in task.lead or person in ctx.admins
     shares = _shares_of(ctx, task, person)
-    if not (may_close or _owns(ctx, task, person)):
+    if not (may_close or owns(ctx, task, person)):
         return ctx.render("complete.j2", code="not_allowed", refs=[task.ref], task=task, admins=ctx.admins)
     if task.done or (whole and may_close):
         share = None
     elif shares:
         share = shares[0]
-    elif _owns(ctx, task, person) and not may_close:
+    elif owns(ctx, task, person) and not may_close:
         share = next(s.owner for s in task.shares if s.owner == person or s.owner in ctx.store.roles_of(person))
     else:
         share = None
-    outcome = completion.complete(ctx.store, ctx.plan.id, task.ref, person=person, share=share, meta=_meta(ctx))
+    outcome = completion.complete(ctx.store, ctx.plan.id, task.ref, person=person, share=share, meta=meta(ctx))
     reply = ctx.render("complete.j2", refs=[task.ref], code=outcome.code, o=outcome, task=task, share=share,
                        whole_refused=whole and not may_close)
     return Reply(reply.text, reply.refs, closed=[task.ref] if outcome.closed else [])

@@ -1,121 +1,85 @@
-"""Questions about the plan: a person's or role's tasks, my tasks, a unit's tasks, a section,
-a date window, a task's detail, keyword search, progress (DESIGN §4).
+"""Lists, counts and progress: the questions answered by a set of tasks (DESIGN §4).
 
-Lists name every matching task, one line each (ref, shortened content, due, status), open
-tasks first; window lists go by date. "X负责什么" for someone who owns nothing but leads
-tasks answers with the tasks they lead, saying so. Filters combine: a person, a window
-(本月), a status (未完成), a section (第三部分) and search words (机器人) narrow one list.
+A list names every matching task, one line each (ref, shortened content, due, status), open
+tasks first; window lists go by date. The filters of :mod:`handlers.select` combine. A count
+gives the number first and the list when it is short; a count of everything gives the plan's
+totals (一共35项；已完成0项；逾期7项；全年开展25项).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from bot.messages import Reply
 from bot.model import TaskView
-from bot.store.completion import notes
-from bot.text import canon
 from handlers import Context, intent
-from handlers.parse import Query
-from handlers.status import by_due, line, open_first, state
-from handlers.windows import Window
+from handlers.select import Block, Selector
+from handlers.status import line, state
+from handlers.understanding import Query
 
-_PROGRESS = re.compile(r"^(总体|整体|全部|任务|工作)?(进度|统计|完成情况|进展情况|总体情况|progress|stats|summary)$"
-                       r"|^一共(有)?多少(项|个)?(任务)?$")
-
-
-@dataclass(frozen=True)
-class Found:
-    """One block of a list reply: ``kind`` says whose list it is (the template words it);
-    ``you`` when the list is the asker's own."""
-
-    kind: str
-    who: str
-    tasks: list[TaskView]
-    ongoing_left_out: int = 0
-    you: bool = False
+SHORT_LIST = 10  # a count lists its tasks when there are at most this many
 
 
-def in_window(task: TaskView, window: Window) -> bool:
-    """Is ``task`` due inside ``window``? 逾期: due before today and still open.
-    Other windows leave 全年开展 tasks out (shown, not counted down: DESIGN §3)."""
-    if task.due is None:
-        return False
-    if window.overdue:
-        return not task.done and task.due <= window.end
-    return not task.ongoing and window.holds(task.due)
+def selection(ctx: Context, query: Query) -> list[Block]:
+    """The blocks of tasks the question is about, made once per message."""
+    if "blocks" not in ctx.memo:
+        ctx.memo["blocks"] = Selector(ctx, query, ctx.index.vocabulary).blocks()
+    return ctx.memo["blocks"]
 
 
-def _narrow(query: Query, tasks: list[TaskView]) -> tuple[list[TaskView], int]:
-    """Apply the query's section, status, search words and window; returns the tasks in
-    display order and how many 全年开展 tasks a window left out (in the window's year)."""
-    if query.section:
-        tasks = [t for t in tasks if t.section_no == query.section]
-    if query.status:
-        tasks = [t for t in tasks if t.done == (query.status == "done")]
-    if query.terms:
-        matching = [t for t in tasks if all(term in canon(t.content) for term in query.terms)]
-        tasks = matching or tasks  # words that match none of them were not a filter
-    window = query.window
-    if window is None:
-        return open_first(tasks), 0
-    ongoing = 0 if window.overdue else sum(
-        1 for t in tasks if t.ongoing and not t.done and t.due
-        and (window.start or t.due) <= t.due and window.end >= t.due.replace(month=1, day=1))
-    return by_due([t for t in tasks if in_window(t, window)]), ongoing
+def task_line(ctx: Context, task: TaskView) -> dict:
+    """One list line with the people and units the who-answers name."""
+    responsible = [u for u in task.units if u not in task.lead_units and u not in task.cooperating]
+    return dict(line(task, ctx.today, ctx.archived), lead=task.lead, owners=task.owners,
+                responsible=responsible, cooperating=task.cooperating)
 
 
-def _list_reply(ctx: Context, query: Query, blocks: list[Found], *, who: bool = False) -> Reply:
+def guessed(query: Query) -> list[dict]:
+    return [{"name": n.name, "written": n.written} for n in query.guessed]
+
+
+def understood_enough(query: Query) -> bool:
+    """A question with words nothing explained is answered only when something else in it
+    says what to list (a name, a ref, a section, topic words, or a list or due word):
+    "今天天气怎么样" is not "what is due today"."""
+    if not query.unused:
+        return True
+    asked = query.asked
+    return bool(query.names or query.refs or query.sections or query.terms or asked.due_word or asked.listy
+                or asked.what == "count" or asked.status or query.mine)
+
+
+def _filter_word(query: Query) -> str:
+    asked = query.asked
+    if asked.written:
+        return f"完成时间写“{asked.written}”"
+    if asked.ongoing is True:
+        return "全年开展"
+    if asked.ongoing is False:
+        return "有具体完成时间"
+    return ""
+
+
+def list_reply(ctx: Context, query: Query, blocks: list[Block], *, who: bool = False) -> Reply:
     refs = [t.ref for block in blocks for t in block.tasks]
+    titles = {t.section_no: t.section for t in ctx.tasks}
     return ctx.render(
         "task_list.j2", refs=refs, window=query.window, status=query.status, show_people=who,
-        blocks=[{"kind": b.kind, "who": b.who, "you": b.you, "ongoing_left_out": b.ongoing_left_out,
-                 "lines": [dict(line(t, ctx.today, ctx.archived), lead=t.lead, owners=t.owners)
-                           for t in b.tasks]} for b in blocks],
+        filter_word=_filter_word(query), guessed=guessed(query), unused=query.unused,
+        blocks=[{"kind": b.kind, "who": titles.get(query.section, "") if b.kind == "section" else b.who,
+                 "you": b.you, "ongoing_left_out": b.ongoing_left_out, "overdue_left_out": b.overdue_left_out,
+                 "lines": [task_line(ctx, t) for t in b.tasks]} for b in blocks],
     )
 
 
-def _tasks_of(ctx: Context, name: str, kind: str) -> list[TaskView]:
-    names = {name, *ctx.store.roles_of(name)} if kind == "owner" else {name}
-    if kind == "lead":
-        return [t for t in ctx.tasks if names & set(t.lead)]
-    return [t for t in ctx.tasks if names & set(t.owners)]
-
-
-def _person_blocks(ctx: Context, query: Query, names: list[str]) -> list[Found]:
-    blocks = []
-    for name in names:
-        owned, led = _tasks_of(ctx, name, "owner"), _tasks_of(ctx, name, "lead")
-        if query.lead or (not owned and led):
-            tasks, kind = led, ("lead" if query.lead else "lead_instead")
-        else:
-            tasks, kind = owned, "owner"
-        tasks, ongoing = _narrow(query, tasks)
-        blocks.append(Found(kind, name, tasks, ongoing, you=name == ctx.person and query.mine))
-    return blocks
-
-
-@intent("detail", priority=20)
-def detail(ctx: Context, query: Query) -> Reply | None:
-    """3.3 / 任务3.3 / 三.3 → the whole task: content, due, lead, owners with status, history."""
-    if not query.refs:
-        return None
-    found = [t for t in (ctx.task(ref) for ref in query.refs) if t]
-    if not found:
-        if query.terms or any(m.text == ref for t in ctx.tasks for m in t.milestones for ref in query.refs):
-            return None  # "5.30": a milestone, so a search; "3.3 机器人": words to search
-        sections = sorted({t.section_no for t in ctx.tasks})
-        return ctx.render("unknown_task.j2", ref=query.refs[0], sections=sections)
-    items = [{"task": t, "line": line(t, ctx.today, ctx.archived), "notes": notes(ctx.store, ctx.plan.id, t.ref),
-              "history": ctx.store.history(ctx.plan.id, t.ref)} for t in found]
-    return ctx.render("detail.j2", refs=[t.ref for t in found], items=items)
+def answerable(blocks: list[Block]) -> bool:
+    """Some block is a list to give: not a topic match that failed or must be asked about."""
+    return any(not b.topic_failed and not (b.choices and not b.tasks) for b in blocks)
 
 
 @intent("progress", priority=30)
 def progress(ctx: Context, query: Query) -> Reply | None:
-    """进度 / 统计 / 一共多少任务 → done/total by section and overall, and how many are overdue."""
-    if query.names or not _PROGRESS.match(query.words.strip()):
+    """进度 / 统计 / 整体进度怎么样 → done/total by section and overall, and how many are overdue."""
+    asked = query.asked
+    if query.filtered or query.unused or not (asked.progress_word or asked.what == "status"):
         return None
     sections: dict[str, list[TaskView]] = {}
     for task in ctx.tasks:
@@ -125,77 +89,66 @@ def progress(ctx: Context, query: Query) -> Reply | None:
     overdue = [t for t in ctx.tasks if state(t, ctx.today, ctx.archived)[0] == "overdue"]
     return ctx.render(
         "progress.j2",
-        sections=[{"title": s, "done": sum(t.done for t in ts), "total": len(ts)} for s, ts in sections.items()],
+        sections=[{"title": s, "done": sum(t.done for t in ts), "total": len(ts)} for s, ts in sections.items()
+                  if s],
         done=sum(t.done for t in ctx.tasks), total=len(ctx.tasks), overdue=len(overdue),
     )
 
 
-@intent("my_tasks", priority=40)
-def my_tasks(ctx: Context, query: Query) -> Reply | None:
-    """我的任务 / 我还有什么没完成 / 我本月到期的 → the sender's tasks (as owner, else as lead)."""
-    if not query.mine:
+def _count_title(ctx: Context, query: Query, block: Block) -> str:
+    return ctx.env.get_template("_count_title.j2").render(
+        block={"kind": block.kind, "who": block.who, "you": block.you}, window=query.window,
+        status=query.status, filter_word=_filter_word(query),
+        section=next((t.section for t in ctx.tasks if t.section_no == query.section), "")).replace("\n", "").strip()
+
+
+@intent("count", priority=35)
+def count(ctx: Context, query: Query) -> Reply | None:
+    """一共多少项 / 逾期几项 / 林丽负责几项 / how many tasks overdue → the number first."""
+    if query.what != "count" or query.refs:
         return None
-    if ctx.person is None:
-        return ctx.render("need_identity.j2")
-    return _list_reply(ctx, query, _person_blocks(ctx, query, [ctx.person]))
-
-
-@intent("person_tasks", priority=50)
-def person_tasks(ctx: Context, query: Query) -> Reply | None:
-    """严众能负责什么 / 徐锦清牵头哪些 / what does 严众能 own / 严众能本月到期的."""
-    names = [n.name for n in query.names if n.kind in ("person", "role")]
-    if not names:
+    if not query.filtered:
+        if query.unused:
+            return None
+        overdue = [t for t in ctx.tasks if state(t, ctx.today, ctx.archived)[0] == "overdue"]
+        totals = {"total": len(ctx.tasks), "done": sum(t.done for t in ctx.tasks), "overdue": len(overdue),
+                  "ongoing": sum(t.ongoing for t in ctx.tasks)}
+        return ctx.render("count.j2", totals=totals)
+    if query.mine and ctx.person is None:
+        return ctx.render("need_identity.j2", examples=examples(ctx))
+    blocks = selection(ctx, query)
+    if not answerable(blocks):
         return None
-    return _list_reply(ctx, query, _person_blocks(ctx, query, names))
+    listed = [t.ref for b in blocks if len(b.tasks) <= SHORT_LIST for t in b.tasks]
+    return ctx.render("count.j2", refs=listed, totals=None, short=SHORT_LIST, guessed=guessed(query),
+                      unused=query.unused,
+                      blocks=[{"title": _count_title(ctx, query, b), "lines": [task_line(ctx, t) for t in b.tasks]}
+                              for b in blocks])
 
 
-@intent("unit_tasks", priority=60)
-def unit_tasks(ctx: Context, query: Query) -> Reply | None:
-    """科普部的任务 / 市科技馆负责什么 → tasks naming the unit."""
-    units = query.of_kind("unit")
-    if not units:
+@intent("lists", priority=50)
+def lists(ctx: Context, query: Query) -> Reply | None:
+    """严众能负责什么 / 我的任务 / 科普部的任务 / 第三部分 / 本月到期 / 逾期 / 所有任务 / 机器人竞赛
+    / 林永禄负责的比赛 / 徐锦清牵头、严众能负责的 → the tasks of every filter at once."""
+    if not query.filtered or not understood_enough(query):
         return None
-    blocks = []
-    for unit in units:
-        tasks, ongoing = _narrow(query, [t for t in ctx.tasks if unit in t.units])
-        blocks.append(Found("unit", unit, tasks, ongoing))
-    return _list_reply(ctx, query, blocks)
-
-
-@intent("section_tasks", priority=65)
-def section_tasks(ctx: Context, query: Query) -> Reply | None:
-    """第三部分 / 第二部分有哪些任务 → the section's tasks."""
-    if query.section is None:
+    if query.mine and ctx.person is None:
+        return ctx.render("need_identity.j2", examples=examples(ctx))
+    unknown = [s for s in query.sections if s not in {t.section_no for t in ctx.tasks}]
+    if unknown:
+        return ctx.render("unknown_section.j2", section=unknown[0],
+                          sections=sorted({t.section_no for t in ctx.tasks if t.section_no is not None}))
+    blocks = selection(ctx, query)
+    if not answerable(blocks):
         return None
-    titles = {t.section_no: t.section for t in ctx.tasks}
-    if query.section not in titles:
-        return ctx.render("unknown_section.j2", section=query.section, sections=sorted(titles))
-    tasks, ongoing = _narrow(query, ctx.tasks)
-    return _list_reply(ctx, query, [Found("section", titles[query.section], tasks, ongoing)])
+    return list_reply(ctx, query, blocks, who=query.what == "who")
 
 
-@intent("due_window", priority=70)
-def due_window(ctx: Context, query: Query) -> Reply | None:
-    """本周到期 / 下个月 / 10月 / 上半年 / 逾期 / 今天 / 未完成的 / 所有任务 → by date or plan order."""
-    if query.window is None and query.status is None and not query.everything:
-        return None
-    tasks, ongoing = _narrow(query, ctx.tasks)
-    return _list_reply(ctx, query, [Found("window" if query.window else "all", "", tasks, ongoing)])
+def examples(ctx: Context) -> dict:
+    """Examples for help and hints made from the active plan: a person who owns tasks (or a unit),
+    a unit, and a topic phrase from a task's content (DESIGN §4: placeholders, never refs)."""
+    if "examples" not in ctx.memo:
+        from handlers.examples import plan_examples
 
-
-_ASKS_PERSON = re.compile(r"(负责|牵头|分管)(什么|哪些|啥|的)|的任务")
-
-
-@intent("search", priority=80)
-def search(ctx: Context, query: Query) -> Reply | None:
-    """机器人竞赛 / 科技创新大赛谁负责 → tasks whose content holds every search word
-    (with their owners and lead when the question asks who)."""
-    terms = query.terms or query.refs  # "5.30": a milestone the detail intent passed on
-    if not terms:
-        return None
-    tasks = [t for t in ctx.tasks if all(term in canon(t.content) for term in terms)]
-    if not tasks:
-        # "张三负责什么": the asker meant a person the plan does not name, so say that first.
-        person_asked = len(terms) == 1 and bool(_ASKS_PERSON.search(query.text))
-        return ctx.render("nothing_found.j2", terms=terms, person_asked=person_asked)
-    return _list_reply(ctx, query, [Found("search", "、".join(terms), open_first(tasks))], who=query.who)
+        ctx.memo["examples"] = plan_examples(ctx.tasks)
+    return ctx.memo["examples"]

@@ -88,7 +88,9 @@ def test_windows_by_date(bot):
     assert refs(bot.say("上半年").text) == ["1.7", "3.4", "3.5", "4.1", "5.1"]
     assert refs(bot.say("下半年到期的任务").text) == ["3.2", "4.3", "3.3", "4.4", "4.6"]
     assert refs(bot.say("逾期").text) == ["1.7", "3.4", "3.5", "4.1", "5.1", "3.2", "4.3"]
-    assert refs(bot.say("9月底前").text) == ["1.7", "3.4", "3.5", "4.1", "5.1", "3.2"]
+    # "N月底前" counts from today (DESIGN §4): on 2 November all six are overdue, the answer to 逾期.
+    assert refs(bot.say("9月底前").text) == []
+    assert "另有6项已逾期未完成，发“逾期”查看。" in bot.say("9月底前").text
     assert refs(bot.say("第四季度").text) == ["4.3", "3.3", "4.4", "4.6"]
     assert refs(bot.say("下个月").text) == ["4.4", "4.6"]
     assert refs(bot.say("今天到期").text) == []
@@ -151,7 +153,7 @@ def test_help(bot, text):
 def test_anything_not_understood_gets_help_with_examples(bot):
     reply = bot.say("!!!")
     assert reply.text.startswith("没看懂“!!!”")
-    assert "张三负责什么" in reply.text
+    assert "林丽负责什么" in reply.text  # examples come from the active plan (issue 12)
     unknown = bot.say("天气怎么样")
     assert "没有找到内容含“天气”的任务" in unknown.text
 
@@ -203,7 +205,8 @@ def test_sections_status_and_everything(bot):
     assert len(refs(bot.say("所有任务").text)) == 35
     assert len(refs(bot.say("还没完成的").text)) == 35
     assert bot.say("已完成的任务").text == "没有已完成的。"
-    assert bot.say("一共多少任务").text.startswith("龙岩市科协2020年度工作要点进度：已完成0/35项")
+    # A count gives the number first (DESIGN §4 "count"); 进度 gives the sections.
+    assert bot.say("一共多少任务").text == "龙岩市科协2020年度工作要点一共35项：已完成0项；逾期7项；全年开展25项。"
 
 
 def test_soon_quarter_and_year_end(tmp_path):
@@ -211,8 +214,10 @@ def test_soon_quarter_and_year_end(tmp_path):
     assert refs(bot.say("最近有什么要到期的").text) == ["3.3"]
     assert refs(bot.say("快到期的").text) == ["3.3"]
     assert refs(bot.say("本季度").text) == ["3.3", "4.4", "4.6"]
-    assert refs(bot.say("年底前要完成的").text) == ["1.7", "3.4", "3.5", "4.1", "5.1", "3.2", "4.3", "3.3", "4.4",
-                                                   "4.6"]
+    # From today to the year's end (DESIGN §4): the seven overdue ones are counted, not listed.
+    year_end = bot.say("年底前要完成的").text
+    assert refs(year_end) == ["3.3", "4.4", "4.6"]
+    assert "另有7项已逾期未完成，发“逾期”查看。" in year_end
 
 
 def test_a_person_and_words_narrow_the_list(bot):
@@ -252,7 +257,9 @@ def test_asking_what_an_unknown_person_owns_says_the_plan_has_no_such_person(bot
     assert bot.say("张三负责什么").text == (
         "计划里没有叫“张三”的人，也没有内容含“张三”的任务。可以问“姓名负责什么”（名字要和分解表里写的一样），"
         "或发“帮助”看用法。")
-    assert bot.say("机器人大会").text.startswith("没有找到内容含“机器人大会”的任务。")
+    # 机器人 is in 3.4 and 3.5, 大会 in 5.1, none has both: a split match is asked about (DESIGN §4).
+    assert bot.say("机器人大会").text.splitlines()[0] == "“机器人大会”对应的任务不止一项，你是指以下哪项？"
+    assert bot.say("宇宙飞船").text.startswith("没看懂“宇宙飞船”。没有找到内容含“宇宙飞船”的任务。")
 
 
 def test_a_detail_in_an_archived_plan_says_so(tmp_path):

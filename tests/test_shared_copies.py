@@ -20,6 +20,9 @@ def test_copies_equal_shared():
         assert (CASES / name).read_bytes() == (SHARED / "cases" / name).read_bytes(), name
     assert (Path(__file__).resolve().parent.parent / "data" / "longyan-kexie-2020.txt").read_bytes() == (
         SHARED / "seeds" / "000_f0aa2ea22da83b28.txt").read_bytes()
+    questions = Path(__file__).resolve().parent / "data" / "questions"
+    for name in ("dev.json", "README.md"):
+        assert (questions / name).read_bytes() == (SHARED / "questions" / name).read_bytes(), name
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside this clone")

@@ -139,6 +139,30 @@ def add_note(store: Store, plan_id: int, ref: str, person: str, text: str, meta:
                   plan_id=plan_id, task_id=task["id"], after={"note": text})
 
 
+def withdraw_note(store: Store, plan_id: int, ref: str, person: str, meta: Meta) -> dict | None:
+    """"撤销进展 3.3": take back ``person``'s latest progress note on task ``ref`` (DESIGN §4:
+    only its author may). The note leaves the task's notes (its detail, the exported
+    完成情况表); the ``note.withdrawn`` event keeps all of it (id, text, when, where), so the
+    audit trail still shows what was said. Returns the note withdrawn ({"id", "text", "at"}),
+    or None when ``person`` has no note there. Raises LookupError for an unknown ref."""
+    with store.write() as db:
+        task = _task(db, plan_id, ref)
+        if task is None:
+            raise LookupError(ref)
+        note = next(iter(db.query(
+            "SELECT id, text, at, platform, msg_id FROM notes WHERE task_id = ? AND person = ? "
+            "ORDER BY id DESC LIMIT 1",
+            [task["id"], person])), None)
+        if note is None:
+            return None
+        db.execute("DELETE FROM notes WHERE id = ?", [note["id"]])
+        add_event(db, meta.at, "note.withdrawn", person, platform=meta.platform, chat=meta.chat, msg_id=meta.msg_id,
+                  plan_id=plan_id, task_id=task["id"], before={"note": note["text"], "note_id": note["id"],
+                                                               "at": note["at"], "platform": note["platform"],
+                                                               "msg_id": note["msg_id"]})
+        return {"id": note["id"], "text": note["text"], "at": note["at"]}
+
+
 def notes(store: Store, plan_id: int, ref: str) -> list[dict]:
     """The progress notes of ``ref``, oldest first: person, text, at."""
     return store._rows("""SELECT n.person, n.text, n.at FROM notes n JOIN tasks t ON t.id = n.task_id
