@@ -173,7 +173,14 @@ class Selector:
         query = self.query
         tasks = _filters(query, block.tasks)
         if query.terms:
-            found = match(self.vocabulary, query.terms, [self.positions[id(t)] for t in tasks])
+            candidates = [self.positions[id(t)] for t in tasks]
+            found = match(self.vocabulary, query.terms, candidates)
+            if not found.strong and query.term_groups:
+                # "科普日和科技工作者日": two topics, each answered, when each matches on its own.
+                parts = [match(self.vocabulary, group, candidates) for group in query.term_groups]
+                if all(part.strong for part in parts):
+                    found.strong = sorted({i for part in parts for i in part.strong})
+                    found.choices = []
             by_index = self.ctx.tasks
             if found.choices:
                 block.choices = [by_index[i] for i in found.choices]

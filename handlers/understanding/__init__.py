@@ -53,7 +53,8 @@ class Query:
     says lead or own ("徐锦清牵头、严众能负责的"); ``refs`` the plan's refs named,
     ``unknown_refs`` ref-shaped numbers it lacks; ``sections`` by number or title; ``window``;
     ``asked`` what is asked and the filter words (:class:`~.asks.Asked`); ``terms`` the topic
-    words and ``unused`` the words nothing explained; ``everything`` for 所有任务.
+    words, ``term_groups`` the same cut where a conjunction joins two topics (科普日和科技工作者日),
+    and ``unused`` the words nothing explained; ``everything`` for 所有任务.
     """
 
     text: str
@@ -69,6 +70,7 @@ class Query:
     window: Window | None = None
     asked: Asked = field(default_factory=Asked)
     terms: list[Term] = field(default_factory=list)
+    term_groups: list[list[Term]] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
     everything: bool = False
 
@@ -207,5 +209,6 @@ def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_
         text=written_text, normal=normal, words=words, names=names, ambiguous=ambiguous,
         as_lead=as_lead, as_owner=as_owner, refs=places.refs, unknown_refs=places.unknown,
         sections=list(dict.fromkeys([*places.sections, *sections])), window=window, asked=asked,
-        terms=topic.terms, unused=topic.unused, everything=asked.everything,
+        terms=topic.terms, term_groups=topic.groups if len(topic.groups) > 1 else [], unused=topic.unused,
+        everything=asked.everything,
     )

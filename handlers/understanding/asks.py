@@ -57,7 +57,8 @@ _OPEN = re.compile(rf"(?:还)?(?:没有|没|未|尚未){_DONE_VERB}(?:的)?|未�
                    r"(?<![a-z])(?:not done|open|pending|unfinished)(?![a-z])")
 _DONE = re.compile(rf"已(?:经)?{_DONE_VERB}(?:的)?|{_DONE_VERB}了的|(?<![a-z])done|finished|completed")
 _DATED = re.compile(r"(?:不是|不属于|非|除了|除去|不含|不包括)全年(?:开展|推进)?(?:的)?|"
-                    r"(?:有)?(?:具体|明确|确定|固定)(?:的)?(?:截止|完成|到期)?(?:时间|日期|月份|期限|时限|月)")
+                    r"(?:有)?(?:具体|明确|确定|固定)(?:的)?(?:截止|完成|到期)?(?:时间|日期|月份|期限|时限|月)|"
+                    r"有(?:截止|完成|到期)(?:时间|日期|月份|期限|时限)(?=的)")
 _ONGOING = re.compile(r"全年(?:开展|推进|性)|长期坚持|持续推进|常态化|(?<![a-z])(?:ongoing|all year)(?![a-z])")
 _WRITTEN = re.compile(r"(?:完成时间|时间|期限|时限|截止时间)?(?:写|写的是|写着|标的是|标着|填的|填的是|写作|注明)"
                       r"(?:的是)?\s*([^\s的，,。？?]{2,10}?)(?=的|$|\s)")
@@ -74,11 +75,12 @@ _LIST = re.compile(
     r"(?:都|还|现在|目前)?(?:有|要|在)?(?:哪些|啥|什么|哪几项|哪几个)(?:任务|工作|事情|事项|事儿|事|活儿|活)?|"
     r"负责(?:的)?(?:什么|啥|哪些|哪几项)?|牵头(?:的)?(?:什么|啥|哪些)?|分管(?:的)?(?:什么|啥|哪些)?|"
     r"要干|干啥|干什么|做什么|做哪些|要做|在跟|在管|在搞|在做|在忙|跟进|手上|手里|名下|身上|下面|里面|"
-    r"涉及(?:到)?|相关(?=的|任务|工作|事|$|\s)(?:的)?|有关(?=的|任务|工作|事|$|\s)(?:的)?|关于|"
+    r"分别|各自|分头|涉及(?:到)?|相关(?=的|任务|工作|事|$|\s)(?:的)?|有关(?=的|任务|工作|事|$|\s)(?:的)?|关于|"
     r"(?:要|需要)?(?:配合|参与)(?=什么|啥|哪些|的|$|\s)|都有份|有份|对应|"
     r"清单|列表|一览|列出|列一下|列举|查询|查找|搜索|搜一下|"
     r"(?<![a-z])(?:list|tasks?|todo|to-do|to do|items?|what does|what do|owns?|have|has|for|of|the|me|is|are|about|"
-    r"in|on|my|mine|what|which|all|any|there)(?![a-z])"
+    r"in|on|my|mine|what|which|all|any|there|does|do|did|have|has|had|i|we|you|to|be|will|should|need|needs|with|"
+    r"please|pls|plz|can|could|get|give|tell|us|am|was|were|its|it's|it|a|an)(?![a-z])"
 )
 _QUESTION_END = re.compile(r"(?:吗|么|呢|没有|没|否|不)\s*[?？!！。.]*$|[?？]|什么|啥|哪|谁|几|多少|"
                            r"(?<![a-z])(?:what|when|who|how|which)(?![a-z])")

@@ -27,11 +27,12 @@ from handlers.understanding.synonyms import CONGRESS, synonym_index
 
 _GENERIC = frozenset({"工作", "任务", "事情", "事项", "内容", "情况", "方面", "问题", "东西", "一块", "部分", "那块",
                       "这块", "板块", "相关", "有关", "进行", "要求", "具体", "有关工作", "事儿", "活儿", "那件事",
-                      "这件事", "那项", "这项", "有没有", "还有", "现在", "一下", "我们", "你们", "大家"})
+                      "这件事", "那项", "这项", "有没有", "还有", "现在", "一下", "我们", "你们", "大家", "活动"})
 # Characters that carry no topic alone; a run of only these is never reported as unused.
 _FUNCTION = set("的了是和与及或在有要都还也就吧呢吗么啥哪谁个些把被给对从向跟同让做搞弄办干上下里中等来去过着得地"
                 "这那其此每各该本我你他她它们啊呀嘛哦嗯很更最太又再才只已将会能可想说看问查找请帮一")
 _GENERIC_RUN = re.compile("|".join(sorted(_GENERIC, key=len, reverse=True)))
+_CONJUNCTIONS = set("和与及跟同")
 SUFFIX_LENGTH = 24
 MAX_TOPIC_CHARS = 200
 K1, B = 1.2, 0.75
@@ -53,6 +54,16 @@ class Topic:
     terms: list[Term] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
     loose: bool = False
+    groups: list[list[Term]] = field(default_factory=lambda: [[]])
+
+    def add(self, term: Term) -> None:
+        self.terms.append(term)
+        self.groups[-1].append(term)
+
+    def next_group(self) -> None:
+        """A conjunction (和, 与, 、) between topic words: what follows is another topic."""
+        if self.groups[-1]:
+            self.groups.append([])
 
 
 class Vocabulary:
@@ -136,18 +147,27 @@ class Vocabulary:
         ``sound``: also take pieces that sound like the contents (loads pypinyin), for the
         pieces written words alone leave unexplained."""
         topic = Topic()
-        for piece in re.split(rf"[\s{GAP},，。、；;：:？?！!（）()“”\"'《》]+", text[:MAX_TOPIC_CHARS]):
-            if not piece:
+        for piece in re.split(rf"([\s{GAP}]+|[,，。、；;：:？?！!（）()“”\"'《》]+)", text[:MAX_TOPIC_CHARS]):
+            if not piece or piece.isspace() or GAP in piece:
+                continue
+            if re.fullmatch(r"[,，。、；;：:？?！!（）()“”\"'《》]+", piece):
+                if re.search("[,，、；;]", piece):
+                    topic.next_group()
                 continue
             trial = Topic()
             self._segment_piece(piece, trial, sound=False)
             if sound and trial.loose:
                 trial = Topic()
                 self._segment_piece(piece, trial, sound=True)
-            topic.terms += trial.terms
+            for group_index, group in enumerate(trial.groups):
+                if group_index:
+                    topic.next_group()
+                for term in group:
+                    topic.add(term)
             topic.unused += trial.unused
             topic.loose = topic.loose or trial.loose
         topic.terms = list(dict.fromkeys(topic.terms))
+        topic.groups = [list(dict.fromkeys(g)) for g in topic.groups if g]
         return topic
 
     def _segment_piece(self, piece: str, topic: Topic, *, sound: bool) -> None:
@@ -162,20 +182,22 @@ class Vocabulary:
                     sound_length = 0
             best = max(exact, synonym_length, sound_length)
             if best < 2:
+                if piece[index] in _CONJUNCTIONS:
+                    topic.next_group()
                 unplaced.append(piece[index])
                 index += 1
                 continue
             self._unplaced(unplaced, topic)
             unplaced = []
             written = piece[index: index + best]
-            if exact == best:  # the plan's own word first: 课题调研 is not any 调研
-                term = Term(written, (written,))
-            elif synonym_length == best:
+            if synonym_length == best:  # a field word: 大赛 is also 竞赛
                 term = Term(written, forms)
+            elif exact == best:
+                term = Term(written, (written,))
             else:
                 term = Term(written, (spelled,))
             if written not in _GENERIC:
-                topic.terms.append(term)
+                topic.add(term)
             index += best
         self._unplaced(unplaced, topic)
 
@@ -188,7 +210,7 @@ class Vocabulary:
             run = run[1:]
         while run and run[-1] in _FUNCTION:
             run = run[:-1]
-        meaningful = [ch for ch in run if ch not in _FUNCTION]
+        meaningful = [ch for ch in run if ch.isalnum() and ch not in _FUNCTION]
         if len(run) >= 2 and len(meaningful) >= 2 and run not in _GENERIC:
             topic.unused.append(run)
 
