@@ -91,7 +91,7 @@ def choose(ctx: Context, query: Query) -> Reply | None:
     """A topic that only part-matches, or matches in pieces: ask which task is meant."""
     if not query.terms:
         return None
-    choices = [t for block in selection(ctx, query) for t in block.choices]
+    choices = list({t.ref: t for block in selection(ctx, query) for t in block.choices}.values())
     if not choices:
         return None
     return ctx.render("choose.j2", refs=[t.ref for t in choices], tasks=choices, unused=query.unused,

@@ -25,11 +25,11 @@ def selection(ctx: Context, query: Query) -> list[Block]:
     return ctx.memo["blocks"]
 
 
-def task_line(ctx: Context, task: TaskView) -> dict:
+def task_line(ctx: Context, task: TaskView, archived: bool | None = None) -> dict:
     """One list line with the people and units the who-answers name."""
     responsible = [u for u in task.units if u not in task.lead_units and u not in task.cooperating]
-    return dict(line(task, ctx.today, ctx.archived), lead=task.lead, owners=task.owners,
-                responsible=responsible, cooperating=task.cooperating)
+    return dict(line(task, ctx.today, ctx.archived if archived is None else archived), lead=task.lead,
+                owners=task.owners, responsible=responsible, cooperating=task.cooperating)
 
 
 def guessed(query: Query) -> list[dict]:
@@ -61,12 +61,13 @@ def _filter_word(query: Query) -> str:
 def list_reply(ctx: Context, query: Query, blocks: list[Block], *, who: bool = False) -> Reply:
     refs = [t.ref for block in blocks for t in block.tasks]
     titles = {t.section_no: t.section for t in ctx.tasks}
+    archived = ctx.archived
     return ctx.render(
         "task_list.j2", refs=refs, window=query.window, status=query.status, show_people=who,
         filter_word=_filter_word(query), guessed=guessed(query), unused=query.unused,
         blocks=[{"kind": b.kind, "who": titles.get(query.section, "") if b.kind == "section" else b.who,
                  "you": b.you, "ongoing_left_out": b.ongoing_left_out, "overdue_left_out": b.overdue_left_out,
-                 "lines": [task_line(ctx, t) for t in b.tasks]} for b in blocks],
+                 "lines": [task_line(ctx, t, archived) for t in b.tasks]} for b in blocks],
     )
 
 
@@ -120,9 +121,9 @@ def count(ctx: Context, query: Query) -> Reply | None:
     if not answerable(blocks):
         return None
     listed = [t.ref for b in blocks if len(b.tasks) <= SHORT_LIST for t in b.tasks]
-    return ctx.render("count.j2", refs=listed, totals=None, short=SHORT_LIST, guessed=guessed(query),
-                      unused=query.unused,
-                      blocks=[{"title": _count_title(ctx, query, b), "lines": [task_line(ctx, t) for t in b.tasks]}
+    return ctx.render("count.j2", refs=listed, totals=None, guessed=guessed(query), unused=query.unused,
+                      blocks=[{"title": _count_title(ctx, query, b), "count": len(b.tasks),
+                               "lines": [task_line(ctx, t) for t in b.tasks] if len(b.tasks) <= SHORT_LIST else []}
                               for b in blocks])
 
 
@@ -147,8 +148,8 @@ def lists(ctx: Context, query: Query) -> Reply | None:
 def examples(ctx: Context) -> dict:
     """Examples for help and hints made from the active plan: a person who owns tasks (or a unit),
     a unit, and a topic phrase from a task's content (DESIGN §4: placeholders, never refs)."""
-    if "examples" not in ctx.memo:
+    if "examples" not in ctx.index.memo:
         from handlers.examples import plan_examples
 
-        ctx.memo["examples"] = plan_examples(ctx.tasks)
-    return ctx.memo["examples"]
+        ctx.index.memo["examples"] = plan_examples(ctx.tasks)
+    return ctx.index.memo["examples"]

@@ -24,9 +24,9 @@ from handlers.understanding.windows import Window
 @dataclass
 class Block:
     """One list of a reply. ``kind`` says whose list it is (the template words it): "owner",
-    "lead", "lead_instead", "both", "unit", "section", "search", "window", "all"; ``who`` the
-    name(s) or words; ``you`` when it is the sender's own; ``ongoing_left_out`` 全年开展 tasks a
-    window leaves out; ``overdue_left_out`` overdue tasks a "…前" window leaves to 逾期;
+    "lead", "lead_instead", "supervisor", "both", "unit", "unit_lead", "units_both",
+    "section", "search", "window", "all", "refs"; ``who`` the name(s) or words; ``you`` when it
+    is the sender's own; ``ongoing_left_out`` 全年开展 tasks a window leaves out; ``overdue_left_out`` overdue tasks a "…前" window leaves to 逾期;
     ``choices`` the tasks a split topic match offers; ``topic_failed`` when the topic words
     match none of the tasks."""
 
@@ -111,10 +111,19 @@ class Selector:
             led = self.led(name)
             if led:
                 return "lead_instead", led
+            supervised = [t for t in self.ctx.tasks if name in t.supervisors]
+            if supervised:  # 协管/督办责任人: shown, owns no share (DESIGN §3.1)
+                return "supervisor", supervised
         return "owner", owned
 
-    def of_unit(self, name: str) -> list[TaskView]:
-        return [t for t in self.ctx.tasks if name in t.units or name in t.lead]
+    def of_unit(self, name: str) -> tuple[str, list[TaskView]]:
+        """("unit_lead", tasks it leads) when the question says 牵头 and the unit leads any;
+        else ("unit", every task naming it: DESIGN §4 "tasks naming the unit")."""
+        if self.query.asked.lead or name in self.query.as_lead:
+            led = [t for t in self.ctx.tasks if name in t.lead_units]
+            if led:
+                return "unit_lead", led
+        return "unit", [t for t in self.ctx.tasks if name in t.units or name in t.lead]
 
     def blocks(self) -> list[Block]:
         """The lists the question asks for (see the module docstring)."""
@@ -139,15 +148,17 @@ class Selector:
                 kind, tasks = self.of_person(name)
                 blocks.append(Block(kind, name, tasks, you=you))
         if units:
-            unit_ids = {id(t) for name in units for t in self.of_unit(name)}
+            unit_ids = {id(t) for name in units for t in self.of_unit(name)[1]}
             if blocks:
                 for block in blocks:
                     block.tasks = [t for t in block.tasks if id(t) in unit_ids]
             elif query.asked.together and len(units) >= 2:
-                common = set.intersection(*({id(t) for t in self.of_unit(u)} for u in units))
-                blocks.append(Block("unit", "、".join(units), [t for t in ctx.tasks if id(t) in common]))
+                common = set.intersection(*({id(t) for t in self.of_unit(u)[1]} for u in units))
+                blocks.append(Block("units_both", "、".join(units), [t for t in ctx.tasks if id(t) in common]))
             else:
-                blocks += [Block("unit", name, self.of_unit(name)) for name in units]
+                for name in units:
+                    kind, tasks = self.of_unit(name)
+                    blocks.append(Block(kind, name, tasks))
         if not blocks:
             if query.sections and len(query.sections) == 1:
                 blocks.append(Block("section", "", list(ctx.tasks)))

@@ -37,6 +37,7 @@ from handlers.understanding.windows import Window, find_window
 
 __all__ = ["Ambiguous", "Name", "PlanIndex", "Query", "Term", "Window", "plan_index", "understand"]
 
+MAX_QUESTION = 300  # characters of normal text a question may have
 # After a name, the word that says in which capacity it is meant ("徐锦清牵头、严众能负责的").
 _AS_LEAD = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:牵头|分管|领导|lead)")
 _AS_OWNER = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:负责|承办|具体负责|own)")
@@ -120,9 +121,12 @@ class PlanIndex:
                 self.sections.setdefault(task.section_no, []).append(task.ref)
                 title = re.sub(r"^[一二三四五六七八九十百\d]+[、.．]\s*", "", task.section)
                 self.titles[task.section_no] = canon(title)
-        self.vocabulary = Vocabulary([canon(t.content) for t in tasks])
+        contents = [canon(t.content) for t in tasks]
+        self.vocabulary = Vocabulary(contents)
+        self.memo: dict = {}  # what handlers derive from the plan once (help's examples)
         self.names = NameIndex(tuple(directory.people), tuple(directory.roles), tuple(directory.units),
-                               tuple((t.content, tuple(t.units)) for t in tasks), common=_is_common)
+                               tuple((text, tuple(t.units)) for text, t in zip(contents, tasks, strict=True)),
+                               common=_is_common)
 
 
 def _is_common(word: str) -> bool:
@@ -181,6 +185,9 @@ def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_
     written_text = strip_mentions(text, bot_name)
     normal = normalise(written_text)
     places = find_places(normal, index.refs, index.sections, index.vocabulary.corpus)
+    if len(normal) > MAX_QUESTION:  # a paste is not a question: only a note (进展 3.1 …) may be this long
+        return Query(text=written_text, normal=normal, words=canon(places.rest.replace(GAP, " ")),
+                     refs=places.refs)
     scan = compact(places.rest)
     found = index.names.find(scan)
     as_lead, as_owner = _capacities(scan, found.names)

@@ -32,8 +32,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
-
 from bot.text import canon
 from handlers.understanding.sounds import sound_string, spelled
 
@@ -43,10 +41,18 @@ _LEVEL = "市县区省镇乡"
 _BRACKETED = re.compile(r"（([^（）]*)）")
 # After a name, what makes a slip of a short name believable.
 _PERSON_CUE = re.compile(r"^(?:同志|主任|老师|部长|科长|负责|牵头|分管|的任务|的工作|手上|在跟|在管|在搞|有哪些|有啥)")
+_TWO_CJK = re.compile(r"[\u4e00-\u9fff]{2}")
 # The slips are looked for in this much of a message's text (a paste is not a question).
 MAX_SCAN = 300
 # A separator put where a name was taken out, so the words on either side stay apart.
 GAP = "\u241f"
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (rapidfuzz, imported on first need: most messages never need it)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b)
 
 
 @dataclass(frozen=True)
@@ -118,15 +124,17 @@ def _unit_aliases(name: str) -> set[str]:
 class NameIndex:
     """Every way the plan's names may be written (built once per directory and plan).
 
-    ``people``, ``roles``, ``units`` as stored; ``contents`` the task contents with, for each,
-    the units it names, used to tell an alias from a topic word; ``common(word)`` True for a
-    word questions use otherwise (明天), never taken for a given name."""
+    ``people``, ``roles``, ``units`` as stored; ``contents`` the task contents (canonical form:
+    :func:`bot.text.canon`) with, for each, the units it names, used to tell an alias from a
+    topic word; ``common(word)`` True for a word questions use otherwise (明天), never taken
+    for a given name."""
 
     def __init__(self, people: tuple[str, ...], roles: tuple[str, ...], units: tuple[str, ...],
                  contents: tuple[tuple[str, tuple[str, ...]], ...], common=lambda word: False):
         self.people, self.roles, self.units = people, roles, units
         self.kinds = {**{u: "unit" for u in units}, **{r: "role" for r in roles}, **{p: "person" for p in people}}
-        corpus = "\n".join(canon(c) for c, _ in contents)
+        texts = [(text, set(named)) for text, named in contents]
+        corpus = "\n".join(text for text, _ in texts)
         keys: dict[str, set[tuple[str, str]]] = defaultdict(set)  # written form → {(name, how)}
 
         def add(form: str, name: str, how: str) -> None:
@@ -135,9 +143,10 @@ class NameIndex:
 
         def alias_is_a_name(alias: str, unit: str) -> bool:
             # A word the contents use names the unit only if every task using it names the unit.
-            if canon(alias) not in corpus:
+            word = canon(alias)
+            if word not in corpus:
                 return True
-            return all(unit in named for content, named in contents if canon(alias) in canon(content))
+            return all(unit in named for text, named in texts if word in text)
 
         for kind, names in (("unit", units), ("role", roles)):
             for name in names:
@@ -190,13 +199,24 @@ class NameIndex:
         index = 0
         while index < len(text):
             for form in self.by_first.get(text[index], ()):
-                if text.startswith(form, index):
+                if text.startswith(form, index) and not self._inside_a_word(text, index, index + len(form)):
                     spans.append((index, index + len(form), self._written(form, index)))
                     index += len(form)
                     break
             else:
                 index += 1
         return self._found(text, spans)
+
+    def _inside_a_word(self, text: str, start: int, end: int) -> bool:
+        """A short person name that is part of a longer phrase of the plan's contents here
+        ("周全" in "考虑周全"): a word, not the person, unless a person word follows."""
+        form = text[start:end]
+        if len(form) > 2 or _PERSON_CUE.match(text[end:]) or all(
+                self.kinds.get(name) != "person" for name, _ in self.keys[form]):
+            return False
+        before, after = text[max(0, start - 2):start], text[end:end + 2]
+        return bool(_TWO_CJK.fullmatch(before) and before + form in self.corpus) or bool(
+            _TWO_CJK.fullmatch(after) and form + after in self.corpus)
 
     def find_slips(self, text: str) -> Found:
         """The names written with slips (rules 2–5) in ``text``: what is left of a message
@@ -302,7 +322,7 @@ class NameIndex:
         form = canon(self._form_of(name, window))
         if window[0] != form[0] or sum(a != b for a, b in zip(window, form, strict=False)) > 1:
             return False
-        if window in self.corpus:
+        if window in self.corpus:  # a word of the plan, not a slip
             return False
         if self.kinds[name] == "person" and len(window) < 3:
             return bool(_PERSON_CUE.match(piece[after:]))
@@ -311,14 +331,14 @@ class NameIndex:
     def _near(self, window: str, piece: str, after: int) -> list[str]:
         """People whose name differs from ``window`` in one character after the surname, that
         character's pinyin one letter away (钟晓朋 ↔ 钟晓鹏 is a sound slip; 严众龙 is nobody)."""
-        if len(window) < 3 or window in self.corpus:
+        if len(window) < 3:
             return []
         near = []
         for person in self.people_by_first.get(window[0], ()):
-            if len(person) != len(window):
+            if len(person) != len(window) or window in self.corpus:
                 continue
             diff = [(a, b) for a, b in zip(window, person, strict=True) if a != b]
-            if len(diff) == 1 and Levenshtein.distance(spelled(diff[0][0]), spelled(diff[0][1])) <= 1:
+            if len(diff) == 1 and _distance(spelled(diff[0][0]), spelled(diff[0][1])) <= 1:
                 near.append(person)
         return near
 
@@ -358,7 +378,7 @@ class NameIndex:
                 names = spelled_names.get(letters, [])
                 if not names and len(letters) >= 8:
                     names = [p for s, ps in spelled_names.items() for p in ps
-                             if abs(len(s) - len(letters)) <= 1 and Levenshtein.distance(s, letters) <= 1]
+                             if abs(len(s) - len(letters)) <= 1 and _distance(s, letters) <= 1]
                 if names:
                     item: Name | Ambiguous = (Name(names[0], "person", run[start:end], "pinyin") if len(names) == 1
                                               else Ambiguous(run[start:end], tuple(names), "person"))

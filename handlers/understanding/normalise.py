@@ -54,10 +54,16 @@ def strip_mentions(text: str, bot_name: str) -> str:
     return "".join(" " if is_blank_char(ch) else ch for ch in text).strip()
 
 
+@functools.lru_cache(maxsize=20000)
+def _simplified_already(ch: str) -> bool:
+    return _to_simplified().convert(ch) == ch
+
+
 def simplified(text: str) -> str:
     """``text`` with traditional characters made simplified (嚴眾能 → 严众能); ASCII and
-    simplified text come back unchanged. Only runs of CJK characters are converted."""
-    if text.isascii():
+    simplified text come back unchanged, without the phrase-level conversion (each character
+    is looked up once and remembered)."""
+    if text.isascii() or all(_simplified_already(ch) for ch in set(text) if not ch.isascii()):
         return text
     return _to_simplified().convert(text)
 

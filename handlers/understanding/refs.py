@@ -64,6 +64,17 @@ def _as_ref(written: str) -> str | None:
     return ".".join(str(p) for p in parts)
 
 
+def _in_contents(number_text: str, corpus: str) -> bool:
+    """"5.30" stands alone in the contents (a date they name); "6.1" inside "6.18" does not."""
+    start = corpus.find(number_text)
+    while start >= 0:
+        end = start + len(number_text)
+        if (start == 0 or not re.match(r"[\d.]", corpus[start - 1])) and not corpus[end:end + 1].isdigit():
+            return True
+        start = corpus.find(number_text, start + 1)
+    return False
+
+
 def find_places(text: str, refs: dict[str, int], sections: dict[int, list[str]], corpus: str) -> Places:
     """Refs and numbered sections in ``text``. ``refs``: the plan's refs → position;
     ``sections``: section number → its refs in plan order; ``corpus``: the contents, for
@@ -89,8 +100,11 @@ def find_places(text: str, refs: dict[str, int], sections: dict[int, list[str]],
 
         def item(match: re.Match[str]) -> str:
             n = number(match[1])
+            under = [ref for ref in ordered if ref.startswith(f"{n}.")]
             if n is not None and str(n) in refs:
                 places.refs.append(str(n))
+            elif under:  # 第5项 of a plan with sub-rows 5.1 and 5.2
+                places.refs.extend(under)
             elif n is not None and 0 < n <= len(ordered):
                 places.refs.append(ordered[n - 1])
             else:
@@ -109,8 +123,8 @@ def find_places(text: str, refs: dict[str, int], sections: dict[int, list[str]],
         if found in refs:
             places.refs.append(found)
             return f" {GAP} "
-        in_contents = re.search(rf"(?<![\d.]){re.escape(written.replace(' ', ''))}(?!\d)", corpus)
-        if "." in found and not in_contents and re.fullmatch(r"\d{1,2}(\.\d{1,2})+", found):
+        if "." in found and not _in_contents(written.replace(" ", ""), corpus) and re.fullmatch(
+                r"\d{1,2}(\.\d{1,2})+", found):
             places.unknown.append(found)
             return f" {GAP} "
         return written
@@ -132,18 +146,16 @@ def find_section_words(text: str, titles: dict[int, str], corpus: str) -> tuple[
     index = 0
     while index < len(text):
         best = None
-        for end in range(min(len(text), index + 30), index + 1, -1):
+        # Longer runs are found only inside shorter ones, so the scan stops at the first miss.
+        for end in range(index + 2, min(len(text), index + 40) + 1):
             words = text[index:end]
-            if GAP in words or " " in words:
-                continue
             owners = [no for no, title in titles.items() if words in title]
-            if len(owners) != 1:
-                continue
+            if not owners:
+                break
             meaning = _GENERIC_TITLE.sub("", words)  # "进一步" alone names no section
             long_enough = len(meaning) >= 4 or (len(meaning) >= 2 and _CUE.match(text[end:]))
-            if long_enough and words not in corpus:
+            if len(owners) == 1 and long_enough and words not in corpus:
                 best = (end, owners[0])
-                break
         if best:
             found.append(best[1])
             while out and re.fullmatch(r"[一二三四五六七八九十\d、.．\s]", out[-1]):

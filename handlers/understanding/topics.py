@@ -167,6 +167,7 @@ class Vocabulary:
             topic.unused += trial.unused
             topic.loose = topic.loose or trial.loose
         topic.terms = list(dict.fromkeys(topic.terms))
+        topic.unused = list(dict.fromkeys(topic.unused))
         topic.groups = [list(dict.fromkeys(g)) for g in topic.groups if g]
         return topic
 
