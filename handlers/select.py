@@ -26,8 +26,8 @@ class Block:
     """One list of a reply. ``kind`` says whose list it is (the template words it): "owner",
     "lead", "lead_instead", "supervisor", "both", "unit", "unit_lead", "units_both",
     "section", "search", "window", "all", "refs"; ``who`` the name(s) or words; ``you`` when it
-    is the sender's own; ``ongoing_left_out`` 全年开展 tasks a window leaves out; ``overdue_left_out`` overdue tasks a "…前" window leaves to 逾期;
-    ``choices`` the tasks a split topic match offers; ``topic_failed`` when the topic words
+    is the sender's own; ``ongoing_left_out`` 全年开展 tasks a window leaves out;
+    ``overdue_left_out`` overdue tasks a "…前" window leaves to 逾期; ``choices`` the tasks a split topic match offers; ``topic_failed`` when the topic words
     match none of the tasks."""
 
     kind: str
