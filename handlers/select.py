@@ -27,8 +27,8 @@ class Block:
     "lead", "lead_instead", "supervisor", "both", "unit", "unit_lead", "units_both",
     "section", "search", "window", "all", "refs"; ``who`` the name(s) or words; ``you`` when it
     is the sender's own; ``ongoing_left_out`` 全年开展 tasks a window leaves out;
-    ``overdue_left_out`` overdue tasks a "…前" window leaves to 逾期; ``choices`` the tasks a split topic match offers; ``topic_failed`` when the topic words
-    match none of the tasks."""
+    ``overdue_left_out`` overdue tasks a "…前" window leaves to 逾期; ``choices`` the tasks a
+    split topic match offers; ``topic_failed`` when the topic words match none of the tasks."""
 
     kind: str
     who: str
