@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-webhook clean
+.PHONY: run test lint bench bench-questions bench-webhook clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,6 +22,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_plan.py
+
+bench-questions: $(STAMP)
+	$(BIN)/python bench/questions.py
 
 bench-webhook: $(STAMP)   # needs wrk (apt-get install wrk)
 	$(BIN)/python bench/webhook.py

@@ -162,7 +162,7 @@ class Selector:
         if not blocks:
             if query.sections and len(query.sections) == 1:
                 blocks.append(Block("section", "", list(ctx.tasks)))
-            elif query.terms and not query.window:
+            elif query.terms:
                 blocks.append(Block("search", "、".join(t.written for t in query.terms), list(ctx.tasks)))
             else:
                 blocks.append(Block("window" if query.window else "all", "", list(ctx.tasks)))
@@ -177,7 +177,7 @@ class Selector:
         words = []
         for term in self.query.terms:
             used = [f for f in term.forms if any(f in c for c in contents)]
-            words.append(term.written if used == [term.written] or not used else "/".join(used))
+            words.append(term.written if term.written in used or not used else "/".join(used))
         return "、".join(words)
 
     def _narrow(self, block: Block) -> None:
