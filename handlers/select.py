@@ -11,6 +11,7 @@ partial matches become :attr:`Block.choices` (the reply asks which), never a lis
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.model import TaskView
@@ -20,11 +21,13 @@ from handlers.understanding import Query
 from handlers.understanding.topics import match
 from handlers.understanding.windows import Window
 
+_ME_AND = re.compile(r"我(?:和|跟|与|同)|(?:和|跟|与|同)我")
+
 
 @dataclass
 class Block:
     """One list of a reply. ``kind`` says whose list it is (the template words it): "owner",
-    "lead", "lead_instead", "supervisor", "both", "unit", "unit_lead", "units_both",
+    "lead", "lead_instead", "supervisor", "both", "mixed", "unit", "unit_lead", "units_both",
     "section", "search", "window", "all", "refs"; ``who`` the name(s) or words; ``you`` when it
     is the sender's own; ``ongoing_left_out`` 全年开展 tasks a window leaves out;
     ``overdue_left_out`` overdue tasks a "…前" window leaves to 逾期; ``choices`` the tasks a
@@ -133,16 +136,26 @@ class Selector:
         you = False
         if query.mine and ctx.person:
             people, you = [ctx.person], True
+        elif query.asked.mine and ctx.person and people and ctx.person not in people and (
+                query.asked.together or _ME_AND.search(query.normal)):
+            people = [ctx.person, *people]  # 我和林丽一起负责的
         blocks: list[Block] = []
         mixed = bool(set(people) & query.as_lead and set(people) - query.as_lead)
         together = len(people) >= 2 and (query.asked.together or mixed)
         if together:
             common: set[int] | None = None
+            capacities = []
             for name in people:
-                ids = {id(t) for t in self.of_person(name, strict=mixed)[1]}
+                kind, tasks = self.of_person(name, strict=mixed)
+                ids = {id(t) for t in tasks}
                 common = ids if common is None else common & ids
+                capacities.append((name, kind))
             tasks = [t for t in ctx.tasks if id(t) in (common or set())]
-            blocks.append(Block("both", "、".join(people), tasks))
+            if mixed:  # 徐锦清牵头、严众能负责的
+                words = self.ctx.env.get_template("_capacity.j2")
+                blocks.append(Block("mixed", words.render(capacities=capacities).strip(), tasks))
+            else:
+                blocks.append(Block("both", "、".join(people), tasks))
         elif people:
             for name in people:
                 kind, tasks = self.of_person(name)

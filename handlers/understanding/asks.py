@@ -69,7 +69,7 @@ _TOGETHER = re.compile(r"共同|一起|一块儿?|一同|都有份|都负责|都
                        r"(?<![a-z])(?:both|together|jointly)(?![a-z])")
 # Finishing verbs left once the ask is known ("哪天要完成", "要在哪天之前开完"): never a topic.
 _FINISH = re.compile(rf"(?:要|得|能|会)?(?:{_DONE_VERB}|开完|开好|交)(?:了)?")
-_MINE = re.compile(r"^我(?!们)|我的|(?<![a-z])my(?![a-z])|^mine")
+_MINE = re.compile(r"^我(?!们)|我的|(?<![a-z])(?:my|i)(?![a-z])|^mine")
 _LEAD = re.compile(r"牵头|分管|领导|leads?(?![a-z])")
 # Words that only say "list them": taken out so they are never searched for.
 _LIST = re.compile(
