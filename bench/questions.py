@@ -85,7 +85,7 @@ def new_questions(bot: Bot, questions: list[tuple[str, str | None, date | None]]
 def bench_answers(folder: Path) -> None:
     seed = bot_on(ROOT / "data" / "longyan-kexie-2020.txt", folder, date(2020, 11, 2))
     invalidate(seed)
-    once("seed: first question after a write (index built)", lambda: seed.say("机器人比赛谁负责"))
+    once("seed: first question (plan index built)", lambda: seed.say("机器人比赛谁负责"))
     once("seed: first slip (loads pypinyin, sound index)", lambda: seed.say("严中能负责啥"))
     questions = [(q["q"], q.get("as"), date.fromisoformat(q.get("today", "2020-11-02"))) for q in DEV
                  if not q.get("must_not_change")]
@@ -103,7 +103,7 @@ def bench_answers(folder: Path) -> None:
 
     big = bot_on(big_plan(folder / "big.txt"), folder, date(2020, 11, 2))
     invalidate(big)
-    once("1,400 tasks: first question after a write (index built)", lambda: big.say("责任人3负责什么"))
+    once("1,400 tasks: first question (plan index built)", lambda: big.say("责任人3负责什么"))
     once("1,400 tasks: first slip (sound index of the plan)", lambda: big.say("推进重点工作洛实谁负责"))
     percentiles("1,400 tasks: a new question, plan in memory", new_questions(big, [(q, None, None)
                                                                                  for q in BIG_QUESTIONS]))
