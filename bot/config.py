@@ -1,8 +1,9 @@
 """Configuration: TOML read with tomllib, checked key by key (DESIGN §8).
 
 Where it comes from: ``--config F``, else ``./config.toml`` if present, else the embedded
-default (local platform, ``data/duban.db``, the bundled plan). Relative paths resolve
-against the config file's folder (the embedded default: the project folder). Secrets may
+default (local platform, ``data/duban.db`` in the current folder, the bundled plan, which
+ships inside the package). Relative paths resolve against the config file's folder (the
+embedded default: the folder it runs in). Secrets may
 come from the environment under the names in :data:`SECRET_ENV`. A wrong key or value
 raises :class:`ConfigError` naming the key, so start-up stops with a message an admin can act on.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,8 +23,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.text import clean_name
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (pyproject's tomli marker)
+    import tomli as tomllib
+
+# The source tree's root (a checkout; in an installed wheel, site-packages): tests use it as a base.
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-BUNDLED_PLAN = "data/longyan-kexie-2020.txt"
+# The bundled plan is package data, so it is there wherever the wheel is installed (DESIGN §1).
+BUNDLED_PLAN = Path(__file__).resolve().parent / "bundled" / "longyan-kexie-2020.txt"
 
 
 class ConfigError(ValueError):
@@ -33,7 +40,7 @@ class ConfigError(ValueError):
 
 # Section → key → default. The default's type is the key's type (a list holds strings or ints).
 SCHEMA: dict[str, dict[str, Any]] = {
-    "bot": {"name": "督办助手", "database": "data/duban.db", "plan": BUNDLED_PLAN,
+    "bot": {"name": "督办助手", "database": "data/duban.db", "plan": str(BUNDLED_PLAN),
             "admins": [], "timezone": "Asia/Shanghai"},
     "server": {"host": "127.0.0.1", "port": 8080, "token": ""},
     "reminders": {"time": "09:00", "lead_days": [14, 7, 3, 1], "overdue_every_days": 7,
@@ -316,9 +323,7 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
             setattr(target, key, env[variable])
     for key in ("database", "plan"):
         path = Path(getattr(config.bot, key))
-        # Without a plan of its own a config gets the bundled plan, wherever the config lives.
-        folder = PROJECT_DIR if key == "plan" and "plan" not in data.get("bot", {}) else base
-        setattr(config.bot, key, path if path.is_absolute() else (folder / path).resolve())
+        setattr(config.bot, key, path if path.is_absolute() else (base / path).resolve())
     _check_semantics(where, config)
     return config
 
@@ -339,7 +344,7 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
     if path is None and (cwd / "config.toml").is_file():
         path = cwd / "config.toml"
     if path is None:
-        return parse_config({}, "embedded default", PROJECT_DIR)
+        return parse_config({}, "embedded default", cwd)
     path = path.resolve()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

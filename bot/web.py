@@ -52,7 +52,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
             app.state.wecom_ws = long_connection
             await long_connection.start()
             # Give it a moment, so that a start-up tick's pushes find the connection up.
-            with contextlib.suppress(TimeoutError):
+            with contextlib.suppress(asyncio.TimeoutError):  # not builtin TimeoutError before 3.11
                 await asyncio.wait_for(long_connection.authenticated.wait(), WS_START_WAIT_S)
         settings = bot.config.dingtalk
         if settings.mode == "stream" and settings.app_key and settings.app_secret:

@@ -54,8 +54,8 @@ def test_a_wrong_key_or_value_names_the_key(data, message):
 def test_the_embedded_default(tmp_path):
     config = load_config(None, cwd=tmp_path)
     assert config.source is None
-    assert config.bot.database == PROJECT_DIR / "data" / "duban.db"
-    assert config.bot.plan == PROJECT_DIR / "data" / "longyan-kexie-2020.txt"
+    assert config.bot.database == tmp_path / "data" / "duban.db"  # the folder it runs in
+    assert config.bot.plan == PROJECT_DIR / "bot" / "bundled" / "longyan-kexie-2020.txt"
     assert (config.server.host, config.server.port, config.bot.timezone) == ("127.0.0.1", 8080, "Asia/Shanghai")
 
 
@@ -117,5 +117,5 @@ def test_a_config_without_a_plan_gets_the_bundled_one(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text('[bot]\ndatabase = "x.db"\n', encoding="utf-8")
     config = load_config(path)
-    assert config.bot.plan == PROJECT_DIR / "data" / "longyan-kexie-2020.txt"
+    assert config.bot.plan == PROJECT_DIR / "bot" / "bundled" / "longyan-kexie-2020.txt"
     assert config.bot.database == tmp_path / "x.db"
