@@ -19,6 +19,8 @@ from pathlib import Path
 from bot.clock import DayClock, SystemClock
 from bot.config import ConfigError, load_config
 from bot.export import ExportError, export
+from bot.ops import commands as ops_commands
+from bot.ops.words import OpsError
 from bot.plan import PlanError
 from bot.runtime import Bot, UnknownPerson
 from bot.store import StoreError
@@ -93,7 +95,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("file", type=Path, help="FILE.xlsx (完成情况表) or FILE.ics (calendar)")
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     commands.add_parser("outbox", parents=[common], help="list pushes not yet delivered, and failed ones")
-    commands.add_parser("people", parents=[common], help="who is mapped to which WeCom/DingTalk id, and who is not")
+    people = commands.add_parser("people", parents=[common],
+                                 help="who is mapped to which WeCom/DingTalk id, and who is not")
+    people.add_argument("--remove", metavar="NAME", help="remove the ids NAME was bound to in chat (我是…/确认…)")
+    ops_commands.add_parsers(commands, common)
     return parser
 
 
@@ -173,6 +178,9 @@ def _bot(args: argparse.Namespace, *, ensure_plan: bool = True) -> Bot:
 
 
 def _run(args: argparse.Namespace) -> int:
+    done = ops_commands.run(args)
+    if done is not None:
+        return done
     if args.command == "import":
         print(_bot(args, ensure_plan=False).import_plan(args.file, args.year).report)
         return 0
@@ -202,7 +210,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "outbox":
         return _outbox(bot)
     if args.command == "people":
-        return _people(bot)
+        return ops_commands.remove_person(bot, args.remove) if args.remove else _people(bot)
     raise UsageError(f"unknown command {args.command}")  # pragma: no cover (argparse checks)
 
 
@@ -248,6 +256,8 @@ def listen_socket(host: str, port: int) -> socket.socket:
 def _serve(bot: Bot, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from bot.ops.lock import StoreLock
+    from bot.ops.words import word
     from bot.web import create_app
 
     host = args.host or bot.config.server.host
@@ -256,13 +266,20 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
         bot.config.server.host = host
         if not bot.config.loopback and not bot.config.server.token:
             raise ConfigError(f"--host {host}: server.token is required when not serving on loopback")
+    # Held while serving: duban restore is refused meanwhile (bot/ops/lock.py).
+    lock = StoreLock(Path(bot.config.bot.database), shared=True)
+    if not lock.acquire():
+        raise OpsError(word("serve_during_restore", path=bot.config.bot.database))
     sock = listen_socket(host, port)
     log.info("local chat on http://%s:%d/", host, port)
     app = create_app(bot, reminders=True, demo_day=args.today is not None)
     # No access log: a line per callback (with its msg_signature) would cost a tenth of the
     # callback path's time (bench/webhook.py) and tell nothing the bot's own log does not.
     server = uvicorn.Server(uvicorn.Config(app, log_level="info", access_log=False))
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    finally:
+        lock.release()
     return 0
 
 
@@ -275,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
-    except (ConfigError, ExportError, PlanError, UnknownPerson, UsageError) as error:
+    except (ConfigError, ExportError, OpsError, PlanError, UnknownPerson, UsageError) as error:
         print(f"duban: {error}", file=sys.stderr)
         return 2
     except StoreError as error:

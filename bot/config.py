@@ -52,6 +52,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
                     "secret": "", "ws_url": "wss://openws.work.weixin.qq.com"},
     "dingtalk": {"mode": "stream", "app_key": "", "app_secret": "",
                  "api_base": "https://api.dingtalk.com", "trust_sender_nick": False},
+    "backup": {"keep": 0, "folder": "data/backups", "time": "03:00"},
+    "log": {"file": "", "level": "INFO"},
 }
 CHAT_KEYS = {"name": "", "platform": "local", "chat_id": "", "webhook": "", "secret": "", "keyword": ""}
 PERSON_KEYS = {"wecom": "", "dingtalk": "", "mobile": ""}
@@ -87,6 +89,8 @@ class Config:
     reminders: SimpleNamespace
     wecom: SimpleNamespace
     dingtalk: SimpleNamespace
+    backup: SimpleNamespace = field(default_factory=lambda: SimpleNamespace(**SCHEMA["backup"]))
+    log: SimpleNamespace = field(default_factory=lambda: SimpleNamespace(**SCHEMA["log"]))
     chats: list[SimpleNamespace] = field(default_factory=list)
     people: dict[str, SimpleNamespace] = field(default_factory=dict)
     roles: dict[str, list[str]] = field(default_factory=dict)
@@ -175,6 +179,21 @@ def _check_reminders(where: str, reminders: SimpleNamespace) -> None:
                           f"got {reminders.overdue_every_days}")
     _check_days(where, "reminders.holidays", reminders.holidays)
     _check_days(where, "reminders.workdays", reminders.workdays)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _check_ops(where: str, config: Config) -> None:
+    """[backup] and [log] (issue 15)."""
+    if config.backup.keep < 0:
+        raise ConfigError(f"{where}: backup.keep must be 0 (no nightly backup) or more, got {config.backup.keep}")
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", config.backup.time):
+        raise ConfigError(f"{where}: backup.time must be HH:MM, got {config.backup.time!r}")
+    config.backup.time = config.backup.time.zfill(5)
+    config.log.level = config.log.level.upper()
+    if config.log.level not in LOG_LEVELS:
+        raise ConfigError(f"{where}: log.level must be one of {', '.join(LOG_LEVELS)}, got {config.log.level!r}")
 
 
 def _check_platforms(where: str, config: Config) -> None:
@@ -267,6 +286,7 @@ def _check_semantics(where: str, config: Config) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{where}: bot.timezone {config.bot.timezone!r} is not a known time zone") from None
     _check_reminders(where, config.reminders)
+    _check_ops(where, config)
     if not 0 < config.server.port < 65536:
         raise ConfigError(f"{where}: server.port must be 1-65535, got {config.server.port}")
     if not config.loopback and not config.server.token:
@@ -303,6 +323,8 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
         "reminders": _table(where, "reminders", data.get("reminders", {}), SCHEMA["reminders"]),
         "wecom": _table(where, "wecom", wecom_data, SCHEMA["wecom"], nested=("aibot",)),
         "dingtalk": _table(where, "dingtalk", data.get("dingtalk", {}), SCHEMA["dingtalk"]),
+        "backup": _table(where, "backup", data.get("backup", {}), SCHEMA["backup"]),
+        "log": _table(where, "log", data.get("log", {}), SCHEMA["log"]),
     }
     aibot_data = wecom_data.get("aibot", {}) if isinstance(wecom_data, dict) else {}
     sections["wecom"].aibot = _table(where, "wecom.aibot", aibot_data, SCHEMA["wecom.aibot"])
@@ -324,6 +346,11 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
     for key in ("database", "plan"):
         path = Path(getattr(config.bot, key))
         setattr(config.bot, key, path if path.is_absolute() else (base / path).resolve())
+    for section, key in (("backup", "folder"), ("log", "file")):
+        value = getattr(getattr(config, section), key)
+        if value:
+            path = Path(value)
+            setattr(getattr(config, section), key, path if path.is_absolute() else (base / path).resolve())
     _check_semantics(where, config)
     return config
 

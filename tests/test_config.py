@@ -107,7 +107,7 @@ def test_names_in_config_are_cleaned_and_members_deduplicated():
 
 
 def test_toml_dates_count_as_days():
-    import tomllib
+    from bot.config import tomllib  # tomli on Python 3.10
 
     data = tomllib.loads("[reminders]\nholidays = [2020-10-01]\n")
     assert parse_config(data, "c", PROJECT_DIR, env={}).reminders.holidays == ["2020-10-01"]

@@ -50,7 +50,8 @@ def _metadata(wheel: Path):
 def test_the_wheel_carries_the_plan_and_templates_and_marks_the_speedups(wheel):
     meta, names = _metadata(wheel)
     assert "bot/bundled/longyan-kexie-2020.txt" in names
-    assert {"bot/templates/status.html", "handlers/templates/task_list.j2", "reminders/templates/digest.j2"} <= set(names)
+    templates = {"bot/templates/status.html", "handlers/templates/task_list.j2", "reminders/templates/digest.j2"}
+    assert templates <= set(names)
     requires = {Requirement(r).name: Requirement(r) for r in meta.get_all("Requires-Dist")}
     uvloop = requires["uvloop"].marker
     assert not uvloop.evaluate({"sys_platform": "win32", "platform_python_implementation": "CPython"})
