@@ -16,10 +16,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.clock import DayClock, SystemClock
+from bot.clock import SHANGHAI, DayClock, SystemClock
 from bot.config import ConfigError, load_config
 from bot.export import ExportError, export
 from bot.ops import commands as ops_commands
+from bot.ops import logs
 from bot.ops.words import OpsError
 from bot.plan import PlanError
 from bot.runtime import Bot, UnknownPerson
@@ -169,6 +170,7 @@ def _people(bot: Bot) -> int:
 def _bot(args: argparse.Namespace, *, ensure_plan: bool = True) -> Bot:
     """The bot of ``--config`` on ``--today``'s clock; the plan imported first when the store is empty."""
     config = load_config(args.config)
+    logs.configure(config.log.level, config.tz)  # the console; serve adds [log] file
     clock = DayClock(args.today, config.tz) if args.today else SystemClock(config.tz)
     bot = Bot(config, clock)
     imported = bot.ensure_plan() if ensure_plan else None
@@ -270,12 +272,17 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
     lock = StoreLock(Path(bot.config.bot.database), shared=True)
     if not lock.acquire():
         raise OpsError(word("serve_during_restore", path=bot.config.bot.database))
+    try:
+        logs.configure_from(bot.config)
+    except OSError as error:
+        raise OpsError(word("log_file_unwritable", path=bot.config.log.file, reason=error.strerror or error)) from None
     sock = listen_socket(host, port)
     log.info("local chat on http://%s:%d/", host, port)
     app = create_app(bot, reminders=True, demo_day=args.today is not None)
     # No access log: a line per callback (with its msg_signature) would cost a tenth of the
     # callback path's time (bench/webhook.py) and tell nothing the bot's own log does not.
-    server = uvicorn.Server(uvicorn.Config(app, log_level="info", access_log=False))
+    # log_config=None: uvicorn's lines go through our handlers (zone, [log] file), not its own.
+    server = uvicorn.Server(uvicorn.Config(app, log_level="info", access_log=False, log_config=None))
     try:
         server.run(sockets=[sock])
     finally:
@@ -285,10 +292,7 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``duban`` console script; returns the exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
-    # APScheduler logs each run of the 5-second delivery job at INFO: 34,000 lines a day of nothing.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logs.configure("INFO", SHANGHAI)  # until the config says otherwise (bot/ops/logs.py)
     args = _parser().parse_args(argv)
     try:
         return _run(args)

@@ -53,7 +53,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "dingtalk": {"mode": "stream", "app_key": "", "app_secret": "",
                  "api_base": "https://api.dingtalk.com", "trust_sender_nick": False},
     "backup": {"keep": 0, "folder": "data/backups", "time": "03:00"},
-    "log": {"file": "", "level": "INFO"},
+    "log": {"file": "", "level": "INFO", "keep": 30},
 }
 CHAT_KEYS = {"name": "", "platform": "local", "chat_id": "", "webhook": "", "secret": "", "keyword": ""}
 PERSON_KEYS = {"wecom": "", "dingtalk": "", "mobile": ""}
@@ -194,6 +194,8 @@ def _check_ops(where: str, config: Config) -> None:
     config.log.level = config.log.level.upper()
     if config.log.level not in LOG_LEVELS:
         raise ConfigError(f"{where}: log.level must be one of {', '.join(LOG_LEVELS)}, got {config.log.level!r}")
+    if config.log.keep < 0:
+        raise ConfigError(f"{where}: log.keep must be 0 or more (old daily files kept), got {config.log.keep}")
 
 
 def _check_platforms(where: str, config: Config) -> None:

@@ -68,6 +68,9 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
                                       catch_up_any_time=demo_day)
             app.state.reminders = service
             await service.start()
+            from bot.ops.backups import schedule_nightly
+
+            schedule_nightly(service.scheduler, bot)  # [backup] keep = N
         try:
             yield
         finally:

@@ -128,9 +128,10 @@ def test_restore_is_refused_while_a_server_holds_the_store(tmp_path, config_file
     assert tables(store) == before and not list(store.parent.glob("*.before-restore-*"))
 
 
-def test_duban_serve_holds_the_lock_until_it_stops(tmp_path, config_file):
+def test_duban_serve_holds_the_lock_until_it_stops_and_logs_to_its_file(tmp_path, config_file):
     from bot.cli import listen_socket
 
+    config_file.write_text('[bot]\ndatabase = "data/duban.db"\n[log]\nfile = "logs/duban.log"\n', encoding="utf-8")
     sock = listen_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
     sock.close()
@@ -148,6 +149,8 @@ def test_duban_serve_holds_the_lock_until_it_stops(tmp_path, config_file):
         server.terminate()
         server.wait(timeout=30)
     assert duban("--config", str(config_file), "restore", str(tmp_path / "b.db"), cwd=tmp_path).returncode == 0
+    logged = (tmp_path / "logs" / "duban.log").read_text(encoding="utf-8")
+    assert f" +0800 INFO duban: local chat on http://127.0.0.1:{port}/" in logged
 
 
 @pytest.mark.parametrize("make, reason", [
