@@ -255,6 +255,15 @@ def listen_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _warn_at_start(bot: Bot) -> None:
+    """Config read against the plan and itself (bot/ops/checks.py): each finding a warning."""
+    from bot.ops.checks import startup_warnings
+    from bot.store.maintenance import plan_people
+
+    for warning in startup_warnings(bot.config, plan_people(bot.store)):
+        log.warning("%s", warning)
+
+
 def _serve(bot: Bot, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -277,6 +286,7 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
     except OSError as error:
         raise OpsError(word("log_file_unwritable", path=bot.config.log.file, reason=error.strerror or error)) from None
     sock = listen_socket(host, port)
+    _warn_at_start(bot)
     log.info("local chat on http://%s:%d/", host, port)
     app = create_app(bot, reminders=True, demo_day=args.today is not None)
     # No access log: a line per callback (with its msg_signature) would cost a tenth of the

@@ -169,8 +169,9 @@ def _check_days(where: str, key: str, values: list[str]) -> None:
 
 
 def _check_reminders(where: str, reminders: SimpleNamespace) -> None:
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", reminders.time):
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", reminders.time):
         raise ConfigError(f"{where}: reminders.time must be HH:MM, got {reminders.time!r}")
+    reminders.time = reminders.time.zfill(5)  # "9:00" is 09:00
     for key in ("lead_days", "milestone_lead_days"):
         if any(not 1 <= day <= 366 for day in getattr(reminders, key)):
             raise ConfigError(f"{where}: reminders.{key} must be days from 1 to 366, got {getattr(reminders, key)}")
@@ -376,11 +377,14 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
         return parse_config({}, "embedded default", cwd)
     path = path.resolve()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        from bot.ops.toml_help import explain
+
+        raise ConfigError(explain(path, text, error)) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     config = parse_config(data, str(path), path.parent)

@@ -131,7 +131,8 @@ def test_restore_is_refused_while_a_server_holds_the_store(tmp_path, config_file
 def test_duban_serve_holds_the_lock_until_it_stops_and_logs_to_its_file(tmp_path, config_file):
     from bot.cli import listen_socket
 
-    config_file.write_text('[bot]\ndatabase = "data/duban.db"\n[log]\nfile = "logs/duban.log"\n', encoding="utf-8")
+    config_file.write_text('[bot]\ndatabase = "data/duban.db"\nadmins = ["朱明升"]\n[log]\nfile = "logs/duban.log"\n',
+                           encoding="utf-8")
     sock = listen_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
     sock.close()
@@ -139,9 +140,14 @@ def test_duban_serve_holds_the_lock_until_it_stops_and_logs_to_its_file(tmp_path
                               cwd=tmp_path, stderr=subprocess.PIPE, text=True,
                               env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     try:
+        started = []
         for line in server.stderr:  # blocks until the server says it listens
+            started.append(line)
             if "local chat on" in line:
                 break
+        # A slip in config is named at start-up (issue 15: 朱明升 for 朱明生).
+        assert [line.split(" WARNING duban: ")[1].split("（")[0] for line in started if " WARNING " in line] == [
+            "bot.admins：计划里没有 朱明升，是否是 朱明生？"]
         assert duban("--config", str(config_file), "backup", str(tmp_path / "b.db"), cwd=tmp_path).returncode == 0
         refused = duban("--config", str(config_file), "restore", str(tmp_path / "b.db"), cwd=tmp_path)
         assert refused.returncode == 2 and "正在使用" in refused.stderr

@@ -70,7 +70,7 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path):
 def test_bad_toml_names_the_line(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text('[bot]\nname = "督办助手\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"not valid TOML: .*line 2"):
+    with pytest.raises(ConfigError, match=r"第2行第13列：配置文件格式（TOML）有误。引号没有配对"):
         load_config(path)
 
 

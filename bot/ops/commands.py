@@ -20,6 +20,8 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     restore = commands.add_parser("restore", parents=[common],
                                   help="replace the store with a backup (duban serve must be stopped)")
     restore.add_argument("file", type=Path, help="a file written by duban backup")
+    commands.add_parser("doctor", parents=[common],
+                        help="check config, store, plan, credentials, clock (exit 1 on a problem)")
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -36,6 +38,14 @@ def run(args: argparse.Namespace) -> int | None:
         check, kept = restore_from(config, args.file, SystemClock(config.tz).now())
         print(word("restore_done", path=config.bot.database, check=check, kept=kept))
         return 0
+    if args.command == "doctor":
+        from bot.clock import DayClock
+        from bot.ops import doctor
+
+        report = doctor.run(args.config, lambda config: DayClock(args.today, config.tz) if args.today
+                            else SystemClock(config.tz))
+        print(report.render())
+        return report.exit_code
     return None
 
 

@@ -57,9 +57,12 @@ def check_file(path: Path) -> StoreCheck:
             "SELECT COUNT(*) FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name]).fetchone()[0]
         if not ours:
             raise NotAStore(f"{path}: a SQLite file, but not a duban store")
-        problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
-        problems = [] if problems == ["ok"] else problems
-        counts = [conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("events", "tasks")]
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+            problems = [] if problems == ["ok"] else problems
+            counts = [conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("events", "tasks")]
+        except sqlite3.DatabaseError as error:  # ours, but damaged past what integrity_check can list
+            return StoreCheck([str(error)], 0, 0, ours)
         return StoreCheck(problems, counts[0], counts[1], ours)
     except sqlite3.DatabaseError as error:
         raise NotAStore(f"{path}: {error}") from None
@@ -153,3 +156,10 @@ def remove_bindings(store: Store, person: str, *, actor: str, at: str) -> list[d
             add_event(db, at, "binding.removed", actor, platform=row["platform"],
                       before={"sender_id": row["sender_id"], "person": person, "confirmed_at": row["confirmed_at"]})
     return [{k: row[k] for k in ("platform", "sender_id", "confirmed_at")} for row in rows]
+
+
+def plan_people(store: Store) -> set[str]:
+    """Everyone a plan names as lead or owner (any plan, any time): not config's role members or
+    ``[people]`` entries, which the people table holds too."""
+    return {row["name"] for row in store._rows(
+        "SELECT DISTINCT p.name FROM assignments a JOIN people p ON p.id = a.person_id")}
