@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.admin import admin_routes
 from bot.platforms.dingtalk import DingTalkPlatform
 from bot.platforms.dingtalk_push import OtoClient
 from bot.platforms.local import LocalPlatform
@@ -86,6 +87,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
             await wecom.http.aclose()
 
     app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *status_routes(bot),
+                            *admin_routes(bot),
                             *dingtalk.routes(), *wecom.routes()], lifespan=lifespan)
     app.state.bot = bot
     app.state.local = local

@@ -163,3 +163,32 @@ def plan_people(store: Store) -> set[str]:
     ``[people]`` entries, which the people table holds too."""
     return {row["name"] for row in store._rows(
         "SELECT DISTINCT p.name FROM assignments a JOIN people p ON p.id = a.person_id")}
+
+
+def retry_push(store: Store, row_id: int, *, actor: str, at: str) -> bool:
+    """An admin's "retry" of a pending or failed outbox row: due now, its 24 hours counted afresh
+    from ``at`` (a failed row would otherwise fail again at once). False when there is no such row
+    (sent, withdrawn or unknown). Leaves an ``outbox.retried`` event."""
+    with store.write(plan_data=False) as db:
+        row = next(iter(db.query("SELECT status, created_at, attempts FROM outbox WHERE id = ? AND withdrawn = 0 "
+                                 "AND status IN ('pending', 'failed')", [row_id])), None)
+        if row is None:
+            return False
+        db.execute("UPDATE outbox SET status = 'pending', next_attempt_at = ?, created_at = ? WHERE id = ?",
+                   [at, at, row_id])
+        add_event(db, at, "outbox.retried", actor, before={"id": row_id, **row}, after={"status": "pending"})
+    return True
+
+
+def cancel_push(store: Store, row_id: int, *, actor: str, at: str) -> bool:
+    """An admin's "cancel" of a pending or failed outbox row: withdrawn, never sent (the row stays,
+    as a withdrawn closed task's line does). False when there is no such row. Leaves an
+    ``outbox.cancelled`` event."""
+    with store.write(plan_data=False) as db:
+        row = next(iter(db.query("SELECT status, chat, on_date FROM outbox WHERE id = ? AND withdrawn = 0 "
+                                 "AND status IN ('pending', 'failed')", [row_id])), None)
+        if row is None:
+            return False
+        db.execute("UPDATE outbox SET withdrawn = 1 WHERE id = ?", [row_id])
+        add_event(db, at, "outbox.cancelled", actor, chat=row["chat"], before={"id": row_id, **row})
+    return True
