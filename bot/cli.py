@@ -21,7 +21,7 @@ from bot.config import ConfigError, load_config
 from bot.export import ExportError, export
 from bot.ops import commands as ops_commands
 from bot.ops import logs
-from bot.ops.words import OpsError
+from bot.ops.words import OpsError, phrase
 from bot.plan import PlanError
 from bot.runtime import Bot, UnknownPerson
 from bot.store import StoreError
@@ -33,30 +33,43 @@ class UsageError(ValueError):
     """A command-line value that is wrong (``--today 2020-13-01``)."""
 
 
+def _say(mistake: str, **data: object) -> str:
+    """The command line's message ``mistake`` (``bot/templates/cli.j2``), Chinese first, then English."""
+    return phrase("cli.j2", mistake, **data)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its error line in Chinese first (the usage line stays as argparse writes it)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {_say('argument_error', message=message)}\n")
+
+
 def _day(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(_say("bad_date", text=repr(text))) from None
     if not 1900 < day.year < 2200:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day this bot can plan for (years 1901-2199)")
+        raise argparse.ArgumentTypeError(_say("day_out_of_range", text=repr(text)))
     return day
 
 
 def _port(text: str) -> int:
     if not text.isdigit() or not 0 < int(text) < 65536:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+        raise argparse.ArgumentTypeError(_say("bad_port", text=repr(text)))
     return int(text)
 
 
 def _year(text: str) -> int:
     if not text.isdigit() or not 1900 < int(text) < 2200:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2020")
+        raise argparse.ArgumentTypeError(_say("bad_year", text=repr(text)))
     return int(text)
 
 
 def _common(default: object) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--config", type=Path, default=default,
                         help="config file (default ./config.toml, else built-in)")
     common.add_argument("--today", type=_day, default=default,
@@ -68,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     # The options work before or after the command; SUPPRESS keeps a subcommand's
     # unset default from overwriting a value given before it.
     common = _common(argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(prog="duban", parents=[_common(None)],
+    parser = _Parser(prog="duban", parents=[_common(None)],
                                      description="督办助手: the work plan as a living task list in group chats")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", parents=[common], help="run the bot (web app, local chat)")
@@ -106,12 +119,12 @@ def _parser() -> argparse.ArgumentParser:
 def _period(text: str) -> tuple[date, date]:
     first, sep, last = text.partition("..")
     if not sep:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a period D1..D2")
+        raise argparse.ArgumentTypeError(_say("bad_period", text=repr(text)))
     start, end = _day(first), _day(last)
     if end < start:
-        raise argparse.ArgumentTypeError(f"{text!r} ends before it starts")
+        raise argparse.ArgumentTypeError(_say("period_backwards", text=repr(text)))
     if (end - start).days > 800:
-        raise argparse.ArgumentTypeError(f"{text!r} is longer than two years")
+        raise argparse.ArgumentTypeError(_say("period_too_long", text=repr(text)))
     return start, end
 
 
@@ -121,7 +134,7 @@ def _remind(bot: Bot, args: argparse.Namespace) -> int:
     from reminders.tick import plan_day
 
     if args.on and not args.dry_run:
-        raise UsageError("remind --on D needs --dry-run: duban serve sends the reminders")
+        raise UsageError(_say("remind_needs_dry_run"))
     start, end = (args.on, args.on) if args.on else args.simulate
     pushes = []
     day = start
@@ -213,7 +226,7 @@ def _run(args: argparse.Namespace) -> int:
         return _outbox(bot)
     if args.command == "people":
         return ops_commands.remove_person(bot, args.remove) if args.remove else _people(bot)
-    raise UsageError(f"unknown command {args.command}")  # pragma: no cover (argparse checks)
+    raise UsageError(args.command)  # pragma: no cover (argparse checks the command)
 
 
 _EXIT_WORDS = {"退出", "再见", "exit", "quit", "q"}
@@ -250,8 +263,7 @@ def listen_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror} "
-                         "(another duban serve? try --port)") from None
+        raise UsageError(_say("port_taken", host=host, port=port, reason=error.strerror)) from None
     return sock
 
 
@@ -276,7 +288,7 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
     if args.host:
         bot.config.server.host = host
         if not bot.config.loopback and not bot.config.server.token:
-            raise ConfigError(f"--host {host}: server.token is required when not serving on loopback")
+            raise ConfigError(phrase("config_errors.j2", "host_needs_token", host=host))
     # Held while serving: duban restore is refused meanwhile (bot/ops/lock.py).
     lock = StoreLock(Path(bot.config.bot.database), shared=True)
     if not lock.acquire():
@@ -310,10 +322,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"duban: {error}", file=sys.stderr)
         return 2
     except StoreError as error:
-        print(f"duban: bot.database: {error}", file=sys.stderr)
+        print(f"duban: {_say('store_unusable', error=error)}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as error:
-        print(f"duban: the database cannot be used: {error}", file=sys.stderr)
+        print(f"duban: {_say('database_broken', error=error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,8 +48,10 @@ from bot.config import PROJECT_DIR, ConfigError, load_config, parse_config
 def test_a_wrong_key_or_value_names_the_key(data, message):
     with pytest.raises(ConfigError, match=None) as error:
         parse_config(data, "config.toml", PROJECT_DIR, env={})
-    assert message in str(error.value)
-    assert str(error.value).startswith("config.toml: ")
+    text = str(error.value)
+    assert text.startswith("config.toml：")  # the file, then the mistake: Chinese first, English after it
+    chinese, _, english = text.removeprefix("config.toml：").partition(" / ")
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and message in english
 
 
 def test_the_embedded_default(tmp_path):

@@ -109,3 +109,19 @@ WECOM_HOOK = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
 ])
 def test_a_half_finished_platform_setup_says_what_works_and_what_does_not(data, found):
     assert half_setups(parse_config(data, "c", PROJECT_DIR, env={})) == found
+
+
+@pytest.mark.parametrize("data, chinese", [
+    ({"server": {"prot": 8080}}, "没有这个键：server.prot（[server] 里可写：host, port, token），请检查拼写"),
+    ({"server": {"port": "8080"}}, "server.port 应为整数，现在是 '8080'"),
+    ({"reminders": {"time": "9点"}}, "reminders.time 要写成 \"时:分\"（如 \"9:00\"、\"09:00\"），现在是 '9点'"),
+    ({"chats": [{"name": "科协工作群", "platform": "dingtalk"}]},
+     "chats[0].webhook 是空的：钉钉群的提醒经群机器人发送，请填写它的 webhook 地址"),
+    ({"server": {"host": "0.0.0.0"}},
+     "server.host（0.0.0.0）不是本机地址时必须设置 server.token：本地群谁都能冒充任何人"),
+])
+def test_config_errors_are_chinese_first(data, chinese):
+    with pytest.raises(ConfigError) as error:
+        parse_config(data, "config.toml", PROJECT_DIR, env={})
+    assert str(error.value).split(" / ")[0] == f"config.toml：{chinese}"
+
