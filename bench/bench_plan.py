@@ -22,7 +22,7 @@ from bot.config import PROJECT_DIR, parse_config  # noqa: E402
 from bot.plan import read_plan  # noqa: E402
 from bot.runtime import Bot  # noqa: E402
 
-SEED = ROOT / "data" / "longyan-kexie-2020.txt"
+SEED = ROOT / "bot" / "bundled" / "longyan-kexie-2020.txt"
 NUMERALS = "一二三四五六七八"
 
 

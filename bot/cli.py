@@ -16,9 +16,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.clock import DayClock, SystemClock
+from bot.clock import SHANGHAI, DayClock, SystemClock
 from bot.config import ConfigError, load_config
 from bot.export import ExportError, export
+from bot.ops import commands as ops_commands
+from bot.ops import logs
+from bot.ops.words import OpsError, phrase
 from bot.plan import PlanError
 from bot.runtime import Bot, UnknownPerson
 from bot.store import StoreError
@@ -30,30 +33,43 @@ class UsageError(ValueError):
     """A command-line value that is wrong (``--today 2020-13-01``)."""
 
 
+def _say(mistake: str, **data: object) -> str:
+    """The command line's message ``mistake`` (``bot/templates/cli.j2``), Chinese first, then English."""
+    return phrase("cli.j2", mistake, **data)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its error line in Chinese first (the usage line stays as argparse writes it)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {_say('argument_error', message=message)}\n")
+
+
 def _day(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(_say("bad_date", text=repr(text))) from None
     if not 1900 < day.year < 2200:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day this bot can plan for (years 1901-2199)")
+        raise argparse.ArgumentTypeError(_say("day_out_of_range", text=repr(text)))
     return day
 
 
 def _port(text: str) -> int:
     if not text.isdigit() or not 0 < int(text) < 65536:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+        raise argparse.ArgumentTypeError(_say("bad_port", text=repr(text)))
     return int(text)
 
 
 def _year(text: str) -> int:
     if not text.isdigit() or not 1900 < int(text) < 2200:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2020")
+        raise argparse.ArgumentTypeError(_say("bad_year", text=repr(text)))
     return int(text)
 
 
 def _common(default: object) -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--config", type=Path, default=default,
                         help="config file (default ./config.toml, else built-in)")
     common.add_argument("--today", type=_day, default=default,
@@ -65,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     # The options work before or after the command; SUPPRESS keeps a subcommand's
     # unset default from overwriting a value given before it.
     common = _common(argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(prog="duban", parents=[_common(None)],
+    parser = _Parser(prog="duban", parents=[_common(None)],
                                      description="督办助手: the work plan as a living task list in group chats")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", parents=[common], help="run the bot (web app, local chat)")
@@ -93,19 +109,22 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("file", type=Path, help="FILE.xlsx (完成情况表) or FILE.ics (calendar)")
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     commands.add_parser("outbox", parents=[common], help="list pushes not yet delivered, and failed ones")
-    commands.add_parser("people", parents=[common], help="who is mapped to which WeCom/DingTalk id, and who is not")
+    people = commands.add_parser("people", parents=[common],
+                                 help="who is mapped to which WeCom/DingTalk id, and who is not")
+    people.add_argument("--remove", metavar="NAME", help="remove the ids NAME was bound to in chat (我是…/确认…)")
+    ops_commands.add_parsers(commands, common)
     return parser
 
 
 def _period(text: str) -> tuple[date, date]:
     first, sep, last = text.partition("..")
     if not sep:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a period D1..D2")
+        raise argparse.ArgumentTypeError(_say("bad_period", text=repr(text)))
     start, end = _day(first), _day(last)
     if end < start:
-        raise argparse.ArgumentTypeError(f"{text!r} ends before it starts")
+        raise argparse.ArgumentTypeError(_say("period_backwards", text=repr(text)))
     if (end - start).days > 800:
-        raise argparse.ArgumentTypeError(f"{text!r} is longer than two years")
+        raise argparse.ArgumentTypeError(_say("period_too_long", text=repr(text)))
     return start, end
 
 
@@ -115,7 +134,7 @@ def _remind(bot: Bot, args: argparse.Namespace) -> int:
     from reminders.tick import plan_day
 
     if args.on and not args.dry_run:
-        raise UsageError("remind --on D needs --dry-run: duban serve sends the reminders")
+        raise UsageError(_say("remind_needs_dry_run"))
     start, end = (args.on, args.on) if args.on else args.simulate
     pushes = []
     day = start
@@ -164,6 +183,7 @@ def _people(bot: Bot) -> int:
 def _bot(args: argparse.Namespace, *, ensure_plan: bool = True) -> Bot:
     """The bot of ``--config`` on ``--today``'s clock; the plan imported first when the store is empty."""
     config = load_config(args.config)
+    logs.configure(config.log.level, config.tz)  # the console; serve adds [log] file
     clock = DayClock(args.today, config.tz) if args.today else SystemClock(config.tz)
     bot = Bot(config, clock)
     imported = bot.ensure_plan() if ensure_plan else None
@@ -173,6 +193,9 @@ def _bot(args: argparse.Namespace, *, ensure_plan: bool = True) -> Bot:
 
 
 def _run(args: argparse.Namespace) -> int:
+    done = ops_commands.run(args)
+    if done is not None:
+        return done
     if args.command == "import":
         print(_bot(args, ensure_plan=False).import_plan(args.file, args.year).report)
         return 0
@@ -202,8 +225,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "outbox":
         return _outbox(bot)
     if args.command == "people":
-        return _people(bot)
-    raise UsageError(f"unknown command {args.command}")  # pragma: no cover (argparse checks)
+        return ops_commands.remove_person(bot, args.remove) if args.remove else _people(bot)
+    raise UsageError(args.command)  # pragma: no cover (argparse checks the command)
 
 
 _EXIT_WORDS = {"退出", "再见", "exit", "quit", "q"}
@@ -240,14 +263,24 @@ def listen_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror} "
-                         "(another duban serve? try --port)") from None
+        raise UsageError(_say("port_taken", host=host, port=port, reason=error.strerror)) from None
     return sock
+
+
+def _warn_at_start(bot: Bot) -> None:
+    """Config read against the plan and itself (bot/ops/checks.py): each finding a warning."""
+    from bot.ops.checks import startup_warnings
+    from bot.store.maintenance import plan_people
+
+    for warning in startup_warnings(bot.config, plan_people(bot.store)):
+        log.warning("%s", warning)
 
 
 def _serve(bot: Bot, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from bot.ops.lock import StoreLock
+    from bot.ops.words import word
     from bot.web import create_app
 
     host = args.host or bot.config.server.host
@@ -255,34 +288,44 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
     if args.host:
         bot.config.server.host = host
         if not bot.config.loopback and not bot.config.server.token:
-            raise ConfigError(f"--host {host}: server.token is required when not serving on loopback")
+            raise ConfigError(phrase("config_errors.j2", "host_needs_token", host=host))
+    # Held while serving: duban restore is refused meanwhile (bot/ops/lock.py).
+    lock = StoreLock(Path(bot.config.bot.database), shared=True)
+    if not lock.acquire():
+        raise OpsError(word("serve_during_restore", path=bot.config.bot.database))
+    try:
+        logs.configure_from(bot.config)
+    except OSError as error:
+        raise OpsError(word("log_file_unwritable", path=bot.config.log.file, reason=error.strerror or error)) from None
     sock = listen_socket(host, port)
+    _warn_at_start(bot)
     log.info("local chat on http://%s:%d/", host, port)
     app = create_app(bot, reminders=True, demo_day=args.today is not None)
     # No access log: a line per callback (with its msg_signature) would cost a tenth of the
     # callback path's time (bench/webhook.py) and tell nothing the bot's own log does not.
-    server = uvicorn.Server(uvicorn.Config(app, log_level="info", access_log=False))
-    server.run(sockets=[sock])
+    # log_config=None: uvicorn's lines go through our handlers (zone, [log] file), not its own.
+    server = uvicorn.Server(uvicorn.Config(app, log_level="info", access_log=False, log_config=None))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        lock.release()
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``duban`` console script; returns the exit code."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
-    # APScheduler logs each run of the 5-second delivery job at INFO: 34,000 lines a day of nothing.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logs.configure("INFO", SHANGHAI)  # until the config says otherwise (bot/ops/logs.py)
     args = _parser().parse_args(argv)
     try:
         return _run(args)
-    except (ConfigError, ExportError, PlanError, UnknownPerson, UsageError) as error:
+    except (ConfigError, ExportError, OpsError, PlanError, UnknownPerson, UsageError) as error:
         print(f"duban: {error}", file=sys.stderr)
         return 2
     except StoreError as error:
-        print(f"duban: bot.database: {error}", file=sys.stderr)
+        print(f"duban: {_say('store_unusable', error=error)}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as error:
-        print(f"duban: the database cannot be used: {error}", file=sys.stderr)
+        print(f"duban: {_say('database_broken', error=error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -1,8 +1,9 @@
 """Configuration: TOML read with tomllib, checked key by key (DESIGN §8).
 
 Where it comes from: ``--config F``, else ``./config.toml`` if present, else the embedded
-default (local platform, ``data/duban.db``, the bundled plan). Relative paths resolve
-against the config file's folder (the embedded default: the project folder). Secrets may
+default (local platform, ``data/duban.db`` in the current folder, the bundled plan, which
+ships inside the package). Relative paths resolve against the config file's folder (the
+embedded default: the folder it runs in). Secrets may
 come from the environment under the names in :data:`SECRET_ENV`. A wrong key or value
 raises :class:`ConfigError` naming the key, so start-up stops with a message an admin can act on.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,17 +23,32 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.text import clean_name
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (pyproject's tomli marker)
+    import tomli as tomllib
+
+# The source tree's root (a checkout; in an installed wheel, site-packages): tests use it as a base.
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-BUNDLED_PLAN = "data/longyan-kexie-2020.txt"
+# The bundled plan is package data, so it is there wherever the wheel is installed (DESIGN §1).
+BUNDLED_PLAN = Path(__file__).resolve().parent / "bundled" / "longyan-kexie-2020.txt"
 
 
 class ConfigError(ValueError):
     """A config mistake; the message names the file and the key (``server.port``)."""
 
 
+def _fail(where: str, mistake: str, **data: object) -> ConfigError:
+    """The ConfigError for ``mistake`` (a macro of ``bot/templates/config_errors.j2``, Chinese first, then
+    English) in ``where`` (the file), filled with ``data``: "config.toml：没有这个键：server.prot… / unknown key…"."""
+    from bot.ops.words import phrase
+
+    return ConfigError(f"{where}：{phrase('config_errors.j2', mistake, **data)}")
+
+
 # Section → key → default. The default's type is the key's type (a list holds strings or ints).
 SCHEMA: dict[str, dict[str, Any]] = {
-    "bot": {"name": "督办助手", "database": "data/duban.db", "plan": BUNDLED_PLAN,
+    "bot": {"name": "督办助手", "database": "data/duban.db", "plan": str(BUNDLED_PLAN),
             "admins": [], "timezone": "Asia/Shanghai"},
     "server": {"host": "127.0.0.1", "port": 8080, "token": ""},
     "reminders": {"time": "09:00", "lead_days": [14, 7, 3, 1], "overdue_every_days": 7,
@@ -45,6 +60,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
                     "secret": "", "ws_url": "wss://openws.work.weixin.qq.com"},
     "dingtalk": {"mode": "stream", "app_key": "", "app_secret": "",
                  "api_base": "https://api.dingtalk.com", "trust_sender_nick": False},
+    "backup": {"keep": 0, "folder": "data/backups", "time": "03:00"},
+    "log": {"file": "", "level": "INFO", "keep": 30},
 }
 CHAT_KEYS = {"name": "", "platform": "local", "chat_id": "", "webhook": "", "secret": "", "keyword": ""}
 PERSON_KEYS = {"wecom": "", "dingtalk": "", "mobile": ""}
@@ -61,8 +78,6 @@ SECRET_ENV = {
     ("wecom.aibot", "secret"): "DUBAN_WECOM_AIBOT_SECRET",
     ("dingtalk", "app_secret"): "DUBAN_DINGTALK_APP_SECRET",
 }
-_TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string",
-               list: "a list"}
 # What the items of each list key are (an empty default cannot say).
 _LIST_ITEMS = {"admins": str, "lead_days": int, "milestone_lead_days": int, "holidays": str, "workdays": str,
                "members": str}
@@ -80,6 +95,8 @@ class Config:
     reminders: SimpleNamespace
     wecom: SimpleNamespace
     dingtalk: SimpleNamespace
+    backup: SimpleNamespace = field(default_factory=lambda: SimpleNamespace(**SCHEMA["backup"]))
+    log: SimpleNamespace = field(default_factory=lambda: SimpleNamespace(**SCHEMA["log"]))
     chats: list[SimpleNamespace] = field(default_factory=list)
     people: dict[str, SimpleNamespace] = field(default_factory=dict)
     roles: dict[str, list[str]] = field(default_factory=dict)
@@ -113,26 +130,26 @@ def _check_value(where: str, key: str, value: Any, default: Any) -> Any:
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value, ok = float(value), True
     if not ok:
-        raise ConfigError(f"{where}: {key} must be {_TYPE_WORDS[kind]}, got {value!r}")
+        raise _fail(where, "wrong_type", key=key, kind=kind.__name__, value=repr(value))
     item = _LIST_ITEMS.get(key.rsplit(".", 1)[-1])
     if kind is list and item is str:
         # An unquoted TOML date (2020-10-01) is a day too.
         value = [v.isoformat() if isinstance(v, date) else v for v in value]
     if kind is list and item and not all(isinstance(v, item) and not isinstance(v, bool) for v in value):
-        raise ConfigError(f"{where}: {key} must be a list of {_TYPE_WORDS[item]}s, got {value!r}")
+        raise _fail(where, "wrong_items", key=key, kind=item.__name__, value=repr(value))
     return value
 
 
 def _table(where: str, prefix: str, data: Any, keys: dict[str, Any], nested: tuple[str, ...] = ()) -> SimpleNamespace:
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: [{prefix}] must be a table, got {data!r}")
+        raise _fail(where, "not_a_table", prefix=prefix, value=repr(data))
     values = dict(keys)
     for key, value in data.items():
         if key in nested:
             continue
         if key not in keys:
             known = ", ".join(keys)
-            raise ConfigError(f"{where}: unknown key {prefix}.{key} (known in [{prefix}]: {known})")
+            raise _fail(where, "unknown_key", key=f"{prefix}.{key}", section=prefix, known=known)
         values[key] = _check_value(where, f"{prefix}.{key}", value, keys[key])
     return SimpleNamespace(**values)
 
@@ -154,55 +171,69 @@ def _check_days(where: str, key: str, values: list[str]) -> None:
                 raise ValueError(value)
             date.fromisoformat(value)
         except ValueError:
-            raise ConfigError(f"{where}: {key} must hold days written YYYY-MM-DD, got {value!r}") from None
+            raise _fail(where, "bad_days", key=key, value=repr(value)) from None
 
 
 def _check_reminders(where: str, reminders: SimpleNamespace) -> None:
-    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", reminders.time):
-        raise ConfigError(f"{where}: reminders.time must be HH:MM, got {reminders.time!r}")
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", reminders.time):
+        raise _fail(where, "bad_time", key="reminders.time", value=repr(reminders.time))
+    reminders.time = reminders.time.zfill(5)  # "9:00" is 09:00
     for key in ("lead_days", "milestone_lead_days"):
         if any(not 1 <= day <= 366 for day in getattr(reminders, key)):
-            raise ConfigError(f"{where}: reminders.{key} must be days from 1 to 366, got {getattr(reminders, key)}")
+            raise _fail(where, "bad_lead_days", key=f"reminders.{key}", value=getattr(reminders, key))
     if reminders.overdue_every_days < 1:
-        raise ConfigError(f"{where}: reminders.overdue_every_days must be 1 or more, "
-                          f"got {reminders.overdue_every_days}")
+        raise _fail(where, "bad_overdue_every", value=reminders.overdue_every_days)
     _check_days(where, "reminders.holidays", reminders.holidays)
     _check_days(where, "reminders.workdays", reminders.workdays)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _check_ops(where: str, config: Config) -> None:
+    """[backup] and [log] (issue 15)."""
+    if config.backup.keep < 0:
+        raise _fail(where, "bad_backup_keep", value=config.backup.keep)
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", config.backup.time):
+        raise _fail(where, "bad_time", key="backup.time", value=repr(config.backup.time))
+    config.backup.time = config.backup.time.zfill(5)
+    config.log.level = config.log.level.upper()
+    if config.log.level not in LOG_LEVELS:
+        raise _fail(where, "bad_log_level", value=repr(config.log.level), levels=", ".join(LOG_LEVELS))
+    if config.log.keep < 0:
+        raise _fail(where, "bad_log_keep", value=config.log.keep)
 
 
 def _check_platforms(where: str, config: Config) -> None:
     for section, key in (("wecom", "encoding_aes_key"), ("wecom.aibot", "encoding_aes_key")):
         value = _section(config, section).__dict__[key]
         if value and not re.fullmatch(r"[A-Za-z0-9]{43}", value):
-            raise ConfigError(f"{where}: {section}.{key} must be 43 letters and digits (EncodingAESKey), "
-                              f"got {len(value)} characters")
+            raise _fail(where, "bad_aes_key", key=f"{section}.{key}", length=len(value))
     if not 0 < config.wecom.reply_deadline_s < 5:
-        raise ConfigError(f"{where}: wecom.reply_deadline_s must be above 0 and below 5 (WeCom waits 5 s), "
-                          f"got {config.wecom.reply_deadline_s}")
+        raise _fail(where, "bad_reply_deadline", value=config.wecom.reply_deadline_s)
     if config.wecom.aibot.mode not in ("callback", "websocket"):
-        raise ConfigError(f"{where}: wecom.aibot.mode must be \"callback\" or \"websocket\", "
-                          f"got {config.wecom.aibot.mode!r}")
+        raise _fail(where, "bad_choice", key="wecom.aibot.mode", choices='"callback" or "websocket"',
+                    value=repr(config.wecom.aibot.mode))
     if config.wecom.aibot.mode == "websocket":
         for key in ("bot_id", "secret"):
             if not getattr(config.wecom.aibot, key):
-                raise ConfigError(f"{where}: wecom.aibot.{key} is empty: long-connection mode (mode = \"websocket\") "
-                                  "signs in with the robot's Bot ID and Secret")
+                raise _fail(where, "ws_needs", key=key)
         _check_ws_url(where, config.wecom.aibot.ws_url)
     if config.dingtalk.mode not in ("stream", "http"):
-        raise ConfigError(f"{where}: dingtalk.mode must be \"stream\" or \"http\", got {config.dingtalk.mode!r}")
+        raise _fail(where, "bad_choice", key="dingtalk.mode", choices='"stream" or "http"',
+                    value=repr(config.dingtalk.mode))
     if bool(config.dingtalk.app_key) != bool(config.dingtalk.app_secret):
         missing = "dingtalk.app_secret" if config.dingtalk.app_key else "dingtalk.app_key"
-        raise ConfigError(f"{where}: {missing} is empty: the DingTalk robot needs both app_key and app_secret")
+        raise _fail(where, "dingtalk_pair", missing=missing)
     wecom_app = all(getattr(config.wecom, key) for key in ("corp_id", "agent_id", "secret"))
     dingtalk_app = bool(config.dingtalk.app_key and config.dingtalk.app_secret)
     if config.reminders.private and not (wecom_app or dingtalk_app):
         empty = [f"wecom.{key}" for key in ("corp_id", "agent_id", "secret") if not getattr(config.wecom, key)]
-        raise ConfigError(f"{where}: reminders.private needs the WeCom app ({', '.join(empty)} empty) or the "
-                          "DingTalk app (dingtalk.app_key, dingtalk.app_secret) to send private messages")
+        raise _fail(where, "private_needs_app", empty=", ".join(empty))
     for section in ("wecom", "dingtalk"):
         base = _section(config, section).api_base
         if not re.match(r"https?://[^\s/]+", base):
-            raise ConfigError(f"{where}: {section}.api_base must be an http(s) URL, got {base!r}")
+            raise _fail(where, "bad_api_base", key=f"{section}.api_base", value=repr(base))
 
 
 def _check_ws_url(where: str, url: str) -> None:
@@ -211,62 +242,59 @@ def _check_ws_url(where: str, url: str) -> None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 — raises ValueError for a port out of range or not a number
     except ValueError as error:
-        raise ConfigError(f"{where}: wecom.aibot.ws_url {url!r} is not a usable URL ({error})") from None
+        raise _fail(where, "bad_ws_url", value=repr(url), reason=str(error)) from None
     if parts.scheme != "wss" or not parts.hostname:
-        raise ConfigError(f"{where}: wecom.aibot.ws_url must be a wss:// URL (the SDK connects with TLS), got {url!r}")
+        raise _fail(where, "ws_url_not_wss", value=repr(url))
 
 
 def _check_chats(where: str, config: Config) -> None:
     names: set[str] = set()
     for index, chat in enumerate(config.chats):
         if chat.platform not in PLATFORMS:
-            raise ConfigError(f"{where}: chats[{index}].platform must be one of {', '.join(PLATFORMS)}, "
-                              f"got {chat.platform!r}")
+            raise _fail(where, "chat_platform", index=index, platforms=", ".join(PLATFORMS), value=repr(chat.platform))
         if not chat.name:
-            raise ConfigError(f"{where}: chats[{index}].name is empty")
+            raise _fail(where, "chat_no_name", index=index)
         if chat.name in names:
-            raise ConfigError(f"{where}: chats[{index}].name {chat.name!r} is used by another chat")
+            raise _fail(where, "chat_name_taken", index=index, name=repr(chat.name))
         names.add(chat.name)
         long_connection = chat.platform == "wecom" and config.wecom.aibot.mode == "websocket"
         if long_connection and not chat.webhook and not chat.chat_id:
-            raise ConfigError(f"{where}: chats[{index}] needs chat_id (the group's chatid, pushed to over the long "
-                              "connection) or webhook (its group robot)")
+            raise _fail(where, "chat_needs_address", index=index)
         if chat.platform in ("wecom", "dingtalk") and not chat.webhook and not long_connection:
-            raise ConfigError(f"{where}: chats[{index}].webhook is empty: a {chat.platform} chat is pushed to "
-                              "through its group robot")
+            raise _fail(where, "chat_needs_webhook", index=index, platform=chat.platform)
         if chat.webhook and not _is_url(chat.webhook):
-            raise ConfigError(f"{where}: chats[{index}].webhook is not an http(s) URL: {chat.webhook!r}")
+            raise _fail(where, "chat_bad_webhook", index=index, value=repr(chat.webhook))
 
 
 def _check_people(where: str, config: Config) -> None:
     seen: dict[tuple[str, str], str] = {}
     for name, ids in config.people.items():
         if not name:
-            raise ConfigError(f'{where}: [people.""] has no name')
+            raise _fail(where, "no_name", table="people")
         for platform in ("wecom", "dingtalk", "mobile"):
             value = getattr(ids, platform)
             if value and (platform, value) in seen:
-                raise ConfigError(f'{where}: people."{name}".{platform} = {value!r} is also '
-                                  f'people."{seen[platform, value]}".{platform}')
+                raise _fail(where, "id_twice", name=name, platform=platform, value=repr(value),
+                            other=seen[platform, value])
             seen[platform, value] = name
     for kind, groups in (("roles", config.roles), ("units", config.units)):
         if "" in groups:
-            raise ConfigError(f'{where}: [{kind}.""] has no name')
+            raise _fail(where, "no_name", table=kind)
 
 
 def _check_semantics(where: str, config: Config) -> None:
     try:
         ZoneInfo(config.bot.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: bot.timezone {config.bot.timezone!r} is not a known time zone") from None
+        raise _fail(where, "bad_timezone", value=repr(config.bot.timezone)) from None
     _check_reminders(where, config.reminders)
+    _check_ops(where, config)
     if not 0 < config.server.port < 65536:
-        raise ConfigError(f"{where}: server.port must be 1-65535, got {config.server.port}")
+        raise _fail(where, "bad_port", value=config.server.port)
     if not config.loopback and not config.server.token:
-        raise ConfigError(f"{where}: server.token is required when server.host ({config.server.host}) "
-                          "is not a loopback address: the local chat lets anyone speak as anyone")
+        raise _fail(where, "token_required", host=config.server.host)
     if config.server.token and not (config.server.token.isascii() and config.server.token.isprintable()):
-        raise ConfigError(f"{where}: server.token must be printable ASCII (browsers send it in a header)")
+        raise _fail(where, "token_ascii")
     _check_platforms(where, config)
     _check_chats(where, config)
     _check_people(where, config)
@@ -288,7 +316,7 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
     known = {*SCHEMA, "chats", "people", "roles", "units"}
     for key in data:
         if key not in known and key.split(".")[0] not in known:
-            raise ConfigError(f"{where}: unknown section [{key}] (known: {', '.join(sorted(known - {'wecom.aibot'}))})")
+            raise _fail(where, "unknown_section", section=key, known=", ".join(sorted(known - {"wecom.aibot"})))
     wecom_data = data.get("wecom", {})
     sections = {
         "bot": _table(where, "bot", data.get("bot", {}), SCHEMA["bot"]),
@@ -296,12 +324,14 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
         "reminders": _table(where, "reminders", data.get("reminders", {}), SCHEMA["reminders"]),
         "wecom": _table(where, "wecom", wecom_data, SCHEMA["wecom"], nested=("aibot",)),
         "dingtalk": _table(where, "dingtalk", data.get("dingtalk", {}), SCHEMA["dingtalk"]),
+        "backup": _table(where, "backup", data.get("backup", {}), SCHEMA["backup"]),
+        "log": _table(where, "log", data.get("log", {}), SCHEMA["log"]),
     }
     aibot_data = wecom_data.get("aibot", {}) if isinstance(wecom_data, dict) else {}
     sections["wecom"].aibot = _table(where, "wecom.aibot", aibot_data, SCHEMA["wecom.aibot"])
     chats_data = data.get("chats", [])
     if not isinstance(chats_data, list):
-        raise ConfigError(f"{where}: chats must be written [[chats]], got {chats_data!r}")
+        raise _fail(where, "chats_not_array", value=repr(chats_data))
     chats = [_table(where, f"chats[{i}]", chat, CHAT_KEYS) for i, chat in enumerate(chats_data)]
     # Names are compared as the plan stores them: "林  丽" is 林丽, "县(市、区)" is "县（市、区）".
     people = {clean_name(name): _table(where, f'people."{name}"', value, PERSON_KEYS)
@@ -316,9 +346,12 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
             setattr(target, key, env[variable])
     for key in ("database", "plan"):
         path = Path(getattr(config.bot, key))
-        # Without a plan of its own a config gets the bundled plan, wherever the config lives.
-        folder = PROJECT_DIR if key == "plan" and "plan" not in data.get("bot", {}) else base
-        setattr(config.bot, key, path if path.is_absolute() else (folder / path).resolve())
+        setattr(config.bot, key, path if path.is_absolute() else (base / path).resolve())
+    for section, key in (("backup", "folder"), ("log", "file")):
+        value = getattr(getattr(config, section), key)
+        if value:
+            path = Path(value)
+            setattr(getattr(config, section), key, path if path.is_absolute() else (base / path).resolve())
     _check_semantics(where, config)
     return config
 
@@ -326,7 +359,7 @@ def parse_config(data: dict[str, Any], where: str, base: Path, env: dict[str, st
 def _mapping(where: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: [{name}] must be a table of names, got {value!r}")
+        raise _fail(where, "not_names", table=name, value=repr(value))
     return value
 
 
@@ -339,16 +372,19 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
     if path is None and (cwd / "config.toml").is_file():
         path = cwd / "config.toml"
     if path is None:
-        return parse_config({}, "embedded default", PROJECT_DIR)
+        return parse_config({}, "embedded default", cwd)
     path = path.resolve()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
+        raise _fail(str(path), "no_file") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        from bot.ops.toml_help import explain
+
+        raise ConfigError(explain(path, text, error)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
+        raise _fail(str(path), "not_utf8") from None
     config = parse_config(data, str(path), path.parent)
     config.source = path
     return config

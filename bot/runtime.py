@@ -32,7 +32,9 @@ class UnknownPerson(LookupError):
     """``--as NAME`` names nobody in the plan or config; ``known`` lists who is."""
 
     def __init__(self, name: str, known: list[str]):
-        super().__init__(f"no person named {name!r} in the plan or config (known: {'、'.join(known)})")
+        from bot.ops.words import phrase
+
+        super().__init__(phrase("cli.j2", "unknown_person", name=repr(name), known=known))
         self.name, self.known = name, known
 
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.admin import admin_routes
 from bot.platforms.dingtalk import DingTalkPlatform
 from bot.platforms.dingtalk_push import OtoClient
 from bot.platforms.local import LocalPlatform
@@ -52,7 +53,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
             app.state.wecom_ws = long_connection
             await long_connection.start()
             # Give it a moment, so that a start-up tick's pushes find the connection up.
-            with contextlib.suppress(TimeoutError):
+            with contextlib.suppress(asyncio.TimeoutError):  # not builtin TimeoutError before 3.11
                 await asyncio.wait_for(long_connection.authenticated.wait(), WS_START_WAIT_S)
         settings = bot.config.dingtalk
         if settings.mode == "stream" and settings.app_key and settings.app_secret:
@@ -68,6 +69,9 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
                                       catch_up_any_time=demo_day)
             app.state.reminders = service
             await service.start()
+            from bot.ops.backups import schedule_nightly
+
+            schedule_nightly(service.scheduler, bot)  # [backup] keep = N
         try:
             yield
         finally:
@@ -83,6 +87,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
             await wecom.http.aclose()
 
     app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *status_routes(bot),
+                            *admin_routes(bot),
                             *dingtalk.routes(), *wecom.routes()], lifespan=lifespan)
     app.state.bot = bot
     app.state.local = local

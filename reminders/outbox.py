@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot.ops.outage import OutageLog
 from bot.platforms import Outgoing, SendResult
 from bot.runtime import Bot
 from bot.store import outbox
@@ -40,6 +41,7 @@ class Sender:
     def __init__(self, bot: Bot, platforms: dict[str, Send]):
         self.bot = bot
         self.platforms = platforms
+        self.outages = OutageLog(log)  # a network outage is logged once, and its end once
 
     async def deliver_due(self) -> int:
         """Try every row due now; returns how many were confirmed. The store's reads and writes
@@ -92,12 +94,16 @@ class Sender:
         store = self.bot.store
         if result.ok:
             outbox.mark_sent(store, row.id, self.bot.clock.now().isoformat())
+            self.outages.up(row.platform)
             return 1
         error = f"{result.code} {result.detail}".strip()
         if result.retryable:
             next_at = result.retry_at or now + backoff(row.attempts + 1)
             outbox.mark_retry(store, row.id, next_at.isoformat(), error)
-            log.warning("outbox %d to %s: %s; next try %s", row.id, row.chat, error, next_at.isoformat())
+            if result.code == -1:  # no answer at all: the network, not this push
+                self.outages.down(row.platform, result.detail)
+            else:
+                log.warning("outbox %d to %s: %s; next try %s", row.id, row.chat, error, next_at.isoformat())
         else:
             # Not retryable (a wrong key, a refused sign): keep it pending for an hour, so a
             # fixed config still delivers it, until the 24 hours are up.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parent.parent / "data" / "longyan-kexie-2020.txt"
+SEED = Path(__file__).resolve().parent.parent / "bot" / "bundled" / "longyan-kexie-2020.txt"
 # Copies of ../shared/seeds/*.expected.json and ../shared/cases/ so a clone tests on its own.
 DATA = Path(__file__).resolve().parent / "data"
 EXPECTED = DATA / "000_f0aa2ea22da83b28.expected.json"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -111,7 +111,7 @@ def test_bug14_part_b_half_past_midnight_on_1_december_is_december(tmp_path):
     path = tab_plan(tmp_path / "p.txt", rows, title="测试市科协2026年度工作要点")
     bot = make_bot(tmp_path, plan=path, on=date(2026, 12, 1))
     # 2026-11-30 16:30 UTC: a host in UTC would call it November.
-    bot.clock = FrozenClock(datetime(2026, 11, 30, 16, 30, tzinfo=UTC), SHANGHAI)
+    bot.clock = FrozenClock(datetime(2026, 11, 30, 16, 30, tzinfo=timezone.utc), SHANGHAI)
     assert bot.clock.now().isoformat() == "2026-12-01T00:30:00+08:00"
     reply = bot.say("本月到期")
     assert refs(reply.text) == ["1.2"]

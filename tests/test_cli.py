@@ -129,7 +129,8 @@ def test_a_database_path_that_cannot_be_used_names_the_key(tmp_path):
     (tmp_path / "config.toml").write_text('[bot]\ndatabase = "config.toml/x.db"\n', encoding="utf-8")
     result = duban("ask", "帮助", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith("duban: bot.database: ") and "cannot make its folder" in result.stderr
+    assert result.stderr.startswith("duban: 任务库（bot.database）无法使用，请检查路径和权限 / bot.database: ")
+    assert "cannot make its folder" in result.stderr
 
 
 def test_a_huge_file_is_not_read(workdir):

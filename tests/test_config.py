@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,15 +48,17 @@ from bot.config import PROJECT_DIR, ConfigError, load_config, parse_config
 def test_a_wrong_key_or_value_names_the_key(data, message):
     with pytest.raises(ConfigError, match=None) as error:
         parse_config(data, "config.toml", PROJECT_DIR, env={})
-    assert message in str(error.value)
-    assert str(error.value).startswith("config.toml: ")
+    text = str(error.value)
+    assert text.startswith("config.toml：")  # the file, then the mistake: Chinese first, English after it
+    chinese, _, english = text.removeprefix("config.toml：").partition(" / ")
+    assert re.search(r"[\u4e00-\u9fff]", chinese) and message in english
 
 
 def test_the_embedded_default(tmp_path):
     config = load_config(None, cwd=tmp_path)
     assert config.source is None
-    assert config.bot.database == PROJECT_DIR / "data" / "duban.db"
-    assert config.bot.plan == PROJECT_DIR / "data" / "longyan-kexie-2020.txt"
+    assert config.bot.database == tmp_path / "data" / "duban.db"  # the folder it runs in
+    assert config.bot.plan == PROJECT_DIR / "bot" / "bundled" / "longyan-kexie-2020.txt"
     assert (config.server.host, config.server.port, config.bot.timezone) == ("127.0.0.1", 8080, "Asia/Shanghai")
 
 
@@ -70,7 +73,7 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path):
 def test_bad_toml_names_the_line(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text('[bot]\nname = "督办助手\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"not valid TOML: .*line 2"):
+    with pytest.raises(ConfigError, match=r"第2行第13列：配置文件格式（TOML）有误。引号没有配对"):
         load_config(path)
 
 
@@ -107,7 +110,7 @@ def test_names_in_config_are_cleaned_and_members_deduplicated():
 
 
 def test_toml_dates_count_as_days():
-    import tomllib
+    from bot.config import tomllib  # tomli on Python 3.10
 
     data = tomllib.loads("[reminders]\nholidays = [2020-10-01]\n")
     assert parse_config(data, "c", PROJECT_DIR, env={}).reminders.holidays == ["2020-10-01"]
@@ -117,5 +120,5 @@ def test_a_config_without_a_plan_gets_the_bundled_one(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text('[bot]\ndatabase = "x.db"\n', encoding="utf-8")
     config = load_config(path)
-    assert config.bot.plan == PROJECT_DIR / "data" / "longyan-kexie-2020.txt"
+    assert config.bot.plan == PROJECT_DIR / "bot" / "bundled" / "longyan-kexie-2020.txt"
     assert config.bot.database == tmp_path / "x.db"

@@ -280,7 +280,10 @@ def test_private_without_either_app_is_a_config_error_naming_both():
     with pytest.raises(ConfigError) as error:
         parse_config({"reminders": {"private": True}}, "config.toml", PROJECT_DIR, env={})
     assert str(error.value) == (
-        "config.toml: reminders.private needs the WeCom app (wecom.corp_id, wecom.agent_id, wecom.secret empty) or "
+        "config.toml：reminders.private（私信提醒）需要企业微信自建应用"
+        "（wecom.corp_id, wecom.agent_id, wecom.secret 是空的）"
+        "或钉钉应用（dingtalk.app_key、dingtalk.app_secret）来发私信 / "
+        "reminders.private needs the WeCom app (wecom.corp_id, wecom.agent_id, wecom.secret empty) or "
         "the DingTalk app (dingtalk.app_key, dingtalk.app_secret) to send private messages")
 
 

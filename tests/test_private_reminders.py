@@ -234,7 +234,9 @@ def test_private_without_an_app_is_a_config_error_naming_the_keys(wecom, empty):
     with pytest.raises(ConfigError) as error:
         parse_config({"reminders": {"private": True}, "wecom": wecom}, "config.toml", PROJECT_DIR, env={})
     assert str(error.value) == (
-        f"config.toml: reminders.private needs the WeCom app ({empty} empty) or the "
+        f"config.toml：reminders.private（私信提醒）需要企业微信自建应用（{empty} 是空的）"
+        "或钉钉应用（dingtalk.app_key、dingtalk.app_secret）来发私信 / "
+        f"reminders.private needs the WeCom app ({empty} empty) or the "
         "DingTalk app (dingtalk.app_key, dingtalk.app_secret) to send private messages")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.plans import CASES, EXPECTED
+from tests.plans import CASES, EXPECTED, SEED
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -18,7 +18,7 @@ def test_copies_equal_shared():
     assert sorted(p.name for p in CASES.glob("*.json")) == shared_cases
     for name in shared_cases:
         assert (CASES / name).read_bytes() == (SHARED / "cases" / name).read_bytes(), name
-    assert (Path(__file__).resolve().parent.parent / "data" / "longyan-kexie-2020.txt").read_bytes() == (
+    assert SEED.read_bytes() == (
         SHARED / "seeds" / "000_f0aa2ea22da83b28.txt").read_bytes()
     questions = Path(__file__).resolve().parent / "data" / "questions"
     for name in ("dev.json", "README.md"):

@@ -21,6 +21,13 @@ class ExportError(ValueError):
     """The export cannot be written where asked; the message names the file and the reason."""
 
 
+def _fail(mistake: str, **data: object) -> ExportError:
+    """The ExportError ``mistake`` (a macro of ``bot/templates/cli.j2``), Chinese first, then English."""
+    from bot.ops.words import phrase
+
+    return ExportError(phrase("cli.j2", mistake, **data))
+
+
 FORMATS = (".xlsx", ".ics")
 
 
@@ -30,10 +37,9 @@ def export(bot: Bot, path: Path, *, force: bool = False) -> Path:
     missing folder, an existing file without ``force``, or a file that cannot be written."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ExportError(f"{path}: cannot export {suffix or 'a file without an extension'}; "
-                          f"use {' or '.join(FORMATS)}")
+        raise _fail("export_unknown_format", path=path, suffix=suffix, formats=FORMATS)
     if not bot.store.plans():
-        raise ExportError(f"{path}: the store has no plan to export")
+        raise _fail("export_no_plan", path=path)
     if suffix == ".xlsx":
         from bot.export.xlsx import workbook
 
@@ -64,19 +70,19 @@ def write_atomic(path: Path, write: Callable[[Path], None], *, force: bool = Fal
     folder = path.parent
     try:
         if path.is_dir():
-            raise ExportError(f"{path} is a folder; give a file name such as {path / 'progress.xlsx'}")
+            raise _fail("export_is_folder", path=path, example=path / "progress.xlsx")
         if path.exists() and not force:
-            raise ExportError(f"{path} exists; add --force to overwrite it")
+            raise _fail("export_exists", path=path)
         if folder.exists() and not folder.is_dir():
-            raise ExportError(f"{path}: {folder} is a file, not a folder")
+            raise _fail("export_parent_is_file", path=path, folder=folder)
         if not folder.is_dir():
-            raise ExportError(f"{path}: the folder {folder} does not exist")
+            raise _fail("export_no_folder", path=path, folder=folder)
     except OSError as error:  # a name too long, a folder we may not look into
-        raise ExportError(f"{path}: {error.strerror or error}") from None
+        raise _fail("export_cannot_write", path=path, reason=error.strerror or error) from None
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.part", dir=folder)
     except OSError as error:
-        raise ExportError(f"{path}: cannot write in {folder} ({error.strerror})") from None
+        raise _fail("export_cannot_write", path=path, reason=f"{folder}: {error.strerror}") from None
     os.close(handle)
     temp = Path(name)
     try:
@@ -87,7 +93,7 @@ def write_atomic(path: Path, write: Callable[[Path], None], *, force: bool = Fal
         else:
             _move_new(temp, path)
     except OSError as error:
-        raise ExportError(f"{path}: cannot write it ({error.strerror or error})") from None
+        raise _fail("export_cannot_write", path=path, reason=error.strerror or error) from None
     finally:
         temp.unlink(missing_ok=True)
 
@@ -96,11 +102,11 @@ def _move_new(temp: Path, path: Path) -> None:
     try:
         os.link(temp, path)
     except FileExistsError:
-        raise ExportError(f"{path} exists; add --force to overwrite it") from None
+        raise _fail("export_exists", path=path) from None
     except OSError:
         # A file system without hard links (FAT, some shares): checked above, so replace.
         if path.exists():
-            raise ExportError(f"{path} exists; add --force to overwrite it") from None
+            raise _fail("export_exists", path=path) from None
         os.replace(temp, path)
 
 

@@ -9,7 +9,7 @@ importing a newer export updates the events already in a calendar instead of add
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from icalendar import Calendar, Event
@@ -36,7 +36,7 @@ def calendar(bot: Bot) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", str(words.calendar_name(plan)))
     cal.add("x-wr-timezone", str(bot.clock.tz))
-    stamp = bot.clock.now().astimezone(UTC)
+    stamp = bot.clock.now().astimezone(timezone.utc)
     for task in bot.store.tasks(plan.id):
         for uid, day, summary in dates(plan, task, words):
             event = Event()

@@ -70,7 +70,7 @@ class Deliveries:
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             reply = await asyncio.wait_for(asyncio.shield(self._answers[key]), timeout=self.deadline_s)
-        except TimeoutError:
+        except asyncio.TimeoutError:  # not builtin TimeoutError before Python 3.11
             return None
         finally:
             self._waiting[key] -= 1
@@ -116,7 +116,7 @@ async def answer_by_push(bot: Bot, platform: str, key: str, build: Callable[[], 
     store = bot.store
     flight = (id(bot), platform, key)
     if flight in _IN_FLIGHT:
-        with contextlib.suppress(TimeoutError):
+        with contextlib.suppress(asyncio.TimeoutError):  # not builtin TimeoutError before 3.11
             await asyncio.wait_for(asyncio.shield(_IN_FLIGHT[flight]), IN_FLIGHT_WAIT_S)
     done = asyncio.get_running_loop().create_future()
     _IN_FLIGHT.setdefault(flight, done)

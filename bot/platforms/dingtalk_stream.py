@@ -16,10 +16,14 @@ import threading
 
 import dingtalk_stream
 
+from bot.ops.outage import OutageLog, SdkLogger
 from bot.platforms.dingtalk import DingTalkPlatform
 from bot.runtime import Bot
 
 log = logging.getLogger("duban.dingtalk")
+# The SDK's lines for a failed connect (every 10 s while the network is down) and for a connect.
+SDK_DOWN = ("open connection failed", "network exception", "unknown exception")
+SDK_UP = ("endpoint is",)
 
 
 class RobotMessageHandler(dingtalk_stream.ChatbotHandler):
@@ -52,7 +56,9 @@ class StreamRunner:
         # The SDK reads the gateway URL from a class attribute; one process serves one DingTalk app.
         dingtalk_stream.DingTalkStreamClient.OPEN_CONNECTION_API = (
             config.api_base.rstrip("/") + "/v1.0/gateway/connections/open")
-        client = dingtalk_stream.DingTalkStreamClient(dingtalk_stream.Credential(config.app_key, config.app_secret))
+        client = dingtalk_stream.DingTalkStreamClient(
+            dingtalk_stream.Credential(config.app_key, config.app_secret),
+            logger=SdkLogger(log, OutageLog(log), "dingtalk_stream", down_words=SDK_DOWN, up_words=SDK_UP))
         self._loop = asyncio.new_event_loop()
 
         def run() -> None:

@@ -22,6 +22,7 @@ import logging
 from aibot import WSClient, WSClientOptions
 
 from bot.messages import Reply
+from bot.ops.outage import OutageLog, SdkLogger
 from bot.platforms import SendResult
 from bot.platforms.deliveries import answer_by_push
 from bot.platforms.wecom import MESSAGE_TYPES, aibot_message
@@ -29,23 +30,9 @@ from bot.platforms.wecom_push import RATE_LIMITED
 from bot.runtime import Bot
 
 log = logging.getLogger("duban.wecom")
-
-
-
-class _SdkLog:
-    """The SDK's logger protocol (debug/info/warn/error) onto ``logging``; its frame dumps stay at debug."""
-
-    def debug(self, message: str, *args) -> None:
-        log.debug("aibot sdk: %s", message)
-
-    def info(self, message: str, *args) -> None:
-        log.debug("aibot sdk: %s", message)
-
-    def warn(self, message: str, *args) -> None:
-        log.warning("aibot sdk: %s", message)
-
-    def error(self, message: str, *args) -> None:
-        log.error("aibot sdk: %s", message)
+# The SDK's lines for a failed connect (each reconnect attempt) and for a connect (bot/ops/outage.py).
+SDK_DOWN = ("Failed to create WebSocket connection", "WebSocket connection closed", "WebSocket error")
+SDK_UP = ("Authentication successful",)
 
 
 class LongConnection:
@@ -64,9 +51,11 @@ class LongConnection:
     def __init__(self, bot: Bot, *, reconnect_ms: int = 1000, heartbeat_ms: int = 30000, restart_s: float = 60):
         settings = bot.config.wecom.aibot
         self.bot = bot
+        self.outages = OutageLog(log)
         self.restart_s = restart_s
         self.client = WSClient(WSClientOptions(
-            bot_id=settings.bot_id, secret=settings.secret, ws_url=settings.ws_url, logger=_SdkLog(),
+            bot_id=settings.bot_id, secret=settings.secret, ws_url=settings.ws_url,
+            logger=SdkLogger(log, self.outages, "wecom_ws", down_words=SDK_DOWN, up_words=SDK_UP),
             reconnect_interval=reconnect_ms, max_reconnect_attempts=self.RECONNECT_ATTEMPTS,
             heartbeat_interval=heartbeat_ms))
         self.authenticated = asyncio.Event()
@@ -104,10 +93,11 @@ class LongConnection:
 
     def _on_authenticated(self) -> None:
         log.info("wecom long connection: subscribed")
+        self.outages.up("wecom_ws")
         self.authenticated.set()
 
     def _on_disconnected(self, reason: str) -> None:
-        log.warning("wecom long connection closed (%s); reconnecting", reason)
+        self.outages.down("wecom_ws", f"wecom long connection closed ({reason})")
         self.authenticated.clear()
 
     def _on_error(self, error: Exception) -> None:
