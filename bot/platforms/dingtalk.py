@@ -82,7 +82,7 @@ class DingTalkPlatform:
             raise BadRequest(401, "missing timestamp or sign header")
         if not (timestamp.isdigit() and len(timestamp) == 13):
             raise BadRequest(401, f"timestamp {timestamp[:20]!r} is not DingTalk's 13-digit milliseconds")
-        skew = abs(_ms(self.bot.clock.now()) - int(timestamp))
+        skew = abs(_ms(self.bot.clock.instant()) - int(timestamp))
         if skew > SIGN_WINDOW_MS:
             raise BadRequest(401, f"timestamp is {skew // 60000} minutes off (limit 60)")
         expected = sign(self.config.dingtalk.app_secret, timestamp)
@@ -120,7 +120,7 @@ class DingTalkPlatform:
     def expired(self, payload: dict) -> bool:
         """The sessionWebhook can no longer be posted to (``sessionWebhookExpiredTime`` is past)."""
         expiry = payload.get("sessionWebhookExpiredTime")
-        return isinstance(expiry, int) and expiry <= _ms(self.bot.clock.now())
+        return isinstance(expiry, int) and expiry <= _ms(self.bot.clock.instant())
 
     async def handle(self, payload: dict) -> Reply | None:
         """Answer one verified payload and post the answer to its sessionWebhook.
@@ -192,7 +192,7 @@ class DingTalkPlatform:
         else:
             body = {"msgtype": "text", "text": {"content": text}}
         body["at"] = {"atUserIds": user_ids, "atMobiles": mobiles, "isAtAll": False}
-        result = await self._post(signed_url(chat.webhook, chat.secret, _ms(now)), body)
+        result = await self._post(signed_url(chat.webhook, chat.secret, _ms(self.bot.clock.instant())), body)
         if result.code == TOO_FAST:
             self._held_until[chat.webhook] = now + TOO_FAST_HOLD
             return SendResult(False, TOO_FAST, result.detail, True, now + TOO_FAST_HOLD)

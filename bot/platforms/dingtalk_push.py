@@ -87,7 +87,7 @@ class OtoClient:
     async def token(self, fresh: bool = False) -> str:
         """The app access token, fetched when none is cached, it is within five minutes of
         expiring, or ``fresh``. Raises :class:`TokenRefused` (retryable for no answer, 429, 5xx)."""
-        now = self.clock.now()
+        now = self.clock.instant()  # a token lives in real seconds, whatever --today says
         if not fresh and (cached := self._token.get(now)):
             return cached
         settings = self.config.dingtalk

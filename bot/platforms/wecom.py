@@ -121,7 +121,7 @@ class WeComPlatform:
         return routes
 
     def _timestamp(self) -> str:
-        return str(int(self.bot.clock.now().timestamp()))
+        return str(int(self.bot.clock.instant().timestamp()))
 
     @staticmethod
     def _query(request: Request) -> tuple[str | None, str | None, str | None]:
@@ -226,7 +226,7 @@ class WeComPlatform:
         # A stored plan text may hold characters XML 1.0 forbids; the reply must stay well-formed.
         text = self._fit(xml_safe(reply.text))
         content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=text,
-                            agent=self.bot.config.wecom.agent_id, time=int(self.bot.clock.now().timestamp())).render()
+                            agent=self.bot.config.wecom.agent_id, time=int(self.bot.clock.instant().timestamp())).render()
         encrypt, signature, timestamp, nonce = crypto.encrypt(content, self._timestamp())
         return Response(f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt><MsgSignature><![CDATA[{signature}]]>"
                         f"</MsgSignature><TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>",

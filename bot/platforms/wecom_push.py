@@ -92,7 +92,7 @@ class AppClient:
     async def token(self, fresh: bool = False) -> str:
         """The app's access token, cached until 5 minutes before it expires (``fresh``: fetch a
         new one). Raises RuntimeError when gettoken answers an errcode (wrong corp_id/secret)."""
-        now = self.clock.now()
+        now = self.clock.instant()  # a token lives in real seconds, whatever --today says
         if not fresh and (cached := self._token.get(now)):
             return cached
         settings = self.config.wecom
