@@ -277,8 +277,7 @@ def _warn_at_start(bot: Bot) -> None:
 
 
 def _serve(bot: Bot, args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from bot.http_server import serve
     from bot.ops.lock import StoreLock
     from bot.ops.words import word
     from bot.web import create_app
@@ -301,12 +300,8 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
     _warn_at_start(bot)
     log.info("local chat on http://%s:%d/", host, port)
     app = create_app(bot, reminders=True, demo_day=args.today is not None)
-    # No access log: a line per callback (with its msg_signature) would cost a tenth of the
-    # callback path's time (bench/webhook.py) and tell nothing the bot's own log does not.
-    # log_config=None: uvicorn's lines go through our handlers (zone, [log] file), not its own.
-    server = uvicorn.Server(uvicorn.Config(app, log_level="info", access_log=False, log_config=None))
     try:
-        server.run(sockets=[sock])
+        serve(app, sock)
     finally:
         lock.release()
     return 0

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
+
+
+class InboundKey(NamedTuple):
+    """What makes a platform message the same message again (DESIGN §6, issue 13): the platform,
+    the chat, the sender and the platform's msg id. WeCom app MsgIds collide across users, so
+    the msg id alone would answer one sender with another's answer."""
+
+    platform: str
+    chat_id: str
+    sender_id: str
+    msg_id: str
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,11 @@ class Message:
     received_at: datetime
     quoted_text: str | None = None
     kind: str = "text"
+
+    @property
+    def key(self) -> InboundKey:
+        """The dedupe key of this message (see :class:`InboundKey`)."""
+        return InboundKey(self.platform, self.chat_id, self.sender_id, self.msg_id)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import functools
 import logging
 import threading
 import uuid
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ from bot.plan.roles import mark_roles
 from bot.render import ROOT, environment
 from bot.store import ImportResult, Store, apply_plan
 from bot.text import clean_name
-from handlers import dispatch
+from bot.writer import Writer
+from handlers import MAX_TEXT, dispatch
 
 log = logging.getLogger("duban")
 
@@ -48,6 +50,7 @@ class Imported:
 
 
 ANSWER_CACHE_SIZE = 2000  # distinct questions kept per plan-data version
+ANSWER_CACHE_BYTES = 8 * 1024 * 1024  # and at most this much text (questions and answers, UTF-8)
 WORKER_THREADS = 2
 
 
@@ -61,13 +64,16 @@ class Bot:
         self._env = environment(ROOT / "bot" / "templates")
         # Made here, not on first use: two event loops (the web app's, DingTalk Stream's) offload.
         self._worker = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="duban-worker")
-        self._answers: dict[tuple, Reply] = {}
+        self.writer = Writer(self.store)
+        self._answers: OrderedDict[tuple, tuple[Reply, int]] = OrderedDict()
+        self._answers_bytes = 0
         self._answers_version: tuple | None = None
         self._chats_seen: set[str] = set()
         self._answers_lock = threading.Lock()
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
+        self.writer.close()
         self.store.close()
 
     async def offload(self, fn, *args):
@@ -77,6 +83,22 @@ class Bot:
         GIL) doubled p99 under load in bench/webhook.py; more than one, so that one slow job (a
         tick, a long answer) does not hold up a retry's claim behind it."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, functools.partial(fn, *args))
+
+    async def record(self, fn, *args):
+        """``fn(*args)`` on the writer thread, inside its next group commit (bot/writer.py): for
+        writes that must be on disk before the caller goes on (a message's claim and answer, an
+        outbox row's "sent")."""
+        return await self.writer.run(fn, *args)
+
+    def record_later(self, fn, *args) -> None:
+        """``fn(*args)`` in the writer's next group commit, not waited for (a passive answer's
+        "delivered" mark: a redelivery after a crash that lost it is answered again, which is
+        what WeCom's retry asks for anyway). A failure is logged."""
+        def logged(future) -> None:
+            if future.exception() is not None:
+                log.error("a deferred store write failed: %s", future.exception())
+
+        self.writer.submit(fn, *args).add_done_callback(logged)
 
     def import_plan(self, path: Path, year: int | None = None, actor: str = "cli") -> Imported:
         """Read and write the plan at ``path`` in one transaction; raises ``PlanError`` (nothing written)."""
@@ -127,27 +149,45 @@ class Bot:
 
     def answer(self, message: Message) -> Reply:
         """Answer a decoded platform message from the active plan. A task it closed leaves the
-        reminders already queued for today (DESIGN §6: no reminder for a closed task).
+        reminders already queued for today (DESIGN §6: no reminder for a closed task); the
+        change, and those withdrawals, are one transaction (joining the caller's, bot/writer.py).
 
         A question's answer is kept in memory, by everything it depends on, until the plan
         data changes (``Store.plan_data_version``): the plan is read-mostly, and the same
-        question asked again costs a dictionary lookup instead of parsing and rendering."""
+        question asked again costs a dictionary lookup instead of parsing and rendering. The
+        key is what the handlers read of the message (its first ``MAX_TEXT`` characters), and
+        the memory is bounded by entries and by bytes, least recently used out first."""
         self._note_chat(message)
         today = self.clock.today()
-        key = (message.kind, message.text, message.person, message.quoted_text, message.chat_id, today)
+        key = (message.kind, message.text[:MAX_TEXT], message.person, (message.quoted_text or "")[:MAX_TEXT],
+               message.chat_id, today)
         with self._answers_lock:
             version = self.store.plan_data_version()
-            if version != self._answers_version or len(self._answers) >= ANSWER_CACHE_SIZE:
-                self._answers, self._answers_version = {}, version
+            if version != self._answers_version:
+                self._answers.clear()
+                self._answers_bytes, self._answers_version = 0, version
             if key in self._answers:
-                return self._answers[key]
-        reply = self._dispatch(message, today)
+                self._answers.move_to_end(key)
+                return self._answers[key][0]
+        with self.store.unit():
+            reply = self._dispatch(message, today)
         # Kept only if nothing changed while it was made, checked and stored under one lock: a
         # reset by another thread in between must not receive an answer made before a write.
         with self._answers_lock:
             if reply.read and self._answers_version == version == self.store.plan_data_version():
-                self._answers[key] = reply
+                self._remember(key, reply)
         return reply
+
+    def _remember(self, key: tuple, reply: Reply) -> None:
+        size = len(key[1].encode("utf-8", "replace")) + len(key[3].encode("utf-8", "replace")) + \
+            len(reply.text.encode("utf-8", "replace")) + 200
+        if key in self._answers:
+            return
+        self._answers[key] = (reply, size)
+        self._answers_bytes += size
+        while self._answers and (len(self._answers) > ANSWER_CACHE_SIZE or self._answers_bytes > ANSWER_CACHE_BYTES):
+            _, (_, dropped) = self._answers.popitem(last=False)
+            self._answers_bytes -= dropped
 
     def _note_chat(self, message: Message) -> None:
         """Log, once, a group the bot hears from that config does not list: how an admin finds

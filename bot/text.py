@@ -105,6 +105,23 @@ def clean_message(text: str) -> str:
         if ch in "\n\t" or not (unicodedata.category(ch) == "Cc" or 0xD800 <= ord(ch) <= 0xDFFF)
     )
 
+
+MAX_ID = 128  # characters of a platform id kept: userids, chat ids and msg ids are far shorter
+
+
+def clean_id(value: object) -> str:
+    """A platform id (sender, chat, msg id) as it may be stored and compared: a string or a
+    whole number as text (anything else, a list or an object in a hostile body, is no id: ""),
+    without surrogates, control or blank characters, at most ``MAX_ID`` characters."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    try:
+        text = str(value)
+    except ValueError:  # an int past Python's digit limit
+        return ""
+    return "".join(ch for ch in text[:4 * MAX_ID] if not (is_blank_char(ch) or 0xD800 <= ord(ch) <= 0xDFFF))[:MAX_ID]
+
+
 # A vertical tab or form feed is Word's line break pasted as text.
 _AS_LINE_BREAK = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

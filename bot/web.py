@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -23,6 +24,7 @@ from bot.platforms.local import LocalPlatform
 from bot.platforms.wecom import WeComPlatform
 from bot.platforms.wecom_push import GroupRobot
 from bot.runtime import Bot
+from bot.security_headers import SecurityHeaders
 from bot.status import status_routes
 
 WS_START_WAIT_S = 5
@@ -79,6 +81,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
                 service.shutdown()
             if runner:
                 runner.stop()
+            await dingtalk.drain()
             if long_connection:
                 long_connection.stop()
             await dingtalk.http.aclose()
@@ -88,7 +91,8 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
 
     app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *status_routes(bot),
                             *admin_routes(bot),
-                            *dingtalk.routes(), *wecom.routes()], lifespan=lifespan)
+                            *dingtalk.routes(), *wecom.routes()], lifespan=lifespan,
+                    middleware=[Middleware(SecurityHeaders)])
     app.state.bot = bot
     app.state.local = local
     app.state.dingtalk = dingtalk

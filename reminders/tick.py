@@ -116,7 +116,16 @@ def _private(bot: Bot, today: Day) -> private.Recipients:
 
 
 def run_tick(bot: Bot, day: date) -> list[int]:
-    """Claim and queue ``day``'s digests; returns the new outbox ids ([] when already done)."""
+    """Claim and queue ``day``'s digests; returns the new outbox ids ([] when already done).
+
+    One transaction (issue 13): the tick row, every claim and every outbox row land together
+    or not at all, so a kill at any moment leaves either the whole day queued or nothing (and
+    then the restart's catch-up tick queues it)."""
+    with bot.store.unit():
+        return _run_tick(bot, day)
+
+
+def _run_tick(bot: Bot, day: date) -> list[int]:
     at = bot.clock.now().isoformat()
     outbox.mark_tick(bot.store, day.isoformat(), at)
     today = day_reminders(bot, day)

@@ -14,6 +14,7 @@ import uvicorn
 from bot.cli import listen_socket
 from bot.clock import SHANGHAI, FrozenClock
 from bot.config import PROJECT_DIR, parse_config
+from bot.http_server import server_config
 from bot.runtime import Bot
 from bot.web import create_app
 
@@ -26,14 +27,15 @@ def refs(text: str) -> list[str]:
 
 
 def make_bot(tmp_path: Path, on: date = date(2020, 11, 2), plan: Path | None = None,
-             **config: dict) -> Bot:
-    """A bot on a fresh store in ``tmp_path``, clock frozen at 10:00 on ``on`` (Asia/Shanghai)."""
+             instant: datetime | None = None, **config: dict) -> Bot:
+    """A bot on a fresh store in ``tmp_path``, clock frozen at 10:00 on ``on`` (Asia/Shanghai);
+    ``instant`` is the moment signatures are made and checked at (as with ``--today``), else the same."""
     data = {key: dict(value) if isinstance(value, dict) else value for key, value in config.items()}
     data.setdefault("bot", {})["database"] = str(tmp_path / "duban.db")
     if plan is not None:
         data["bot"]["plan"] = str(plan)
     bot = Bot(parse_config(data, "test", PROJECT_DIR, env={}),
-              FrozenClock(datetime.combine(on, time(10, 0), tzinfo=SHANGHAI)))
+              FrozenClock(datetime.combine(on, time(10, 0), tzinfo=SHANGHAI), instant=instant))
     bot.ensure_plan()
     return bot
 
@@ -71,7 +73,7 @@ def serve():
         sock.listen(16)
         app = create_app(bot)
         start.apps.append(app)
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        server = uvicorn.Server(server_config(app, log_level="warning", lifespan="off"))
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         servers.append((server, thread))

@@ -8,7 +8,7 @@ import asyncio
 import json
 import re
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
 import httpx
@@ -23,6 +23,7 @@ from tests.plans import case, tab_plan
 from tests.recorder import Recorder
 
 YAN = ["2.8", "3.1", "3.4", "3.6", "3.8"]
+PEER_TIME = "1795917600"  # the peer's default timestamp: the bots here sign and check at that moment
 TOKEN, KEY, CORP = "TaskBotToken2026", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "ww0000demo0000corp"
 # Tencent's published vectors (PROTOCOLS §1.3, weworkapi_python callback/Sample.py).
 T_TOKEN, T_KEY, T_CORP = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo", "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt", \
@@ -36,9 +37,15 @@ T_ENCRYPT = (
 )
 
 
-def wecom_bot(tmp_path, token=TOKEN, key=KEY, corp=CORP, plan=None, on=date(2020, 11, 2), **config):
+def signed_at(timestamp: str) -> datetime:
+    """The moment of a peer's ``timestamp`` (seconds): the bot's signature clock in these tests."""
+    return datetime.fromtimestamp(int(timestamp), UTC)
+
+
+def wecom_bot(tmp_path, token=TOKEN, key=KEY, corp=CORP, plan=None, on=date(2020, 11, 2), instant=PEER_TIME,
+              **config):
     config.setdefault("people", {"严众能": {"wecom": "YanZhongNeng"}})
-    return make_bot(tmp_path, on=on, plan=plan, wecom={
+    return make_bot(tmp_path, on=on, plan=plan, instant=signed_at(instant), wecom={
         "corp_id": corp, "token": token, "encoding_aes_key": key, "agent_id": 1000002, "secret": "s",
         "aibot": {"token": token, "encoding_aes_key": key}, **config.pop("wecom", {})}, **config)
 
@@ -62,7 +69,7 @@ def aibot_reply(response: httpx.Response) -> dict:
 
 
 def test_tencents_url_verification_vector(tmp_path, serve):
-    base = serve(wecom_bot(tmp_path, T_TOKEN, T_KEY, T_CORP))
+    base = serve(wecom_bot(tmp_path, T_TOKEN, T_KEY, T_CORP, instant="1476416373"))
     query = urlencode({"msg_signature": "012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb", "timestamp": "1476416373",
                        "nonce": "47744683", "echostr": T_ECHO})
     response = httpx.get(f"{base}/wecom/app?{query}", timeout=10)
@@ -74,7 +81,7 @@ def test_tencents_message_vector_is_read_and_answered(tmp_path, serve):
     plain, receive_id = peer.decrypt(T_ENCRYPT, T_KEY)
     assert receive_id == T_CORP and "<FromUserName>ChenJiaShun</FromUserName>" in plain
     assert "<Content>你好</Content><MsgId>1456453720</MsgId>" in plain
-    base = serve(wecom_bot(tmp_path, T_TOKEN, T_KEY, T_CORP))
+    base = serve(wecom_bot(tmp_path, T_TOKEN, T_KEY, T_CORP, instant="1476422779"))
     body = f"<xml><ToUserName><![CDATA[{T_CORP}]]></ToUserName><Encrypt><![CDATA[{T_ENCRYPT}]]></Encrypt>" \
            "<AgentID><![CDATA[1000002]]></AgentID></xml>"
     query = {"msg_signature": "0c3914025cb4b4d68103f6bfc8db550f79dcf48e", "timestamp": "1476422779",
@@ -156,7 +163,7 @@ def test_bad_aibot_callbacks_are_4xx_and_write_nothing(tmp_path, serve, mutate, 
 def test_a_ciphertext_that_is_not_base64_is_400(tmp_path, serve):
     base = serve(wecom_bot(tmp_path))
     sealed = "!!!not-base64!!!"
-    query = {"msg_signature": peer.signature(TOKEN, "1", "n", sealed), "timestamp": "1", "nonce": "n"}
+    query = {"msg_signature": peer.signature(TOKEN, PEER_TIME, "n", sealed), "timestamp": PEER_TIME, "nonce": "n"}
     response = httpx.post(f"{base}/wecom/aibot", params=query, content=json.dumps({"encrypt": sealed}).encode(),
                           timeout=10)
     assert response.status_code == 400

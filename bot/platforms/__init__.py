@@ -69,14 +69,19 @@ def parse_json(body: bytes) -> Any:
         raise BadRequest(400, "body is not JSON") from None
 
 
-async def post_for_errcode(http, url: str, body: dict) -> tuple[SendResult | None, dict]:
+async def post_for_errcode(http, url: str, body: dict, timeout: float | None = None
+                           ) -> tuple[SendResult | None, dict]:
     """POST ``body`` to a robot/API and read its answer, as every push must (PROTOCOLS §2.1, §3.4):
     (failure, {}) for a bad URL (not retryable), no answer or a 5xx (retryable), or an answer
-    that is not a JSON object; (None, answer) otherwise — the caller reads its errcode."""
+    that is not a JSON object; (None, answer) otherwise — the caller reads its errcode.
+    ``timeout`` (seconds) overrides the client's own."""
     import httpx
 
     try:
-        response = await http.post(url, json=body)
+        if timeout is None:
+            response = await http.post(url, json=body)
+        else:
+            response = await http.post(url, json=body, timeout=timeout)
     except httpx.InvalidURL as error:
         return SendResult(False, -1, f"invalid URL: {error}"), {}
     except httpx.HTTPError as error:

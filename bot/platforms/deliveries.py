@@ -4,14 +4,20 @@
 or later by push. :func:`answer_by_push`: a platform whose answer is always a push (DingTalk's
 sessionWebhook, the WeCom long connection).
 
-DESIGN §6: the same (platform, msg_id) is applied once. The first delivery this process sees
-starts the work, which claims the msg_id in the store and answers on a worker thread in one
-hop (a msg_id claimed before, by another process or before a restart, is not worked again);
-the delivery answers passively if the answer is ready within
+A message is the same message again only with the same :class:`~bot.messages.InboundKey`
+(platform, chat, sender, msg id): two senders whose messages carry one MsgId each get their
+own answer. The first delivery this process sees starts the work, which claims the key,
+answers and records the answer in one transaction on the writer thread
+(:func:`claim_and_answer`; a key claimed before, by another process or before a restart, is
+not worked again). The delivery answers passively if the answer is ready within
 ``deadline_s``, else acknowledges empty and the answer goes out by push when ready. A retry
 that comes while the answer is not yet out gets that same answer as its passive reply; once
-an answer has gone out (passive or push), retries get an empty acknowledgement. Whatever the
-timing, people see one answer, and the work (a 完成) runs once.
+an answer has gone out (passive or push), retries get an empty acknowledgement. A stored
+answer that never went out (the process died first) is the passive reply to the next
+delivery. Whatever the timing, people see one answer, and the work (a 完成) runs once.
+
+Memory is bounded: an answer is forgotten ``FORGET_AFTER_S`` after it was made (the store
+keeps it), and at most ``MAX_ENTRIES`` are kept, the oldest dropped first.
 """
 
 from __future__ import annotations
@@ -19,102 +25,144 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
-from bot.messages import Message, Reply
+from bot.messages import InboundKey, Message, Reply
 from bot.runtime import Bot
 
 log = logging.getLogger("duban.deliveries")
 
 Push = Callable[[Reply], Awaitable[bool]]
 FORGET_AFTER_S = 600
+MAX_ENTRIES = 10_000
 
 
-def claim_and_answer(bot: Bot, platform: str, key: str,
-                     build: Callable[[], Message]) -> tuple[bool, Reply | None, dict | None]:
-    """On a worker thread, in one hop: ``build()`` the Message (it reads the store to know the
-    sender), claim msg_id ``key`` and answer it. Returns (True, reply, None) when claimed here,
-    else (False, None, the stored inbound row) for the caller's redelivery rule."""
+def claim_and_answer(bot: Bot, build: Callable[[], Message]) -> tuple[bool, Reply | None, dict | None]:
+    """On the writer thread, inside one transaction (bot/writer.py): ``build()`` the Message (it
+    reads the store to know the sender), claim its key, answer it and record the answer.
+    Returns (True, reply, None) when claimed here, else (False, None, the stored inbound row)
+    for the caller's redelivery rule. Raises what answering raised: then nothing of it is
+    recorded, the claim included."""
     message = build()
-    if bot.store.claim_inbound(platform, key, message.sender_id, message.chat_id, message.received_at.isoformat()):
-        return True, bot.answer(message), None
-    return False, None, bot.store.inbound(platform, key)
+    if not bot.store.claim_inbound(message.key, message.received_at.isoformat()):
+        return False, None, bot.store.inbound(message.key)
+    reply = bot.answer(message)
+    bot.store.record_answer(message.key, reply.text)
+    return True, reply, None
+
+
+def stored_answer(row: dict | None) -> Reply | None:
+    """The answer a redelivery of a message claimed before should get passively: the stored one
+    when it never went out (no delivery recorded, or its push failed); else None."""
+    if row and row["reply"] is not None and row["delivered_via"] in (None, "failed"):
+        return Reply(row["reply"])
+    return None
+
+
+@dataclass
+class _Entry:
+    answer: asyncio.Future
+    waiting: int = 0
+    delivered: bool = False  # the answer went out (passively or by push): later deliveries get nothing
 
 
 class Deliveries:
-    """In-flight answers of one platform, by msg_id."""
+    """In-flight answers of one platform, by :class:`InboundKey`."""
 
-    def __init__(self, bot: Bot, platform: str, deadline_s: float):
+    def __init__(self, bot: Bot, platform: str, deadline_s: float, *, max_entries: int = MAX_ENTRIES):
         self.bot = bot
         self.platform = platform
         self.deadline_s = deadline_s
-        self._answers: dict[str, asyncio.Future] = {}
-        self._waiting: dict[str, int] = {}
+        self.max_entries = max_entries
+        self._entries: OrderedDict[InboundKey, _Entry] = OrderedDict()
         self._tasks: set[asyncio.Task] = set()
-        # Called with the msg_id when a redelivery starts waiting for an answer still being made.
-        self.on_wait: Callable[[str], None] | None = None
+        # Called with the key when a redelivery starts waiting for an answer still being made.
+        self.on_wait: Callable[[InboundKey], None] | None = None
 
-    async def answer(self, key: str, build: Callable[[], Message], push: Push) -> Reply | None:
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def answer(self, key: InboundKey, build: Callable[[], Message], push: Push) -> Reply | None:
         """The reply to give passively now to message ``key``, or None for an empty
-        acknowledgement. ``build()`` makes the Message; it runs on a worker thread with the
-        claim and the answer (it reads the store to know the sender), one hop for all three."""
-        if key not in self._answers:
-            self._answers[key] = asyncio.get_running_loop().create_future()
-            task = asyncio.create_task(self._work(key, build, push))
+        acknowledgement. ``build()`` makes the Message; it runs on the writer thread with the
+        claim and the answer (it reads the store to know the sender)."""
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = _Entry(asyncio.get_running_loop().create_future())
+            self._entries[key] = entry
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+            task = asyncio.create_task(self._work(key, entry, build, push))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         else:
-            log.info("%s msgid %s delivered again", self.platform, key)
+            log.info("%s message %s from %s delivered again", self.platform, key.msg_id, key.sender_id)
             if self.on_wait:
                 self.on_wait(key)
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+        entry.waiting += 1
         try:
-            reply = await asyncio.wait_for(asyncio.shield(self._answers[key]), timeout=self.deadline_s)
+            reply = await asyncio.wait_for(asyncio.shield(entry.answer), timeout=self.deadline_s)
         except asyncio.TimeoutError:  # not builtin TimeoutError before Python 3.11
-            return None
+            # Ready at the same moment after all: this waiter was counted, so nobody pushes it.
+            reply = entry.answer.result() if entry.answer.done() else None
+            if reply is None:
+                return None
         finally:
-            self._waiting[key] -= 1
-        if reply is None:
+            entry.waiting -= 1
+        if reply is None or entry.delivered:
             return None
-        won = await self.bot.offload(self.bot.store.answer_inbound, self.platform, key, reply.text, "passive")
-        return reply if won else None
+        entry.delivered = True
+        self.bot.record_later(self.bot.store.mark_delivered, key, "passive")
+        return reply
 
-    async def _work(self, key: str, build: Callable[[], Message], push: Push) -> None:
+    async def _work(self, key: InboundKey, entry: _Entry, build: Callable[[], Message], push: Push) -> None:
         try:
-            claimed, reply, row = await self.bot.offload(claim_and_answer, self.bot, self.platform, key, build)
-            if not claimed:  # claimed before (another process, before a restart): its answer if never out
-                reply = Reply(row["reply"]) if row and not row["delivered_via"] and row["reply"] is not None else None
+            claimed, reply, row = await self.bot.record(claim_and_answer, self.bot, build)
         except Exception:
             # Logged, and the callback acknowledged empty: a bug must not become a 500 that
-            # WeCom retries, nor leave a waiting request without an answer.
-            log.exception("%s msgid %s: answering failed", self.platform, key)
-            self._answers.pop(key).set_result(None)
+            # WeCom retries. Nothing was recorded, so the next delivery is answered afresh.
+            log.exception("%s message %s: answering failed", self.platform, key.msg_id)
+            self._forget(key, entry)
+            entry.answer.set_result(None)
             return
-        self._answers[key].set_result(reply)
+        if not claimed:  # claimed before (another process, before a restart): its answer if never out
+            reply = stored_answer(row)
+        entry.answer.set_result(reply)
         # Retries come within minutes; forget the answer after that (the store keeps it).
-        asyncio.get_running_loop().call_later(FORGET_AFTER_S, self._answers.pop, key, None)
-        await asyncio.sleep(0)  # a request waiting for this answer delivers it passively
-        if not claimed or reply is None or self._waiting.get(key):
+        asyncio.get_running_loop().call_later(FORGET_AFTER_S, self._forget, key, entry)
+        # A delivery still counted as waiting gives the answer passively; none: it is pushed.
+        if not claimed or reply is None or entry.waiting or entry.delivered:
             return
-        won = await self.bot.offload(self.bot.store.answer_inbound, self.platform, key, reply.text, "push")
-        if won and not await push(reply):
-            log.warning("%s msgid %s: the late answer could not be pushed", self.platform, key)
+        entry.delivered = True
+        if not await self.bot.record(self.bot.store.mark_delivered, key, "push"):
+            return  # delivered by someone else
+        if not await push(reply):
+            await self.bot.record(lambda: self.bot.store.mark_delivered(key, "failed", force=True))
+            log.warning("%s message %s: the late answer could not be pushed; a redelivery gets it", self.platform,
+                        key.msg_id)
+
+    def _forget(self, key: InboundKey, entry: _Entry) -> None:
+        if self._entries.get(key) is entry:
+            del self._entries[key]
 
 
-# Push answers being made, by (bot, platform, msg_id): a redelivery waits for the first one.
-_IN_FLIGHT: dict[tuple[int, str, str], asyncio.Future] = {}
+# Push answers being made, by (bot, key): a redelivery waits for the first one.
+_IN_FLIGHT: dict[tuple[int, InboundKey], asyncio.Future] = {}
 IN_FLIGHT_WAIT_S = 30
 
 
-async def answer_by_push(bot: Bot, platform: str, key: str, build: Callable[[], Message], send: Push,
+async def answer_by_push(bot: Bot, key: InboundKey, build: Callable[[], Message], send: Push,
                          via: str) -> Reply | None:
-    """Claim msg_id ``key``, answer it (:func:`claim_and_answer`, one hop) and ``send`` the
-    answer (True when the platform took it); the stored record says ``via`` or "failed". A
+    """Claim message ``key``, answer it (:func:`claim_and_answer`, one transaction) and ``send``
+    the answer (True when the platform took it); the stored record says ``via`` or "failed". A
     redelivery waits for a first delivery still in progress here (a reconnect can bring one
-    mid-answer); if the answer then stands "failed", the redelivery sends the stored answer;
-    any other redelivery does nothing. Returns the reply sent, or None when nothing was sent."""
+    mid-answer); if the answer then stands "failed" or was never sent, the redelivery sends
+    the stored answer; any other redelivery does nothing. Returns the reply sent, or None
+    when nothing was sent."""
     store = bot.store
-    flight = (id(bot), platform, key)
+    flight = (id(bot), key)
     if flight in _IN_FLIGHT:
         with contextlib.suppress(asyncio.TimeoutError):  # not builtin TimeoutError before 3.11
             await asyncio.wait_for(asyncio.shield(_IN_FLIGHT[flight]), IN_FLIGHT_WAIT_S)
@@ -122,20 +170,20 @@ async def answer_by_push(bot: Bot, platform: str, key: str, build: Callable[[], 
     _IN_FLIGHT.setdefault(flight, done)
     try:
         try:
-            claimed, reply, row = await bot.offload(claim_and_answer, bot, platform, key, build)
+            claimed, reply, row = await bot.record(claim_and_answer, bot, build)
         except Exception:
-            log.exception("%s msgid %s: answering failed", platform, key)
+            log.exception("%s message %s: answering failed", key.platform, key.msg_id)
             return None
         if not claimed:
-            if not row or row["reply"] is None or row["delivered_via"] != "failed":
-                log.info("%s msgid %s delivered again; already handled", platform, key)
+            reply = stored_answer(row)
+            if reply is None:
+                log.info("%s message %s delivered again; already handled", key.platform, key.msg_id)
                 return None
-            reply = Reply(row["reply"])
             if await send(reply):
-                await bot.offload(store.redeliver_inbound, platform, key, via)
+                await bot.record(lambda: store.mark_delivered(key, via, force=True))
             return reply
         sent = await send(reply)
-        await bot.offload(store.answer_inbound, platform, key, reply.text, via if sent else "failed")
+        await bot.record(store.mark_delivered, key, via if sent else "failed")
         return reply
     finally:
         if _IN_FLIGHT.get(flight) is done:

@@ -11,15 +11,17 @@ URL-encoded (cases/bug06).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import httpx
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -28,7 +30,7 @@ from bot.messages import Message, Reply
 from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, post_for_errcode, read_body
 from bot.platforms.deliveries import answer_by_push
 from bot.runtime import Bot
-from bot.text import clean_message
+from bot.text import clean_id, clean_message
 
 log = logging.getLogger("duban.dingtalk")
 
@@ -37,6 +39,16 @@ MAX_BODY = 1024 * 1024
 TOO_FAST = 130101  # "send too fast": the robot is blocked for 10 minutes (PROTOCOLS §3.4)
 TOO_FAST_HOLD = timedelta(minutes=10)
 SIGN_OR_KEYWORD = 310000  # sign not match / keyword / IP: a config mistake, report it
+REPLY_TIMEOUT_S = 5.0  # an answer to a sessionWebhook: its own time limit, then one more try
+REPLY_RETRY_AFTER_S = 1.0
+
+
+def is_robot_message(payload: object) -> bool:
+    """A robot message payload: a JSON object with a msgId (a string or number) and a
+    sessionWebhook (an http(s) URL) to answer to."""
+    return (isinstance(payload, dict) and bool(clean_id(payload.get("msgId")))
+            and isinstance(payload.get("sessionWebhook"), str)
+            and payload["sessionWebhook"].startswith(("https://", "http://")))
 
 
 def sign(secret: str, timestamp_ms: str) -> str:
@@ -68,6 +80,7 @@ class DingTalkPlatform:
         self.config = bot.config
         self.http = http or httpx.AsyncClient(timeout=10)
         self._held_until: dict[str, datetime] = {}
+        self._tasks: set[asyncio.Task] = set()
 
     def routes(self) -> list[Route]:
         if self.config.dingtalk.mode != "http" or not self.config.dingtalk.app_secret:
@@ -93,28 +106,33 @@ class DingTalkPlatform:
         """Verify and parse one HTTP-mode callback into its JSON payload. Raises BadRequest."""
         self.verify(request.headers.get("timestamp"), request.headers.get("sign"))
         payload = parse_json(await read_body(request, MAX_BODY))
-        if not isinstance(payload, dict) or not payload.get("msgId") or not payload.get("sessionWebhook"):
+        if not is_robot_message(payload):
             raise BadRequest(400, "not a robot message (no msgId or sessionWebhook)")
         return payload
 
-    def message(self, payload: dict) -> Message:
-        """A robot message payload (HTTP or Stream, PROTOCOLS §3.1) → Message; a 1:1 chat's
-        chat_id is "single:<conversationId>" (not a group to link under [[chats]])."""
+    def message(self, payload: dict, *, identify: bool = True) -> Message:
+        """A robot message payload (HTTP or Stream, PROTOCOLS §3.1; :func:`is_robot_message`) →
+        Message; a 1:1 chat's chat_id is "single:<conversationId>" (not a group to link under
+        [[chats]]). Ids and text are cleaned where they enter; a field of the wrong JSON type
+        reads as absent. ``identify=False`` leaves ``person`` None (it reads the store)."""
         text = payload.get("text") if isinstance(payload.get("text"), dict) else {}
         content = text.get("content") if isinstance(text.get("content"), str) else ""
         quoted = None
         replied = text.get("repliedMsg")
         if text.get("isReplyMsg") and isinstance(replied, dict) and isinstance(replied.get("content"), dict):
-            quoted = clean_message(str(replied["content"].get("text") or "")) or None
-        sender = str(payload.get("senderStaffId") or payload.get("senderId") or "")
-        chat_id = str(payload.get("conversationId") or "")
+            said = replied["content"].get("text")
+            quoted = clean_message(said) if isinstance(said, str) and said else None
+        sender = clean_id(payload.get("senderStaffId")) or clean_id(payload.get("senderId"))
+        chat_id = clean_id(payload.get("conversationId"))
         if str(payload.get("conversationType")) == "1":  # a 1:1 chat with the robot, where private reminders go
             chat_id = f"single:{chat_id}"
+        kind = payload.get("msgtype", "text")
+        nick = payload.get("senderNick") if isinstance(payload.get("senderNick"), str) else None
         return Message(
             platform="dingtalk", chat_id=chat_id, sender_id=sender,
-            person=self.bot.identify("dingtalk", sender, payload.get("senderNick")),
-            text=clean_message(content), msg_id=str(payload["msgId"]), received_at=self.bot.clock.now(),
-            quoted_text=quoted, kind="text" if payload.get("msgtype", "text") == "text" else str(payload["msgtype"]),
+            person=self.bot.identify("dingtalk", sender, nick) if identify else None,
+            text=clean_message(content), msg_id=clean_id(payload["msgId"]), received_at=self.bot.clock.now(),
+            quoted_text=quoted, kind="text" if kind == "text" else (clean_id(kind) or "unknown"),
         )
 
     def expired(self, payload: dict) -> bool:
@@ -126,22 +144,43 @@ class DingTalkPlatform:
         """Answer one verified payload and post the answer to its sessionWebhook.
 
         Returns the reply, or None when nothing was done: an expired sessionWebhook, or a
-        msgId already answered (a redelivery changes nothing and is not answered twice; one
+        message already answered (a redelivery changes nothing and is not answered twice; one
         whose answer could not be posted gets the stored answer posted again)."""
-        key = str(payload["msgId"])
+        message = self.message(payload, identify=False)
         if self.expired(payload):
-            log.warning("dingtalk: sessionWebhook of msgId %s expired; not answered", key)
+            log.warning("dingtalk: sessionWebhook of msgId %s expired; not answered", message.msg_id)
             return None
 
         async def send(reply: Reply) -> bool:
             result = await self.reply(payload, reply)
             if not result.ok:
-                log.warning("dingtalk: the answer to msgId %s was not delivered: %s %s", key, result.code,
-                            result.detail)
+                log.warning("dingtalk: the answer to msgId %s was not delivered: %s %s", message.msg_id,
+                            result.code, result.detail)
             return result.ok
 
-        return await answer_by_push(self.bot, "dingtalk", key, lambda: self.message(payload), send,
-                                    "session_webhook")
+        nick = payload.get("senderNick") if isinstance(payload.get("senderNick"), str) else None
+        return await answer_by_push(
+            self.bot, message.key,
+            lambda: replace(message, person=self.bot.identify("dingtalk", message.sender_id, nick)),
+            send, "session_webhook")
+
+    def answer_later(self, payload: dict) -> None:
+        """:meth:`handle` ``payload`` off the request (issue 13): the callback is acknowledged at
+        once, and the answer goes to the sessionWebhook from a task of its own."""
+        task = asyncio.create_task(self._handled(payload))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handled(self, payload: dict) -> None:
+        try:
+            await self.handle(payload)
+        except Exception:  # logged once; the next delivery of the message is answered afresh
+            log.exception("dingtalk: msgId %s could not be answered", clean_id(payload.get("msgId")))
+
+    async def drain(self) -> None:
+        """Wait for the answers still being made (at shutdown, and in tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def callback(self, request: Request) -> Response:
         try:
@@ -149,17 +188,24 @@ class DingTalkPlatform:
         except BadRequest as error:
             log.warning("dingtalk callback refused (%d): %s", error.status, error.reason)
             return JSONResponse({"error": error.reason}, status_code=error.status)
-        await self.handle(payload)
+        except ClientDisconnect:
+            return JSONResponse({"error": "the body was not received"}, status_code=400)
+        self.answer_later(payload)
         return JSONResponse({})
 
     async def reply(self, payload: dict, reply: Reply) -> SendResult:
-        """POST ``reply`` as text to the payload's sessionWebhook, @-ing the asker (PROTOCOLS §3.1)."""
-        staff = str(payload.get("senderStaffId") or "")
+        """POST ``reply`` as text to the payload's sessionWebhook, @-ing the asker (PROTOCOLS §3.1),
+        within ``REPLY_TIMEOUT_S``; a retryable failure (no answer, 5xx) is tried once more."""
+        staff = clean_id(payload.get("senderStaffId"))
         content = f"@{staff}\n{reply.text}" if staff and payload.get("conversationType") == "2" else reply.text
         body: dict = {"msgtype": "text", "text": {"content": content}}
         if staff:
             body["at"] = {"atUserIds": [staff], "isAtAll": False}
-        return await self._post(str(payload["sessionWebhook"]), body)
+        result = await self._post(str(payload["sessionWebhook"]), body, timeout=REPLY_TIMEOUT_S)
+        if not result.ok and result.retryable:
+            await asyncio.sleep(REPLY_RETRY_AFTER_S)
+            result = await self._post(str(payload["sessionWebhook"]), body, timeout=REPLY_TIMEOUT_S)
+        return result
 
     # -- pushing -------------------------------------------------------------------------
 
@@ -201,8 +247,8 @@ class DingTalkPlatform:
                       result.detail)
         return result
 
-    async def _post(self, url: str, body: dict) -> SendResult:
-        failed, answer = await post_for_errcode(self.http, url, body)
+    async def _post(self, url: str, body: dict, timeout: float | None = None) -> SendResult:
+        failed, answer = await post_for_errcode(self.http, url, body, timeout=timeout)
         if failed:
             return failed
         code = answer.get("errcode", -1)  # no errcode is no confirmation

@@ -17,7 +17,7 @@ import threading
 import dingtalk_stream
 
 from bot.ops.outage import OutageLog, SdkLogger
-from bot.platforms.dingtalk import DingTalkPlatform
+from bot.platforms.dingtalk import DingTalkPlatform, is_robot_message
 from bot.runtime import Bot
 
 log = logging.getLogger("duban.dingtalk")
@@ -36,7 +36,7 @@ class RobotMessageHandler(dingtalk_stream.ChatbotHandler):
     async def process(self, callback: dingtalk_stream.CallbackMessage) -> tuple[int, str]:
         """Answer one callback; returns the SDK's (status, message) ack."""
         payload = callback.data
-        if not isinstance(payload, dict) or not payload.get("msgId") or not payload.get("sessionWebhook"):
+        if not is_robot_message(payload):
             log.warning("dingtalk stream: not a robot message; ignored")
             return dingtalk_stream.AckMessage.STATUS_BAD_REQUEST, "not a robot message"
         await self.platform.handle(payload)

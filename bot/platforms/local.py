@@ -20,6 +20,7 @@ from bot.messages import Message, Reply
 from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, read_body
 from bot.render import ROOT, environment
 from bot.runtime import Bot, UnknownPerson
+from bot.security_headers import new_nonce, page_policy
 from bot.text import clean_message
 
 MAX_TEXT = 2000  # characters; a chat message longer than this is a paste, not a question
@@ -115,8 +116,9 @@ class LocalPlatform:
     async def page(self, request: Request) -> Response:
         people = await self.bot.offload(self.bot.people)
         plan = await self.bot.offload(self.bot.store.active_plan)
+        nonce = new_nonce()
         html = self._pages.get_template("local_chat.html").render(
             bot_name=self.bot.config.bot.name, people=people, plan=plan,
             today=self.bot.clock.today(), token=request.query_params.get("token", ""),
-            archived=plan.archived_on(self.bot.clock.today()) if plan else False)
-        return HTMLResponse(html)
+            archived=plan.archived_on(self.bot.clock.today()) if plan else False, csp_nonce=nonce)
+        return HTMLResponse(html, headers={"content-security-policy": page_policy(nonce)})

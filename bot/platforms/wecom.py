@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
 import httpx
 import xmltodict
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from wechatpy.enterprise import parse_message
 from wechatpy.enterprise.replies import TextReply
 
 from bot.messages import Message, Reply
-from bot.platforms import BadRequest, read_body
+from bot.platforms import BadRequest, parse_json, read_body
 from bot.platforms.deliveries import Deliveries
 from bot.platforms.wecom_crypto import BadCiphertext, BadSignature, WeComCrypto, WrongReceiver
 from bot.platforms.wecom_push import AppClient
 from bot.runtime import Bot
-from bot.text import clean_message, xml_safe
+from bot.text import clean_id, clean_message, xml_safe
 
 log = logging.getLogger("duban.wecom")
 
@@ -41,7 +41,7 @@ def _ack() -> Response:
     return PlainTextResponse("")
 
 
-def _refuse(where: str, error: Exception, status: int) -> Response:
+def _refuse(where: str, error: Exception | str, status: int) -> Response:
     log.warning("wecom %s refused (%d): %s", where, status, error)
     return PlainTextResponse("", status_code=status)
 
@@ -71,12 +71,15 @@ def _text(data: object, *path: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def aibot_message(bot: Bot, data: dict) -> Message | None:
+def aibot_message(bot: Bot, data: dict, *, identify: bool = True) -> Message | None:
     """A decrypted AI-bot callback, or a long-connection frame's body (the same JSON: PROTOCOLS
-    §2.3) → Message; None for what is not a user message (events, stream refreshes). A field of
-    the wrong JSON type reads as absent: a well-signed odd body is answered, never a 500."""
+    §2.3) → Message; None for what is not a user message (events, stream refreshes, no msgid).
+    A field of the wrong JSON type reads as absent, and ids and text are cleaned where they
+    enter (no surrogates or control characters): a well-signed odd body is answered, never a
+    500. ``identify=False`` leaves ``person`` None (see :func:`identified`: it reads the store)."""
     kind = data.get("msgtype")
-    if kind not in MESSAGE_TYPES:
+    msg_id = clean_id(data.get("msgid"))
+    if kind not in MESSAGE_TYPES or not msg_id:
         return None
     if kind == "text":
         text = _text(data, "text", "content")
@@ -87,13 +90,41 @@ def aibot_message(bot: Bot, data: dict) -> Message | None:
     else:
         text = ""
     quoted = _text(data, "quote", "text", "content") if _field(data, "quote", "msgtype") == "text" else ""
-    sender = _field(data, "from", "userid")
-    sender = str(sender) if isinstance(sender, str | int) else ""
-    return Message(platform="wecom", chat_id=str(data.get("chatid") or f"single:{sender}"), sender_id=sender,
-                   person=bot.identify("wecom", sender), text=clean_message(text),
-                   msg_id=str(data.get("msgid", "")), received_at=bot.clock.now(),
-                   quoted_text=clean_message(quoted) or None,
-                   kind="text" if kind in ("text", "mixed") else kind)
+    sender = clean_id(_field(data, "from", "userid"))
+    message = Message(platform="wecom", chat_id=clean_id(data.get("chatid")) or f"single:{sender}",
+                      sender_id=sender, person=None, text=clean_message(text), msg_id=msg_id,
+                      received_at=bot.clock.now(), quoted_text=clean_message(quoted) or None,
+                      kind="text" if kind in ("text", "mixed") else kind)
+    return identified(bot, message) if identify else message
+
+
+def identified(bot: Bot, message: Message) -> Message:
+    """``message`` with the person its sender is (config, else a confirmed binding)."""
+    return replace(message, person=bot.identify(message.platform, message.sender_id))
+
+
+def app_message(bot: Bot, xml: str) -> Message | None:
+    """A decrypted self-built app callback (XML, PROTOCOLS §1.2) → Message with ``person`` None;
+    None for an event. Read with xmltodict, not wechatpy's lazy typed fields: a signed message
+    whose ``MsgId`` or ``CreateTime`` is not a number is still a message. Raises BadRequest
+    (400) for what is not a WeCom message at all."""
+    try:
+        fields = xmltodict.parse(xml).get("xml")
+    except Exception:  # expat errors, entity declarations (refused), odd encodings
+        raise BadRequest(400, "the decrypted callback is not XML") from None
+    if not isinstance(fields, dict):
+        raise BadRequest(400, "the decrypted callback is not a WeCom message")
+    kind = clean_id(fields.get("MsgType")) or "unknown"
+    if kind == "event":
+        return None  # LOCATION, enter_agent…: acknowledged, nothing to say
+    sender = clean_id(fields.get("FromUserName"))
+    if not sender:
+        raise BadRequest(400, "the decrypted callback names no sender")
+    content = fields.get("Content")
+    msg_id = clean_id(fields.get("MsgId")) or f"{sender}:{clean_id(fields.get('CreateTime'))}"
+    return Message(platform="wecom", chat_id=f"app:{sender}", sender_id=sender, person=None,
+                   text=clean_message(content) if kind == "text" and isinstance(content, str) else "",
+                   msg_id=msg_id, received_at=bot.clock.now(), kind="text" if kind == "text" else kind)
 
 
 class WeComPlatform:
@@ -131,16 +162,16 @@ class WeComPlatform:
     def _verify_url(self, crypto: WeComCrypto, request: Request) -> Response:
         signature, timestamp, nonce = self._query(request)
         echostr = request.query_params.get("echostr")
-        crypto.verify(signature, timestamp, nonce, echostr)
+        crypto.verify(signature, timestamp, nonce, echostr, self.bot.clock.instant())
         return PlainTextResponse(crypto.decrypt(echostr))
 
     async def _envelope(self, crypto: WeComCrypto, request: Request, xml: bool) -> str:
         body = await read_body(request, MAX_BODY)
         try:
             encrypt = xmltodict.parse(body.decode())["xml"]["Encrypt"] if xml else json.loads(body)["encrypt"]
-        except Exception:  # not XML/JSON, no Encrypt: all a malformed envelope
+        except Exception:  # not XML/JSON (or nested too deep), no Encrypt: all a malformed envelope
             raise BadRequest(400, "not an encrypted callback envelope") from None
-        crypto.verify(*self._query(request), encrypt if isinstance(encrypt, str) else None)
+        crypto.verify(*self._query(request), encrypt if isinstance(encrypt, str) else None, self.bot.clock.instant())
         return crypto.decrypt(encrypt)
 
     async def _guarded(self, where: str, crypto: WeComCrypto, request: Request, handle) -> Response:
@@ -157,6 +188,11 @@ class WeComPlatform:
             return _refuse(where, error, 400)
         except BadRequest as error:
             return _refuse(where, error, error.status)
+        except ClientDisconnect:
+            return _refuse(where, "the client went away before its body was read", 400)
+        except Exception:  # a bug must not become a 500 that WeCom retries three times
+            log.exception("wecom %s: the callback could not be handled", where)
+            return PlainTextResponse("", status_code=400)
 
     # -- 智能机器人 ----------------------------------------------------------------------
 
@@ -165,14 +201,11 @@ class WeComPlatform:
 
     async def _aibot_message(self, crypto: WeComCrypto, request: Request) -> Response:
         plain = await self._envelope(crypto, request, xml=False)
-        try:
-            data = json.loads(plain)
-        except ValueError:
-            raise BadRequest(400, "the decrypted callback is not JSON") from None
-        if not isinstance(data, dict) or data.get("msgtype") not in MESSAGE_TYPES or not data.get("msgid"):
+        data = parse_json(plain.encode())
+        message = aibot_message(self.bot, data, identify=False) if isinstance(data, dict) else None
+        if message is None:
             return _ack()  # events, stream refreshes: nothing to answer
-        msg_id = str(data["msgid"])
-        response_url = str(data.get("response_url") or "")
+        response_url = data.get("response_url") if isinstance(data.get("response_url"), str) else ""
 
         async def push(reply: Reply) -> bool:
             if not response_url:
@@ -180,15 +213,15 @@ class WeComPlatform:
             try:
                 answer = (await self.http.post(response_url, json={"msgtype": "markdown",
                                                                    "markdown": {"content": reply.text}})).json()
-            except Exception as error:  # network or not JSON: the answer is not out
+            except Exception as error:  # network, a bad URL, not JSON: the answer is not out
                 log.warning("wecom response_url failed: %s", error)
                 return False
-            return answer.get("errcode", 0) == 0
+            return isinstance(answer, dict) and answer.get("errcode", 0) == 0
 
-        reply = await self.deliveries.answer(msg_id, lambda: aibot_message(self.bot, data), push)
+        reply = await self.deliveries.answer(message.key, lambda: identified(self.bot, message), push)
         if reply is None:
             return _ack()
-        stream = {"msgtype": "stream", "stream": {"id": msg_id, "finish": True, "content": reply.text}}
+        stream = {"msgtype": "stream", "stream": {"id": message.msg_id, "finish": True, "content": reply.text}}
         encrypt, signature, timestamp, nonce = crypto.encrypt(json.dumps(stream, ensure_ascii=False),
                                                               self._timestamp())
         return JSONResponse({"encrypt": encrypt, "msgsignature": signature, "timestamp": timestamp,
@@ -201,32 +234,21 @@ class WeComPlatform:
 
     async def _app_message(self, crypto: WeComCrypto, request: Request) -> Response:
         # A typed U+0002 would make the decrypted XML unparsable (bug04).
-        xml = xml_safe(await self._envelope(crypto, request, xml=True))
-        try:
-            parsed = parse_message(xml)
-        except Exception:
-            raise BadRequest(400, "the decrypted callback is not a WeCom message") from None
-        if parsed is None or parsed.type == "event":
-            return _ack()  # LOCATION, enter_agent…: acknowledged, nothing to say
-        sender = str(parsed.source or "")
-        text = getattr(parsed, "content", None) or ""
-        msg_id = str(parsed.id or f"{sender}:{parsed.time}")
-
-        def build() -> Message:
-            return Message(platform="wecom", chat_id=f"app:{sender}", sender_id=sender,
-                           person=self.bot.identify("wecom", sender), text=clean_message(str(text)), msg_id=msg_id,
-                           received_at=self.bot.clock.now(), kind="text" if parsed.type == "text" else str(parsed.type))
+        message = app_message(self.bot, xml_safe(await self._envelope(crypto, request, xml=True)))
+        if message is None:
+            return _ack()
+        sender = message.sender_id
 
         async def push(reply: Reply) -> bool:
             return (await self.app_client.send_text([sender], self._fit(reply.text))).ok
 
-        reply = await self.deliveries.answer(msg_id, build, push)
+        reply = await self.deliveries.answer(message.key, lambda: identified(self.bot, message), push)
         if reply is None:
             return _ack()
         # A stored plan text may hold characters XML 1.0 forbids; the reply must stay well-formed.
         text = self._fit(xml_safe(reply.text))
         content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=text,
-                            agent=self.bot.config.wecom.agent_id, time=int(self.bot.clock.instant().timestamp())).render()
+                            agent=self.bot.config.wecom.agent_id, time=int(self._timestamp())).render()
         encrypt, signature, timestamp, nonce = crypto.encrypt(content, self._timestamp())
         return Response(f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt><MsgSignature><![CDATA[{signature}]]>"
                         f"</MsgSignature><TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>",

@@ -25,7 +25,7 @@ from bot.messages import Reply
 from bot.ops.outage import OutageLog, SdkLogger
 from bot.platforms import SendResult
 from bot.platforms.deliveries import answer_by_push
-from bot.platforms.wecom import MESSAGE_TYPES, aibot_message
+from bot.platforms.wecom import aibot_message, identified
 from bot.platforms.wecom_push import RATE_LIMITED
 from bot.runtime import Bot
 
@@ -134,7 +134,7 @@ class LongConnection:
         try:
             message = await self.bot.offload(aibot_message, self.bot, {
                 "msgtype": "text", "text": {"content": ""}, "from": body.get("from"),
-                "msgid": str(body.get("msgid", ""))})
+                "msgid": body.get("msgid") or "enter_chat"})
             reply = await self.bot.offload(self.bot.answer, message)
         except Exception:
             log.exception("wecom long connection: the welcome could not be made")
@@ -148,11 +148,11 @@ class LongConnection:
         answered). Never raises: a frame that fails is logged, and the connection goes on."""
         try:
             body = frame.get("body")
-            if not isinstance(body, dict) or body.get("msgtype") not in MESSAGE_TYPES or not body.get("msgid"):
+            message = aibot_message(self.bot, body, identify=False) if isinstance(body, dict) else None
+            if message is None:
                 return None  # events, stream refreshes: nothing to answer
-            key = str(body["msgid"])
-            return await answer_by_push(self.bot, "wecom", key, lambda: aibot_message(self.bot, body),
-                                        lambda reply: self._stream(frame, key, reply), "websocket")
+            return await answer_by_push(self.bot, message.key, lambda: identified(self.bot, message),
+                                        lambda reply: self._stream(frame, message.msg_id, reply), "websocket")
         except Exception:
             log.exception("wecom long connection: a frame could not be handled")
             return None

@@ -4,6 +4,11 @@ The file runs in WAL mode with foreign keys on, ``synchronous=FULL`` (a confirma
 bot has sent is on disk, cases/bug11) and a busy timeout, so a second process (a mistaken
 second ``duban serve``, the CLI beside the server) waits instead of failing. Every write is
 one ``BEGIN IMMEDIATE`` transaction: all of it lands, or none of it.
+
+One fact, one transaction (issue 13): inside :meth:`Store.unit` every write joins one
+transaction (each as a savepoint, undone alone if it raises), so a message's claim, the
+state change it causes and the answer it records, or a day's tick row with its claims and
+outbox rows, are committed together or not at all.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +26,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from bot.messages import InboundKey
 from bot.model import EventView, MilestoneView, PlanInfo, Share, TaskView
 from bot.store.schema import migrations
 
@@ -57,6 +64,7 @@ class Store:
     def __init__(self, path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S):
         self.path = path
         self._lock = threading.RLock()
+        self._local = threading.local()  # this thread's open unit of work, if any
         # Reads every message makes (plans, tasks, names), kept until the plan data changes:
         # a write of ours that may touch it, or any commit by another connection (data_version).
         self._cache: dict[tuple, object] = {}
@@ -72,7 +80,7 @@ class Store:
             conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None,
                                    check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn, busy_timeout_s)
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             self.db = Database(conn, execute_plugins=False)
@@ -94,33 +102,119 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def _unit_state(self) -> threading.local:
+        state = self._local
+        if not hasattr(state, "depth"):
+            state.depth, state.begun, state.sync, state.savepoints = 0, False, True, 0
+        return state
+
+    def _begin(self, sync: bool) -> None:
+        """Take the lock (held until :meth:`_end`) and ``BEGIN IMMEDIATE``."""
+        self._lock.acquire()
+        try:
+            if not sync:
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            if not sync:
+                self.db.execute("PRAGMA synchronous = FULL")
+            self._lock.release()
+            raise
+
+    def _end(self, commit: bool, sync: bool) -> None:
+        """COMMIT (or ROLLBACK) what :meth:`_begin` opened and release the lock. A rollback, or
+        a commit that fails, empties the read caches: they may hold what was never committed."""
+        try:
+            if commit:
+                try:
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+            else:
+                self._rollback()
+        finally:
+            if not sync:
+                self.db.execute("PRAGMA synchronous = FULL")
+            self._lock.release()
+
+    def _rollback(self) -> None:
+        self._plan_writes += 1
+        if self.db.conn.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    @contextmanager
+    def unit(self, *, sync: bool = True) -> Iterator[None]:
+        """One transaction for every write made inside the block, by this thread, whatever
+        function makes it (handlers, withdraw, outbox): committed when the block ends, rolled
+        back if it raises. The transaction begins at the first write (reads before it take no
+        lock); a nested ``unit`` is part of the outer one. ``sync=False`` commits without
+        waiting for the disk (see :meth:`write`)."""
+        state = self._unit_state()
+        if state.depth:
+            state.depth += 1
+            try:
+                yield
+            finally:
+                state.depth -= 1
+            return
+        state.depth, state.begun, state.sync = 1, False, sync
+        try:
+            yield
+        except BaseException:
+            if state.begun:
+                self._end(False, sync)
+            raise
+        else:
+            if state.begun:
+                self._end(True, sync)
+        finally:
+            state.depth, state.begun = 0, False
+
     @contextmanager
     def write(self, *, plan_data: bool = True, sync: bool = True) -> Iterator[Database]:
         """One write transaction (``BEGIN IMMEDIATE``: the write lock is taken up front, so two
-        processes queue on the busy timeout instead of failing on a lock upgrade).
+        processes queue on the busy timeout instead of failing on a lock upgrade). Inside a
+        :meth:`unit` it is a savepoint of the unit's transaction instead: undone alone if the
+        block raises, committed with the rest.
 
         ``plan_data=False`` for bookkeeping no cached read depends on (inbound messages, the
         outbox, claims); any other write empties the read cache. ``sync=False`` commits
-        without waiting for the disk (``synchronous = NORMAL``): only for the record of a
-        received message, which a power cut may forget (a retry is then answered again);
-        every later synced commit writes it to disk too, since the WAL is flushed in order."""
-        with self._lock:
-            if not sync:
-                self.db.execute("PRAGMA synchronous = NORMAL")
+        without waiting for the disk (``synchronous = NORMAL``): only for records a power cut
+        may forget; every later synced commit writes them to disk too, since the WAL is
+        flushed in order."""
+        state = self._unit_state()
+        if state.depth:
+            if not state.begun:
+                self._begin(state.sync)
+                state.begun = True
+            state.savepoints += 1
+            name = f"w{state.savepoints}"
+            self.db.execute(f"SAVEPOINT {name}")
             try:
-                self.db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self.db
-                except BaseException:
-                    self.db.rollback()
-                    raise
-                finally:
-                    if plan_data:
-                        self._plan_writes += 1
-                self.db.execute("COMMIT")
+                yield self.db
+            except BaseException:
+                self.db.execute(f"ROLLBACK TO {name}")
+                self.db.execute(f"RELEASE {name}")
+                self._plan_writes += 1
+                raise
+            else:
+                self.db.execute(f"RELEASE {name}")
             finally:
-                if not sync:
-                    self.db.execute("PRAGMA synchronous = FULL")
+                state.savepoints -= 1
+                if plan_data:
+                    self._plan_writes += 1
+            return
+        self._begin(sync)
+        try:
+            yield self.db
+        except BaseException:
+            self._end(False, sync)
+            raise
+        else:
+            if plan_data:
+                self._plan_writes += 1
+            self._end(True, sync)
 
     def plan_data_version(self) -> tuple[int, int]:
         """Changes whenever the plan data may have: a plan-data write of this Store, or any commit
@@ -255,35 +349,39 @@ class Store:
 
     # -- inbound messages (dedupe) ------------------------------------------------------
 
-    def claim_inbound(self, platform: str, msg_id: str, sender_id: str, chat_id: str, at: str) -> bool:
-        """Record a platform message as received; False when (platform, msg_id) was already claimed
-        (a retried delivery: the caller changes nothing)."""
-        with self.write(plan_data=False, sync=False) as db:
+    def claim_inbound(self, key: InboundKey, at: str) -> bool:
+        """Record a platform message as received; False when the same message of the same sender
+        in the same chat (``key``) was claimed before (a redelivery: the caller changes nothing).
+        Inside the unit that answers it (bot/writer.py), so a claim is never left without the
+        change and the answer it causes."""
+        with self.write(plan_data=False) as db:
             cursor = db.execute(
-                """INSERT INTO inbound (platform, msg_id, sender_id, chat_id, received_at)
-                   VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, msg_id) DO NOTHING""",
-                [platform, msg_id, sender_id, chat_id, at])
+                """INSERT INTO inbound (platform, chat_id, sender_id, msg_id, received_at) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (platform, chat_id, sender_id, msg_id) DO NOTHING""",
+                [key.platform, key.chat_id, key.sender_id, key.msg_id, at])
             return cursor.rowcount == 1
 
-    def answer_inbound(self, platform: str, msg_id: str, reply: str, via: str) -> bool:
-        """Record the answer to a claimed message and how it went out ("passive", "push"); False
-        when an answer was already recorded (someone else delivered it)."""
-        with self.write(plan_data=False, sync=False) as db:
+    def record_answer(self, key: InboundKey, reply: str) -> None:
+        """Store the answer given to a claimed message (not yet delivered: ``delivered_via`` NULL),
+        so a redelivery after a crash gets this answer, not a second one."""
+        with self.write(plan_data=False) as db:
+            db.execute("UPDATE inbound SET reply = ? WHERE platform = ? AND chat_id = ? AND sender_id = ? "
+                       "AND msg_id = ?", [reply, *key])
+
+    def mark_delivered(self, key: InboundKey, via: str, *, force: bool = False) -> bool:
+        """Record how the answer went out ("passive", "push", "session_webhook", "websocket", or
+        "failed" when it could not be sent); False when it was already recorded as delivered
+        (someone else delivered it). ``force`` overwrites (a failed answer sent again)."""
+        with self.write(plan_data=False) as db:
             cursor = db.execute(
-                """UPDATE inbound SET reply = ?, delivered_via = ?
-                   WHERE platform = ? AND msg_id = ? AND delivered_via IS NULL""",
-                [reply, via, platform, msg_id])
+                "UPDATE inbound SET delivered_via = ? WHERE platform = ? AND chat_id = ? AND sender_id = ? "
+                "AND msg_id = ? AND (? OR delivered_via IS NULL)", [via, *key, int(force)])
             return cursor.rowcount == 1
 
-    def redeliver_inbound(self, platform: str, msg_id: str, via: str) -> None:
-        """A stored answer that had failed has now gone out by ``via``."""
-        with self.write(plan_data=False, sync=False) as db:
-            db.execute("UPDATE inbound SET delivered_via = ? WHERE platform = ? AND msg_id = ?",
-                       [via, platform, msg_id])
-
-    def inbound(self, platform: str, msg_id: str) -> dict | None:
+    def inbound(self, key: InboundKey) -> dict | None:
         """The stored row of a platform message: reply and delivered_via, or None."""
-        rows = self._rows("SELECT * FROM inbound WHERE platform = ? AND msg_id = ?", (platform, msg_id))
+        rows = self._rows("SELECT * FROM inbound WHERE platform = ? AND chat_id = ? AND sender_id = ? AND msg_id = ?",
+                          tuple(key))
         return rows[0] if rows else None
 
     # -- names ---------------------------------------------------------------------------
@@ -328,6 +426,23 @@ class Store:
                                    [group_id, _ensure(db, "people", member)])
                     add_event(db, at, f"{kind}.members", actor, before={kind: group, "members": sorted(current)},
                               after={kind: group, "members": list(wanted)})
+
+
+def _use_wal(conn: sqlite3.Connection, busy_timeout_s: float) -> None:
+    """WAL mode, set once per file. Changing the mode takes the file's exclusive lock without
+    SQLite's busy wait, so processes opening a new file together retry it for a while."""
+    waited = 0.0
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
+                return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise
+        if waited >= busy_timeout_s:
+            raise sqlite3.OperationalError("database is locked (cannot switch it to WAL mode)")
+        time.sleep(0.05)
+        waited += 0.05
 
 
 def _ensure(db: Database, table: str, name: str) -> int:

@@ -290,3 +290,30 @@ def m005_any_office(db: Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m006_inbound_per_sender(db: Database) -> None:
+    """Inbound messages are one per (platform, chat, sender, msg id), not per (platform, msg id):
+    WeCom app MsgIds collide across users, and the same msgid from two senders is two messages
+    (issue 13). The rows kept are copied over."""
+    _run(
+        db,
+        """
+        CREATE TABLE inbound_by_sender (
+            id INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            sender_id TEXT NOT NULL,
+            msg_id TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            reply TEXT,
+            delivered_via TEXT,
+            UNIQUE (platform, chat_id, sender_id, msg_id)
+        );
+        INSERT INTO inbound_by_sender (id, platform, chat_id, sender_id, msg_id, received_at, reply, delivered_via)
+            SELECT id, platform, chat_id, sender_id, msg_id, received_at, reply, delivered_via FROM inbound;
+        DROP TABLE inbound;
+        ALTER TABLE inbound_by_sender RENAME TO inbound;
+        """,
+    )
