@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 
 class BadRequest(Exception):
@@ -47,16 +47,20 @@ class SendResult:
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refused with 413 as soon as it is known to exceed ``limit`` bytes
-    (by Content-Length, else while streaming), so a huge upload is never buffered whole."""
+    (by Content-Length, else while streaming), so a huge upload is never buffered whole; 400
+    for a body that never arrived whole."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise BadRequest(413, f"body over {limit} bytes")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BadRequest(413, f"body over {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BadRequest(413, f"body over {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # cut off, or a chunked body the server's parser refused (it answered 400)
+        raise BadRequest(400, "the body was cut off") from None
     return b"".join(chunks)
 
 

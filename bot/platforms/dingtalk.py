@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import httpx
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -188,8 +188,6 @@ class DingTalkPlatform:
         except BadRequest as error:
             log.warning("dingtalk callback refused (%d): %s", error.status, error.reason)
             return JSONResponse({"error": error.reason}, status_code=error.status)
-        except ClientDisconnect:
-            return JSONResponse({"error": "the body was not received"}, status_code=400)
         self.answer_later(payload)
         return JSONResponse({})
 

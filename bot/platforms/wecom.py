@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import httpx
 import xmltodict
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from wechatpy.enterprise.replies import TextReply
@@ -188,8 +188,6 @@ class WeComPlatform:
             return _refuse(where, error, 400)
         except BadRequest as error:
             return _refuse(where, error, error.status)
-        except ClientDisconnect:
-            return _refuse(where, "the client went away before its body was read", 400)
         except Exception:  # a bug must not become a 500 that WeCom retries three times
             log.exception("wecom %s: the callback could not be handled", where)
             return PlainTextResponse("", status_code=400)
