@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.clock import SHANGHAI, DayClock, SystemClock
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, check_token, load_config
 from bot.export import ExportError, export
 from bot.ops import commands as ops_commands
 from bot.ops import logs
@@ -201,7 +201,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     bot = _bot(args)
     if args.command == "tasks":
-        plan = bot.store.active_plan()
+        plan = bot.store.active_plan(bot.clock.today())
         tasks = bot.store.tasks(plan.id)
         if args.json:
             print(json.dumps([t.to_json() for t in tasks], ensure_ascii=False, indent=2))
@@ -234,7 +234,7 @@ _EXIT_WORDS = {"退出", "再见", "exit", "quit", "q"}
 
 def _chat(bot: Bot, as_: str | None) -> int:
     person = bot.person(as_)  # an unknown name stops here, before the first prompt
-    plan = bot.store.active_plan()
+    plan = bot.store.active_plan(bot.clock.today())
     print(bot.render("chat_banner.j2", who=person, plan=plan, today=bot.clock.today(),
                      archived=plan.archived_on(bot.clock.today()),
                      example=f"{person}负责什么" if person else "本月到期"), end="\n\n")
@@ -286,8 +286,7 @@ def _serve(bot: Bot, args: argparse.Namespace) -> int:
     port = args.port or bot.config.server.port
     if args.host:
         bot.config.server.host = host
-        if not bot.config.loopback and not bot.config.server.token:
-            raise ConfigError(phrase("config_errors.j2", "host_needs_token", host=host))
+        check_token(f"--host {host}", bot.config)
     # Held while serving: duban restore is refused meanwhile (bot/ops/lock.py).
     lock = StoreLock(Path(bot.config.bot.database), shared=True)
     if not lock.acquire():

@@ -63,7 +63,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "backup": {"keep": 0, "folder": "data/backups", "time": "03:00"},
     "log": {"file": "", "level": "INFO", "keep": 30},
 }
-CHAT_KEYS = {"name": "", "platform": "local", "chat_id": "", "webhook": "", "secret": "", "keyword": ""}
+CHAT_KEYS = {"name": "", "platform": "local", "chat_id": "", "webhook": "", "secret": "", "keyword": "", "plans": []}
 PERSON_KEYS = {"wecom": "", "dingtalk": "", "mobile": ""}
 ROLE_KEYS = {"members": []}
 PLATFORMS = ("local", "wecom", "dingtalk")
@@ -80,7 +80,9 @@ SECRET_ENV = {
 }
 # What the items of each list key are (an empty default cannot say).
 _LIST_ITEMS = {"admins": str, "lead_days": int, "milestone_lead_days": int, "holidays": str, "workdays": str,
-               "members": str}
+               "members": str, "plans": str}
+MIN_TOKEN = 16  # characters of server.token when the bot listens beyond this machine
+
 
 
 @dataclass
@@ -291,13 +293,25 @@ def _check_semantics(where: str, config: Config) -> None:
     _check_ops(where, config)
     if not 0 < config.server.port < 65536:
         raise _fail(where, "bad_port", value=config.server.port)
-    if not config.loopback and not config.server.token:
-        raise _fail(where, "token_required", host=config.server.host)
+    check_token(where, config)
     if config.server.token and not (config.server.token.isascii() and config.server.token.isprintable()):
         raise _fail(where, "token_ascii")
     _check_platforms(where, config)
     _check_chats(where, config)
     _check_people(where, config)
+
+
+def check_token(where: str, config: Config) -> None:
+    """A server not on loopback needs ``server.token`` of at least ``MIN_TOKEN`` characters (the
+    local chat lets anyone speak as anyone, /status shows every task). Raises ConfigError
+    saying how to make one (bot/templates/config_errors.j2)."""
+    if config.loopback:
+        return
+    token = config.server.token
+    if not token:
+        raise _fail(where, "token_required", host=config.server.host)
+    if len(token) < MIN_TOKEN:
+        raise _fail(where, "token_short", host=config.server.host, length=len(token), minimum=MIN_TOKEN)
 
 
 def _section(config: Config, name: str) -> SimpleNamespace:

@@ -47,11 +47,12 @@ class Message:
 @dataclass(frozen=True)
 class Reply:
     """What the bot answers: ``text`` (rendered from a template), the task ``refs`` it names, in
-    order, the refs it ``closed`` (their queued reminder lines are withdrawn), and whether it
+    order, the refs it ``closed`` (their queued reminder lines are withdrawn), whether it
     only ``read`` the store (a question: the same message gives the same answer until the plan
-    data changes)."""
+    data changes), and the ``plan_id`` of the plan it answered from."""
 
     text: str
     refs: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
     read: bool = False
+    plan_id: int | None = None

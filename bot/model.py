@@ -11,18 +11,34 @@ from datetime import date
 
 @dataclass(frozen=True)
 class PlanInfo:
-    """An imported plan: ``year`` 2020, ``issued`` 2020-03-16, ``archived`` once a newer plan exists."""
+    """An imported plan: ``year`` 2020, ``issued`` 2020-03-16 (None when the plan does not say).
+
+    It is active — it pushes reminders, and a question may go to it — from its issue date (else
+    January 1 of its year) to January 31 of the next year; several plans may be active at once
+    (next year's imported in December, a 专项督办 list beside the annual plan: DESIGN §5).
+    After its window it is archived: it still answers, marked as archived."""
 
     id: int
     title: str
     year: int
     issued: date | None
     source: str
-    archived: bool = False
+
+    @property
+    def active_from(self) -> date:
+        return self.issued or date(self.year, 1, 1)
+
+    @property
+    def active_until(self) -> date:
+        """January 31 of the next year: the overdue series stops then (DESIGN §5)."""
+        return date(self.year + 1, 1, 31)
+
+    def active_on(self, today: date) -> bool:
+        return self.active_from <= today <= self.active_until
 
     def archived_on(self, today: date) -> bool:
-        """Archived on ``today``: a newer plan exists, or it is past January 31 of the next year (DESIGN §5)."""
-        return self.archived or today > date(self.year + 1, 1, 31)
+        """Archived on ``today`` (Asia/Shanghai): past January 31 of the next year (DESIGN §5)."""
+        return today > self.active_until
 
 
 @dataclass(frozen=True)

@@ -201,15 +201,21 @@ class Bot:
                      "reminders (message from %s)", message.platform, chat, message.person or message.sender_id)
 
     def _dispatch(self, message: Message, today) -> Reply:
-        reply = dispatch(self.store, message, today=today, bot_name=self.config.bot.name,
-                         admins=tuple(self.config.bot.admins), chats=tuple(self.config.chats),
-                         mapped=frozenset(name for name, ids in self.config.people.items()
-                                          if ids.wecom or ids.dingtalk))
+        from bot.store.completion import BindingRefused
+
+        try:
+            reply = dispatch(self.store, message, today=today, bot_name=self.config.bot.name,
+                             admins=tuple(self.config.bot.admins), chats=tuple(self.config.chats),
+                             mapped=frozenset(name for name, ids in self.config.people.items()
+                                              if ids.wecom or ids.dingtalk))
+        except BindingRefused as refused:  # nothing was written; the sender is told why
+            return Reply(self.render("binding_refused.j2", reason=refused.reason, person=refused.person,
+                                     limit=refused.limit, admins=self.config.bot.admins))
         if reply.closed:
             from reminders.withdraw import withdraw
 
             for ref in reply.closed:
-                withdraw(self, ref)
+                withdraw(self, reply.plan_id, ref)
         return reply
 
     def identify(self, platform: str, sender_id: str, nick: str | None = None) -> str | None:

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from bot.access import require_token
 from bot.model import EventView, PlanInfo, TaskView
 from bot.render import ROOT, environment
+from bot.store.outbox import open_failures
 from bot.store.reports import histories, plan_notes
 from handlers.status import state
 
@@ -64,17 +65,18 @@ class StatusPage:
     sections: list[Progress] = field(default_factory=list)
     owners: list[Progress] = field(default_factory=list)
     cards: list[TaskCard] = field(default_factory=list)
+    failures: list[dict] = field(default_factory=list)  # open failed-push notices (bot/store/outbox.py)
 
 
 def status_page(bot: Bot) -> StatusPage:
     """The page's data from the active plan (an empty page when nothing is imported)."""
     today = bot.clock.today()
-    plan = bot.store.active_plan()
+    plan = bot.store.active_plan(bot.clock.today())
     if plan is None:
         return StatusPage(None, today)
     archived = plan.archived_on(today)
     notes, events = plan_notes(bot.store, plan.id), histories(bot.store, plan.id)
-    page = StatusPage(plan, today, archived)
+    page = StatusPage(plan, today, archived, failures=open_failures(bot.store))
     sections: dict[str, Progress] = {}
     owners: dict[str, Progress] = {}
     for task in bot.store.tasks(plan.id):

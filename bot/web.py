@@ -41,7 +41,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
     wecom = WeComPlatform(bot)
 
     async def healthz(request: Request) -> JSONResponse:
-        plan = await bot.offload(bot.store.active_plan)
+        plan = await bot.offload(bot.store.active_plan, bot.clock.today())
         return JSONResponse({"ok": True, "plan": plan.title if plan else None,
                              "today": bot.clock.today().isoformat()})
 

@@ -107,26 +107,32 @@ def template_env() -> jinja2.Environment:
 
 def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admins: tuple[str, ...] = (),
              chats: tuple = (), mapped: frozenset[str] = frozenset()) -> Reply:
-    """Answer ``message`` from the active plan; ``admins`` (names) may close any task and
+    """Answer ``message`` from the plan it is about (handlers/plan_named.py: the one it names, else
+    its chat's default, DESIGN §5); ``admins`` (names) may close any task and
     confirm bindings; ``chats`` (config) link a chat id to the reminders it received; ``mapped``
     names the people whose platform ids config gives (nobody may bind as them).
     Raises ``LookupError`` when the store has no plan."""
-    plan = store.active_plan()
+    directory = store.directory()
+    scope = plan_named.choose(store, message, today=today, chats=tuple(chats), bot_name=bot_name,
+                              names=[*directory.people, *directory.roles, *directory.units])
+    plan = scope.plan
     if plan is None:
         raise LookupError("the store has no plan: run `duban import FILE`")
     ctx = Context(store, plan, today, message.person, bot_name, template_env(), message, tuple(admins), tuple(chats),
                   frozenset(mapped))
     if message.kind != "text":
         return ctx.render("unsupported.j2", kind=message.kind)
-    ctx.index = plan_index(plan.id, ctx.tasks, store.directory())
-    parsed = understand(clean_message(message.text)[:MAX_TEXT], bot_name=bot_name, index=ctx.index, today=today,
+    if (asked := plan_named.instead(ctx.render, scope, message.text, store.plans(), bot_name)) is not None:
+        return replace(asked, plan_id=plan.id)
+    ctx.index = plan_index(plan.id, ctx.tasks, directory)
+    parsed = understand(clean_message(scope.text)[:MAX_TEXT], bot_name=bot_name, index=ctx.index, today=today,
                         plan_year=plan.year)
     for entry in REGISTRY:
         reply = entry.handler(ctx, parsed)
         if reply is not None:
-            return replace(reply, read=not entry.writes)
+            return plan_named.framed(ctx.render, replace(reply, read=not entry.writes, plan_id=plan.id), scope)
     raise AssertionError("the help intent answers everything")  # pragma: no cover
 
 
 # The intent modules register themselves on import; they need the names above.
-from handlers import asked, complete, help, notes, query  # noqa: E402, F401
+from handlers import asked, complete, confirm_account, help, notes, plan_named, query  # noqa: E402, F401

@@ -1,10 +1,15 @@
 """Delivering the outbox: every queued push until its platform confirms it (DESIGN §5 "Never lost").
 
-A row is marked sent only after the platform answered errcode 0. Network errors, 5xx and
-rate-limit answers are retried with backoff (30 s doubling to 30 min, or the platform's own
-"not before"); each chat's robot is paced to 20 messages in any 60 s (PROTOCOLS §2.1,
-§3.4); a row still undelivered 24 hours after it was queued is marked failed and the admins
-are told in the next digest. Time comes from the bot's clock, so tests step through it.
+A row is marked sent only after the platform answered errcode 0, recorded the moment that
+answer is read (one writer job, shielded from cancellation): a push is delivered twice only
+if the process dies between the platform's errcode 0 and that commit, since the robots take
+no idempotency key (README "Exactly once?"). Network errors, 5xx and rate limits (45009,
+130101) are retried with backoff (30 s doubling to 30 min, or the platform's own "not
+before") until 24 hours after the row was queued; a refusal that waiting cannot cure (93000
+bad key, 310000 sign or keyword, a refused credential) is tried at most ``MAX_REFUSALS``
+times with backoff. Either way the row is then failed and the admins are told once by
+another channel (reminders/notices.py). Each chat's robot is paced to 20 messages in any
+60 s (PROTOCOLS §2.1, §3.4). Time comes from the bot's clock, so tests step through it.
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ from bot.ops.outage import OutageLog
 from bot.platforms import Outgoing, SendResult
 from bot.runtime import Bot
 from bot.store import outbox
-from reminders.private import FAILED_NOTICE, is_private
+from reminders.notices import notify_failed
+from reminders.private import is_private
 
 log = logging.getLogger("duban.outbox")
 
 PER_MINUTE = 20
 GIVE_UP_AFTER = timedelta(hours=24)
+MAX_REFUSALS = 3
 LEASE = timedelta(minutes=2)  # a row being sent is not taken by another loop for this long
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=30)
@@ -61,20 +68,18 @@ class Sender:
         except Exception as error:  # one broken robot must not stop the others
             log.exception("outbox %d to %s: sending raised", row.id, row.chat)
             result = SendResult(False, -1, f"{type(error).__name__}: {error}"[:200], retryable=True)
-        return await self.bot.offload(self._record, row, result, now)
+        # Recorded at once by the writer (no other wait in between), and committed even if this
+        # delivery is cancelled: the window for a second delivery is this commit alone.
+        return await self.bot.record(self._record, row, result, now)
 
     def _ready(self, row: outbox.OutboxRow, now: datetime) -> Send | None:
         """The send for ``row`` with the row leased to us; None (and the row rescheduled or
         given up) when it is not to be sent now."""
         store = self.bot.store
         if now - datetime.fromisoformat(row.created_at) > GIVE_UP_AFTER:
-            outbox.mark_failed(store, row.id, row.last_error or "undelivered for 24 hours")
-            if is_private(row.platform):  # a private message: the app or the person's id is wrong
-                outbox.add_notice(store, f"failed:{row.id}", FAILED_NOTICE[row.platform],
-                                  row.mentions[0] if row.mentions else row.chat, now.isoformat())
-            else:
-                outbox.add_notice(store, f"failed:{row.id}", "failed_push", row.chat, now.isoformat())
-            log.error("outbox %d to %s failed for 24 hours: %s", row.id, row.chat, row.last_error)
+            with store.unit():
+                outbox.mark_failed(store, row.id, row.last_error or "undelivered for 24 hours")
+                notify_failed(self.bot, row, row.last_error or "", now.isoformat(), refused=False)
             return None
         recent = outbox.sent_times(store, row.chat, (now - timedelta(seconds=60)).isoformat())
         if len(recent) >= PER_MINUTE:
@@ -90,7 +95,7 @@ class Sender:
         return send
 
     def _record(self, row: outbox.OutboxRow, result: SendResult, now: datetime) -> int:
-        """Mark ``row`` sent (1) or schedule its next try (0) by what the platform said."""
+        """Mark ``row`` sent (1) or schedule its next try, or fail it (0), by what the platform said."""
         store = self.bot.store
         if result.ok:
             outbox.mark_sent(store, row.id, self.bot.clock.now().isoformat())
@@ -104,10 +109,16 @@ class Sender:
                 self.outages.down(row.platform, result.detail)
             else:
                 log.warning("outbox %d to %s: %s; next try %s", row.id, row.chat, error, next_at.isoformat())
-        else:
-            # Not retryable (a wrong key, a refused sign): keep it pending for an hour, so a
-            # fixed config still delivers it, until the 24 hours are up.
-            outbox.mark_retry(store, row.id, (now + timedelta(hours=1)).isoformat(), error)
-            check = "the app and this person's id" if is_private(row.platform) else "this chat's robot"
-            log.error("outbox %d to %s refused: %s (check %s in config)", row.id, row.chat, error, check)
+            return 0
+        check = "the app and this person's id" if is_private(row.platform) else "this chat's robot"
+        if row.refusals + 1 >= MAX_REFUSALS:
+            outbox.mark_failed(store, row.id, error, refused=True)
+            log.error("outbox %d to %s refused %d times: %s (check %s in config); not tried again", row.id,
+                      row.chat, MAX_REFUSALS, error, check)
+            notify_failed(self.bot, row, error, now.isoformat(), refused=True)
+            return 0
+        next_at = now + backoff(row.refusals + 1)
+        outbox.mark_refused(store, row.id, next_at.isoformat(), error)
+        log.error("outbox %d to %s refused: %s (check %s in config); try %d of %d at %s", row.id, row.chat, error,
+                  check, row.refusals + 2, MAX_REFUSALS, next_at.isoformat())
         return 0

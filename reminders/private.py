@@ -28,7 +28,7 @@ from bot.identity import platform_id
 from bot.model import TaskView
 from bot.render import environment
 from bot.store.outbox import OutboxPart
-from reminders.digest import TEMPLATES, WEEKDAYS, named_refs, pending, split, task_lines
+from reminders.digest import TEMPLATES, WEEKDAYS, Chosen, PlanDay, blocks, pending, plan_refs, split
 from reminders.policy import Reminder
 
 WECOM_APP = "wecom_app"
@@ -112,18 +112,26 @@ def recipients(found: list[Reminder], tasks: dict[str, TaskView], config: Config
     return result
 
 
-def parts(day: date, person: str, reminders: list[Reminder], tasks: dict[str, TaskView], *,
-          max_bytes: int = MAX_BYTES) -> list[OutboxPart]:
+def recipients_of(plan_days: list[PlanDay], config: Config, people: set[str]) -> Recipients:
+    """:func:`recipients` over every active plan of the day: each person's reminders by plan
+    (``Recipients.reminders`` holds, per person, [(plan day, their reminders of it)])."""
+    result = Recipients()
+    for plan_day in plan_days:
+        found = recipients(plan_day.found, plan_day.tasks, config, people)
+        for person, mine in found.reminders.items():
+            result.reminders.setdefault(person, []).append((plan_day, mine))
+        result.channels.update(found.channels)
+        result.unreachable.extend(name for name in found.unreachable if name not in result.unreachable)
+    return result
+
+
+def parts(day: date, person: str, chosen: Chosen, *, max_bytes: int = MAX_BYTES) -> list[OutboxPart]:
     """``person``'s private message for ``day`` (cut into numbered parts over ``max_bytes``
-    UTF-8 bytes): its text, the refs each part names (its lines' first words), ``[person]``."""
+    UTF-8 bytes): its text (each plan's lines under its title when there are several), the
+    refs each part names with their plans, ``[person]``."""
     text = _env.get_template("private.j2").render(
-        person=person, day=day, weekday=WEEKDAYS[day.weekday()],
-        due_today=task_lines(reminders, tasks, "due_today"), due_soon=task_lines(reminders, tasks, "due_soon"),
-        milestones=task_lines(reminders, tasks, "milestone"), overdue=task_lines(reminders, tasks, "overdue"),
-        checkins=task_lines(reminders, tasks, "checkin"),
+        person=person, day=day, weekday=WEEKDAYS[day.weekday()], blocks=blocks(chosen, grouped_checkins=False),
     ).strip()
     texts = [text] if len(text.encode()) <= max_bytes else split(text, max_bytes)
-    result = []
-    for chunk in texts:
-        result.append(OutboxPart(chunk, named_refs(chunk, tasks), [person]))
-    return result
+    return [OutboxPart(chunk, list(dict.fromkeys(ref for _, ref in named)), [person], plan_refs=named)
+            for chunk, named in zip(texts, plan_refs(texts, chosen), strict=True)]

@@ -14,13 +14,15 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from bot.model import PlanInfo, TaskView
+from bot import plan_choice
+from bot.model import PlanInfo
 from bot.runtime import Bot
 from bot.store import outbox
 from bot.store.outbox import Key, OutboxPart
 from reminders import digest, private
 from reminders.calendar import WorkCalendar
-from reminders.policy import Reminder, Rules, reminders_on
+from reminders.digest import Chosen, PlanDay
+from reminders.policy import Rules, reminders_on
 
 log = logging.getLogger("duban.reminders")
 
@@ -60,49 +62,59 @@ def rules_for(bot: Bot) -> Rules:
 
 @dataclass(frozen=True)
 class Day:
-    """What one day's tick works from, read once: the plan, its tasks by ref, the day's reminders
-    and the names of the plan's people (for @-mentions)."""
+    """What one day's tick works from, read once: each active plan with reminders that day
+    (oldest first) and the names of the plans' people (for @-mentions)."""
 
-    plan: PlanInfo | None
-    tasks: dict[str, TaskView]
-    found: list[Reminder]
+    plans: list[PlanDay]
     people: set[str]
+
+    def for_chat(self, chat: digest.ChatTarget, all_plans: list[PlanInfo]) -> list[PlanDay]:
+        """The plans ``chat`` follows (config ``[[chats]] plans``; empty: all) that have reminders."""
+        followed = {plan.id for plan in plan_choice.chosen(all_plans, chat.plans)}
+        return [plan_day for plan_day in self.plans if plan_day.plan.id in followed]
 
 
 def day_reminders(bot: Bot, day: date) -> Day:
-    """The reminders of ``day``; none for an archived plan."""
-    plan = bot.store.active_plan()
-    if plan is None or plan.archived:
-        return Day(plan, {}, [], set())
-    tasks = bot.store.tasks(plan.id)
-    found = reminders_on(day, tasks, calendar_for(bot), rules_for(bot), issued=plan.issued, year=plan.year)
-    return Day(plan, {t.ref: t for t in tasks}, found, set(bot.store.directory().people) if found else set())
+    """The reminders of ``day`` of every plan active that day (DESIGN §5: next year's plan imported
+    in December does not end this year's reminders); none for an archived plan."""
+    found = []
+    for plan in plan_choice.active(bot.store.plans(), day):
+        tasks = bot.store.tasks(plan.id)
+        reminders = reminders_on(day, tasks, calendar_for(bot), rules_for(bot), issued=plan.issued, year=plan.year)
+        if reminders:
+            found.append(PlanDay(plan, {t.ref: t for t in tasks}, reminders))
+    return Day(found, set(bot.store.directory().people) if found else set())
 
 
-def _parts(bot: Bot, day: date, platform: str, today: Day, chosen: list[Reminder], notices: list[dict]
-           ) -> list[OutboxPart]:
-    return digest.parts(day, chosen, today.tasks, bot.config, today.people, plan_title=today.plan.title,
-                        notices=notices, max_bytes=MAX_BYTES[platform], markdown=MARKDOWN[platform])
+def _parts(bot: Bot, day: date, platform: str, today: Day, chosen: Chosen, notices: list[dict]) -> list[OutboxPart]:
+    return digest.parts(day, chosen, bot.config, today.people, notices=notices, max_bytes=MAX_BYTES[platform],
+                        markdown=MARKDOWN[platform])
 
 
 def _notices(bot: Bot, at: str) -> list[dict]:
+    """The notices a digest carries to the admins: the calendar's missing years (the other
+    notices go by another channel, reminders/notices.py)."""
     for year in sorted(calendar_for(bot).missing_years):
         outbox.add_notice(bot.store, f"calendar:{year}", "calendar", str(year), at)
-    return outbox.untold_notices(bot.store)
+    return outbox.untold_notices(bot.store, kinds=("calendar",))
 
 
 def plan_day(bot: Bot, day: date) -> list[Push]:
     """Every push the tick of ``day`` would send, in order; writes nothing."""
     today = day_reminders(bot, day)
-    if not today.found:
+    if not today.plans:
         return []
     pushes = []
+    plans = bot.store.plans()
     for chat in digest.chats(bot.config):
-        for part in _parts(bot, day, chat.platform, today, today.found, []):
+        chosen = [(plan_day, plan_day.found) for plan_day in today.for_chat(chat, plans)]
+        if not chosen:
+            continue
+        for part in _parts(bot, day, chat.platform, today, chosen, []):
             pushes.append(Push(day.isoformat(), chat.name, chat.platform, part.text, part.refs, part.mentions))
     found = _private(bot, today)
     for person, chosen in found.reminders.items():
-        for part in private.parts(day, person, chosen, today.tasks):
+        for part in private.parts(day, person, chosen):
             pushes.append(Push(day.isoformat(), private.chat_name(person), found.channels[person], part.text,
                                part.refs, part.mentions))
     return pushes
@@ -112,7 +124,14 @@ def _private(bot: Bot, today: Day) -> private.Recipients:
     """Who gets private lines today (none unless ``reminders.private``)."""
     if not bot.config.reminders.private:
         return private.Recipients()
-    return private.recipients(today.found, today.tasks, bot.config, today.people)
+    return private.recipients_of(today.plans, bot.config, today.people)
+
+
+def _fresh(chosen: Chosen, fresh: set[Key]) -> Chosen:
+    """``chosen`` cut to the reminders newly claimed (``fresh``); plans left with none dropped."""
+    kept = [(plan_day, [r for r in reminders if (plan_day.plan.id, r.ref, r.kind) in fresh])
+            for plan_day, reminders in chosen]
+    return [(plan_day, reminders) for plan_day, reminders in kept if reminders]
 
 
 def run_tick(bot: Bot, day: date) -> list[int]:
@@ -129,20 +148,24 @@ def _run_tick(bot: Bot, day: date) -> list[int]:
     at = bot.clock.now().isoformat()
     outbox.mark_tick(bot.store, day.isoformat(), at)
     today = day_reminders(bot, day)
-    if not today.found:
+    if not today.plans:
         return []
     notices = _notices(bot, at)
-    keys: list[Key] = [(r.ref, r.kind) for r in today.found]
+    plans = bot.store.plans()
     ids: list[int] = []
     for chat in digest.chats(bot.config):
-        def render(fresh: set[Key], platform: str = chat.platform) -> list[OutboxPart]:
-            chosen = [r for r in today.found if (r.ref, r.kind) in fresh]
-            return _parts(bot, day, platform, today, chosen, notices)
+        chosen = [(plan_day, plan_day.found) for plan_day in today.for_chat(chat, plans)]
+        if not chosen:
+            continue
 
-        ids += outbox.claim_and_enqueue(bot.store, plan_id=today.plan.id, chat=chat.name, platform=chat.platform,
-                                        day=day.isoformat(), keys=keys, render=render, at=at)
-    if ids:  # the admins' notices went out with the group digests
-        outbox.mark_told(bot.store, [n["id"] for n in notices], day.isoformat())
+        # The admins' notices ride with the first digest queued; told once it is delivered.
+        def render(fresh: set[Key], platform: str = chat.platform, chosen: Chosen = chosen,
+                   carried: list[dict] = [] if ids else notices) -> list[OutboxPart]:
+            return _parts(bot, day, platform, today, _fresh(chosen, fresh), carried)
+
+        ids += outbox.claim_and_enqueue(bot.store, chat=chat.name, platform=chat.platform, day=day.isoformat(),
+                                        keys=[(pd.plan.id, r.ref, r.kind) for pd, found in chosen for r in found],
+                                        render=render, at=at)
     return ids + _queue_private(bot, day, today, at)
 
 
@@ -154,10 +177,11 @@ def _queue_private(bot: Bot, day: date, today: Day, at: str) -> list[int]:
                  len(found.unreachable), ", ".join(found.unreachable))
     ids: list[int] = []
     for person, chosen in found.reminders.items():
-        def render(fresh: set[Key], person: str = person, chosen: list[Reminder] = chosen) -> list[OutboxPart]:
-            return private.parts(day, person, [r for r in chosen if (r.ref, r.kind) in fresh], today.tasks)
+        def render(fresh: set[Key], person: str = person, chosen: Chosen = chosen) -> list[OutboxPart]:
+            return private.parts(day, person, _fresh(chosen, fresh))
 
-        ids += outbox.claim_and_enqueue(bot.store, plan_id=today.plan.id, chat=private.chat_name(person),
-                                        platform=found.channels[person], day=day.isoformat(),
-                                        keys=[(r.ref, r.kind) for r in chosen], render=render, at=at)
+        ids += outbox.claim_and_enqueue(bot.store, chat=private.chat_name(person), platform=found.channels[person],
+                                        day=day.isoformat(),
+                                        keys=[(pd.plan.id, r.ref, r.kind) for pd, mine in chosen for r in mine],
+                                        render=render, at=at)
     return ids

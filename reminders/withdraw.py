@@ -11,15 +11,25 @@ import re
 
 from bot.runtime import Bot
 from bot.store import outbox
-from reminders.digest import REF_ITEM, mentions
+from reminders.digest import REF_ITEM, heading, mentions
 from reminders.private import is_private
 
 
-def strike(text: str, ref: str) -> str:
-    """``text`` without the lines and list items that name ``ref``."""
+def strike(text: str, ref: str, block: str | None = None, headings: frozenset[str] = frozenset()) -> str:
+    """``text`` without the lines and list items that name ``ref``; with ``block`` (a plan's
+    heading line, reminders/digest.py) only inside that plan's block, which ends at the next of
+    ``headings``."""
     kept = []
     item = re.compile(rf"(?<![\d.]){re.escape(ref)}(?![\d.])")
+    inside = block is None
     for line in text.split("\n"):
+        if line == block:
+            inside = True
+        elif line in headings:
+            inside = False
+        if not inside:
+            kept.append(line)
+            continue
         if line.startswith(f"{ref} "):
             continue
         head, sep, items = line.partition("：")
@@ -32,17 +42,27 @@ def strike(text: str, ref: str) -> str:
     return "\n".join(kept)
 
 
-def withdraw(bot: Bot, ref: str) -> int:
-    """Take ``ref`` out of every pending push; returns how many rows changed."""
-    plan = bot.store.active_plan()
-    tasks = {t.ref: t for t in bot.store.tasks(plan.id)} if plan else {}
+def withdraw(bot: Bot, plan_id: int | None, ref: str) -> int:
+    """Take task ``ref`` of plan ``plan_id`` out of every pending push; returns how many rows
+    changed. A row naming several plans loses the line only in that plan's block."""
+    plans = {plan.id: plan for plan in bot.store.plans()}
+    if plan_id is None or plan_id not in plans:
+        return 0
+    tasks = {(p, t.ref): t for p in plans for t in bot.store.tasks(p)}
     people = set(bot.store.directory().people)
     changed = 0
     for row in outbox.pending_naming(bot.store, ref):
-        refs = [r for r in row.refs if r != ref]
+        named = row.plan_refs or [(plan_id, r) for r in row.refs]  # a row queued before plans were recorded
+        if (plan_id, ref) not in named:
+            continue
+        row_plans = {pid for pid, _ in named}
+        block = heading(plans[plan_id]) if len(row_plans) > 1 else None
+        headings = frozenset(heading(plans[pid]) for pid in row_plans if pid in plans)
+        left = [(pid, r) for pid, r in named if (pid, r) != (plan_id, ref)]
+        refs = list(dict.fromkeys(r for _, r in left))
         # A private push keeps its one addressee; a digest @s the owners of the lines left.
-        named = row.mentions if is_private(row.platform) else mentions([tasks[r] for r in refs if r in tasks],
-                                                                       bot.config, people)
-        outbox.rewrite(bot.store, row.id, strike(row.text, ref), refs, named)
+        mentioned = row.mentions if is_private(row.platform) else mentions(
+            [tasks[key] for key in left if key in tasks], bot.config, people)
+        outbox.rewrite(bot.store, row.id, strike(row.text, ref, block, headings), refs, mentioned, left)
         changed += 1
     return changed

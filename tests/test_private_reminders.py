@@ -9,7 +9,7 @@ import json
 import logging
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -76,8 +76,8 @@ def test_the_tick_queues_each_owner_only_their_own_lines(tmp_path):
 def test_a_role_reaches_its_members_with_ids_and_the_others_are_counted_not_told(tmp_path, caplog):
     bot = private_bot(tmp_path, people={**PEOPLE, "钟永通": {"wecom": "ZhongYongTong"}},
                       roles={CHAIRS: {"members": ["钟永通", "伍加禄"]}})
-    today = day_reminders(bot, DAY)
-    found = private.recipients(today.found, today.tasks, bot.config, today.people)
+    [today] = day_reminders(bot, DAY).plans
+    found = private.recipients(today.found, today.tasks, bot.config, day_reminders(bot, DAY).people)
     assert {name: [r.ref for r in mine] for name, mine in found.reminders.items()} == {
         "林永禄": ["3.2", "3.3"], "童聪良": ["3.3"], "钟永通": ["3.2"]}  # plan order
     assert found.unreachable == ["伍加禄"]
@@ -172,7 +172,7 @@ def test_an_expired_token_is_fetched_again(tmp_path):
         ("/cgi-bin/gettoken", None), ("/cgi-bin/message/send", ["TOKEN2"])]
 
 
-def test_a_refused_private_message_is_not_marked_sent_and_is_reported_after_24_hours(tmp_path):
+def test_a_refused_private_message_is_tried_three_times_then_failed_and_the_admins_are_told(tmp_path):
     invalid = {"errcode": 81013, "errmsg": "user & party & tag all invalid"}
     with Recorder(_token_then(iter([invalid] * 30))) as api:
         bot = private_bot(tmp_path, api=api.url, people={"童聪良": PEOPLE["童聪良"]}, bot={"admins": ["朱明生"]})
@@ -181,19 +181,18 @@ def test_a_refused_private_message_is_not_marked_sent_and_is_reported_after_24_h
         deliver(bot, app)
         [row] = [r for r in outbox.rows(bot.store) if r.chat == "私信:童聪良"]
         assert (row.status, row.last_error) == ("pending", "81013 user & party & tag all invalid")
-        assert row.next_attempt_at == datetime(2020, 11, 27, 10, 0, tzinfo=SHANGHAI).isoformat()  # in an hour
-        at(bot, DAY + timedelta(days=1), 9, 1)
-        app.clock = bot.clock
-        deliver(bot, app)
+        assert row.next_attempt_at == datetime(2020, 11, 27, 9, 0, 30, tzinfo=SHANGHAI).isoformat()  # backoff
+        for second in (30, 90, 91):  # the third refusal, then the notice it queued
+            at(bot, DAY, 9, second // 60, second % 60)
+            app.clock = bot.clock
+            deliver(bot, app)
     [row] = [r for r in outbox.rows(bot.store) if r.chat == "私信:童聪良"]
-    assert row.status == "failed"
-    notices = outbox.untold_notices(bot.store)
-    assert [(n["kind"], n["detail"]) for n in notices] == [("failed_private", "童聪良")]
-    # The admins read it in the next group digest (Monday, 11-30: 3.3 is due that day).
-    at(bot, date(2020, 11, 30), 9)
-    run_tick(bot, date(2020, 11, 30))
-    digest = next(r.text for r in outbox.rows(bot.store) if r.chat == "本地群" and r.on_date == "2020-11-30")
-    assert "有一条发给童聪良的私信提醒24小时未能送达" in digest
+    assert (row.status, row.attempts) == ("failed", 3)
+    # The admins are told in the local chat (the app is what failed), the moment it is delivered.
+    [told] = [r for r in outbox.rows(bot.store) if r.text.startswith("【督办助手·给管理员】")]
+    assert (told.chat, told.status) == ("本地群", "sent")
+    assert "有一条发给童聪良的私信提醒被平台拒收（81013 user & party & tag all invalid），试了3次" in told.text
+    assert outbox.untold_notices(bot.store) == []
 
 
 def test_a_closed_task_leaves_the_private_messages_still_queued(tmp_path):

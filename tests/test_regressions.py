@@ -98,7 +98,7 @@ def test_bindings_cannot_be_hijacked(tmp_path, serve):
         _say(base, bot, session, "我是严众能", "real", "h2")
         _say(base, bot, session, "我是严众能", "evil", "h3")
         assert _say(base, bot, session, "确认 严众能", "zms01", "h4") == (
-            '有2个账号申请为严众能（real、evil），无法确定是谁。请核实后在配置 [people."严众能"] 中写明其账号。')
+            "有2个账号申请为严众能（real、evil），无法确定是谁。请核实后回复“确认 严众能 账号”，如“确认 严众能 real”。")
         assert _say(base, bot, session, "完成 3.4", "evil", "h5").startswith("我还不知道你是谁")
 
 

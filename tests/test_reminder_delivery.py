@@ -112,23 +112,21 @@ def test_a_push_server_down_for_an_hour_then_back_delivers_everything_once(tmp_p
     assert len(ok) < 30  # backoff, not hammering: 30 s doubling while it was down
 
 
-def test_an_undeliverable_push_fails_after_24_hours_and_the_admins_are_told(tmp_path):
-    with Recorder(lambda request: {"errcode": 93000, "errmsg": "invalid webhook url"}) as wecom, \
-            Recorder() as dingtalk:
+def test_an_undeliverable_push_fails_after_24_hours_and_the_admins_are_told_in_the_other_chat(tmp_path):
+    with Recorder(lambda request: (503, {"errmsg": "down"})) as wecom, Recorder() as dingtalk:
         bot = _two_chat_bot(tmp_path, wecom.url, dingtalk.url)
         at(bot, date(2020, 11, 27), 9)
         run_tick(bot, date(2020, 11, 27))
         for _ in range(26):
             _deliver(bot)
             bot.clock.advance(hours=1)
-        statuses = {row.chat: row.status for row in outbox.rows(bot.store)}
-        assert statuses == {"企业微信群": "failed", "钉钉群": "sent"}
-        bot.clock = FrozenClock(datetime(2020, 11, 30, 9, 0, tzinfo=SHANGHAI))
-        run_tick(bot, date(2020, 11, 30))
-        newest = outbox.rows(bot.store)[-1]
-    told = ("· 有一条发往“企业微信群”的推送24小时未能送达，已停止重试。"
-            "请检查该群机器人的配置；运行 duban outbox 可查看详情。")
-    assert told in newest.text.splitlines()
+        _deliver(bot)  # the notice queued when the row failed
+        statuses = {(row.chat, row.text.startswith("【督办助手")): row.status for row in outbox.rows(bot.store)}
+        assert statuses == {("企业微信群", False): "failed", ("钉钉群", False): "sent", ("钉钉群", True): "sent"}
+        told = [r.json for r in dingtalk.requests if r.json["msgtype"] == "text"]
+    assert [t["text"]["content"] for t in told] == [
+        "【督办助手·给管理员】有一条发往“企业微信群”的推送24小时未能送达，已停止重试。"
+        "请检查该群机器人的配置（webhook、secret、关键词）；运行 duban outbox 可查看详情。"]
 
 
 def _plan_2026(tmp_path):

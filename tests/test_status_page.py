@@ -82,13 +82,13 @@ def test_an_archived_plan_counts_nothing_overdue(tmp_path, serve):
 
 
 def test_off_loopback_the_page_needs_the_token(tmp_path, serve):
-    bot = make_bot(tmp_path, server={"host": "0.0.0.0", "token": "s3cret"})
+    bot = make_bot(tmp_path, server={"host": "0.0.0.0", "token": "s3cret-0123456789ab"})
     client = httpx.Client(base_url=serve(bot), timeout=10)
     assert client.get("/status").status_code == 401
     assert client.get("/status", params={"token": "wrong"}).status_code == 401
-    assert client.get("/status", params={"token": "s3cret"}).status_code == 200
-    assert client.get("/status", headers={"X-Duban-Token": "s3cret"}).status_code == 200
-    assert client.post("/status", params={"token": "s3cret"}).status_code == 405  # read-only
+    assert client.get("/status", params={"token": "s3cret-0123456789ab"}).status_code == 200
+    assert client.get("/status", headers={"X-Duban-Token": "s3cret-0123456789ab"}).status_code == 200
+    assert client.post("/status", params={"token": "s3cret-0123456789ab"}).status_code == 405  # read-only
     client.close()
     bot.close()
 

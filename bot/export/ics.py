@@ -28,7 +28,7 @@ def calendar(bot: Bot) -> bytes:
     """The .ics bytes of the active plan's due dates and milestones, stamped with ``bot.clock``'s
     time. ``X-WR-CALNAME`` names the plan, so a calendar app shows it as its own calendar."""
     words = labels()
-    plan = bot.store.active_plan()
+    plan = bot.store.active_plan(bot.clock.today())
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -115,7 +115,7 @@ class LocalPlatform:
 
     async def page(self, request: Request) -> Response:
         people = await self.bot.offload(self.bot.people)
-        plan = await self.bot.offload(self.bot.store.active_plan)
+        plan = await self.bot.offload(self.bot.store.active_plan, self.bot.clock.today())
         nonce = new_nonce()
         html = self._pages.get_template("local_chat.html").render(
             bot_name=self.bot.config.bot.name, people=people, plan=plan,

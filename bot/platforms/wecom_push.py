@@ -76,6 +76,14 @@ class GroupRobot:
         return SendResult(False, code, detail)
 
 
+class TokenRefused(RuntimeError):
+    """gettoken answered an errcode (``code``): the app's corp_id or secret is wrong, or WeCom is busy (-1)."""
+
+    def __init__(self, code: int, detail: str):
+        super().__init__(detail)
+        self.code = code
+
+
 class AppClient:
     """The self-built app's message API: an access token fetched with corp_id + secret and cached
     until shortly before it expires (refreshed at once on 40001/40014/42001), then
@@ -91,7 +99,8 @@ class AppClient:
 
     async def token(self, fresh: bool = False) -> str:
         """The app's access token, cached until 5 minutes before it expires (``fresh``: fetch a
-        new one). Raises RuntimeError when gettoken answers an errcode (wrong corp_id/secret)."""
+        new one). Raises :class:`TokenRefused` when gettoken answers an errcode (wrong
+        corp_id/secret: 40013, 40001, 40091…)."""
         now = self.clock.instant()  # a token lives in real seconds, whatever --today says
         if not fresh and (cached := self._token.get(now)):
             return cached
@@ -99,8 +108,9 @@ class AppClient:
         response = await self.http.get(f"{settings.api_base.rstrip('/')}/cgi-bin/gettoken",
                                        params={"corpid": settings.corp_id, "corpsecret": settings.secret})
         answer = response.json()
-        if answer.get("errcode", 0) != 0 or "access_token" not in answer:
-            raise RuntimeError(f"gettoken: {answer.get('errcode')} {answer.get('errmsg', '')}")
+        if not isinstance(answer, dict) or answer.get("errcode", 0) != 0 or "access_token" not in answer:
+            code = answer.get("errcode", -1) if isinstance(answer, dict) else -1
+            raise TokenRefused(code, f"gettoken: {code} {answer.get('errmsg', '') if isinstance(answer, dict) else ''}")
         return self._token.put(answer["access_token"], int(answer.get("expires_in", 7200)), now)
 
     async def send(self, push: Outgoing) -> SendResult:
@@ -126,8 +136,11 @@ class AppClient:
                     f"{self.config.wecom.api_base.rstrip('/')}/cgi-bin/message/send",
                     params={"access_token": token}, json=body)
                 answer = response.json()
-            except (httpx.HTTPError, ValueError, RuntimeError) as error:
-                return SendResult(False, -1, str(error), retryable=True)
+            except TokenRefused as refused:  # a wrong corp_id or secret does not mend by waiting
+                return SendResult(False, refused.code, str(refused)[:200],
+                                  retryable=refused.code in (-1, RATE_LIMITED), retry_at=None)
+            except (httpx.HTTPError, ValueError) as error:
+                return SendResult(False, -1, str(error)[:200], retryable=True)
             code = answer.get("errcode", -1)
             if code == 0:
                 return SendResult(True)

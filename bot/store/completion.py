@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -169,9 +170,38 @@ def notes(store: Store, plan_id: int, ref: str) -> list[dict]:
                           WHERE t.plan_id = ? AND t.ref = ? ORDER BY n.id""", (plan_id, ref))
 
 
+MAX_REQUESTS_PER_SENDER = 3  # "我是X" requests one sender may make in a day
+MAX_PENDING_PER_NAME = 3  # senders waiting to be confirmed as one person
+
+
+class BindingRefused(Exception):
+    """A "我是X" request over a limit: ``reason`` "sender" (this sender asked too often today) or
+    "name" (too many senders wait to be confirmed as ``person``); nothing was written."""
+
+    def __init__(self, reason: str, person: str, limit: int):
+        super().__init__(f"binding request refused ({reason}): {person}")
+        self.reason, self.person, self.limit = reason, person, limit
+
+
 def request_binding(store: Store, platform: str, sender_id: str, person: str, meta: Meta) -> None:
-    """"我是严众能" from an unmapped sender: remember it until an admin confirms."""
+    """"我是严众能" from an unmapped sender: remember it until an admin confirms. Asking again for
+    the same name while it waits adds nothing. Raises :class:`BindingRefused` past the limits
+    (issue 13: an unmapped sender could file requests without end): ``MAX_REQUESTS_PER_SENDER``
+    requests in the 24 hours before ``meta.at``, ``MAX_PENDING_PER_NAME`` senders waiting for
+    one name."""
     with store.write() as db:
+        if db.execute("SELECT 1 FROM bindings WHERE platform = ? AND sender_id = ? AND person = ? "
+                      "AND confirmed_at IS NULL", [platform, sender_id, person]).fetchone():
+            return
+        since = (datetime.fromisoformat(meta.at) - timedelta(hours=24)).isoformat()
+        asked = db.execute("SELECT COUNT(*) FROM bindings WHERE platform = ? AND sender_id = ? AND requested_at > ?",
+                           [platform, sender_id, since]).fetchone()[0]
+        if asked >= MAX_REQUESTS_PER_SENDER:
+            raise BindingRefused("sender", person, MAX_REQUESTS_PER_SENDER)
+        waiting = db.execute("SELECT COUNT(DISTINCT sender_id) FROM bindings WHERE platform = ? AND person = ? "
+                             "AND confirmed_at IS NULL", [platform, person]).fetchone()[0]
+        if waiting >= MAX_PENDING_PER_NAME:
+            raise BindingRefused("name", person, MAX_PENDING_PER_NAME)
         db.execute("INSERT INTO bindings (platform, sender_id, person, chat_id, requested_at) VALUES (?, ?, ?, ?, ?)",
                    [platform, sender_id, person, meta.chat, meta.at])
         add_event(db, meta.at, "binding.requested", sender_id, platform=platform, chat=meta.chat,

@@ -247,22 +247,22 @@ class Store:
     # -- plans ---------------------------------------------------------------------------
 
     def plans(self) -> list[PlanInfo]:
-        """Every imported plan, newest last; all but the newest are archived (DESIGN §5)."""
+        """Every imported plan, oldest first (by year, then by import)."""
         return self._cached(("plans",), self._plans)
 
     def _plans(self) -> list[PlanInfo]:
-        rows = self._rows("SELECT * FROM plans ORDER BY year, id")
-        return [
-            PlanInfo(r["id"], r["title"], r["year"],
-                     date.fromisoformat(r["issued"]) if r["issued"] else None,
-                     r["source"], archived=index < len(rows) - 1)
-            for index, r in enumerate(rows)
-        ]
+        return [PlanInfo(r["id"], r["title"], r["year"], date.fromisoformat(r["issued"]) if r["issued"] else None,
+                         r["source"]) for r in self._rows("SELECT * FROM plans ORDER BY year, id")]
 
-    def active_plan(self) -> PlanInfo | None:
-        """The plan questions are answered from: the newest by year, then by import."""
+    def active_plan(self, today: date | None = None) -> PlanInfo | None:
+        """The plan questions go to on ``today`` when they name none (bot/plan_choice.py: the
+        current year's, else the newest active, else the newest); without ``today``, the newest."""
+        from bot.plan_choice import default_plan
+
         plans = self.plans()
-        return plans[-1] if plans else None
+        if today is None:
+            return plans[-1] if plans else None
+        return default_plan(plans, today)
 
     def is_empty(self) -> bool:
         return not self._rows("SELECT 1 FROM tasks LIMIT 1")

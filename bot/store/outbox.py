@@ -1,30 +1,37 @@
 """Reminder claims, the outbox, ticks and admin notices (DESIGN §5 "Never twice", "Never lost").
 
 A day's digest for a chat is built inside one ``BEGIN IMMEDIATE`` transaction that claims
-each (task, kind, date, chat) with a unique key and writes the outbox rows: a second tick
-that day, or a second process, finds everything claimed and queues nothing. An outbox row
-stays ``pending`` until its platform confirms it (errcode 0), then it is ``sent``; a row
-that could not be delivered for 24 hours becomes ``failed`` and is told to the admins.
+each (plan, task, kind, date, chat) with a unique key and writes the outbox rows: a second
+tick that day, or a second process, finds everything claimed and queues nothing. An outbox
+row stays ``pending`` until its platform confirms it (errcode 0), then it is ``sent``; a row
+the platform refused three times, or that could not be delivered for 24 hours, becomes
+``failed`` and is told to the admins. A notice is told when a row carrying it is ``sent``
+(in the same transaction), never when it is queued; it stays open, one per key, until the
+chat it is about delivers again.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.store.core import Store
 
 
 @dataclass(frozen=True)
 class OutboxPart:
-    """One message to queue: ``text`` (one part of a digest), the ``refs`` and ``mentions`` it names."""
+    """One message to queue: ``text`` (one part of a digest), the ``refs`` and ``mentions`` it
+    names; ``plan_refs`` each ref with its plan's id, [plan id, ref] (several plans may be
+    active, DESIGN §5); ``notices`` the ids of the admin notices it carries."""
 
     text: str
     refs: list[str]
     mentions: list[str]
     markdown: bool = False
     title: str = ""
+    plan_refs: list[tuple[int, str]] = field(default_factory=list)
+    notices: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -48,45 +55,58 @@ class OutboxRow:
     next_attempt_at: str
     sent_at: str | None
     last_error: str | None
+    plan_refs: list[tuple[int, str]] = field(default_factory=list)
+    notices: list[int] = field(default_factory=list)
+    refusals: int = 0
 
 
 def _row(r: dict) -> OutboxRow:
     return OutboxRow(r["id"], r["chat"], r["platform"], r["on_date"], r["part"], r["parts"], r["text"],
                      json.loads(r["refs"]), json.loads(r["mentions"]), bool(r["markdown"]), r["title"],
                      r["status"], r["attempts"], r["created_at"], r["next_attempt_at"], r["sent_at"],
-                     r["last_error"])
+                     r["last_error"], [tuple(pr) for pr in json.loads(r["plan_refs"])], json.loads(r["notices"]),
+                     r["refusals"])
 
 
-Key = tuple[str, str]  # (task ref, reminder kind)
+Key = tuple[int, str, str]  # (plan id, task ref, reminder kind)
 
 
-def claim_and_enqueue(store: Store, *, plan_id: int, chat: str, platform: str, day: str, keys: list[Key],
+def claim_and_enqueue(store: Store, *, chat: str, platform: str, day: str, keys: list[Key],
                       render: Callable[[set[Key]], list[OutboxPart]], at: str) -> list[int]:
     """Claim ``keys`` for (``chat``, ``day``) and queue what ``render`` makes of the newly claimed ones.
 
     Returns the new outbox ids ([] when everything was claimed before: nothing is sent twice)."""
     with store.write(plan_data=False) as db:
         fresh: set[Key] = set()
-        for ref, kind in keys:
+        for plan_id, ref, kind in keys:
             cursor = db.execute(
                 """INSERT INTO reminder_claims (plan_id, task_ref, kind, on_date, chat, claimed_at)
                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", [plan_id, ref, kind, day, chat, at])
             if cursor.rowcount == 1:
-                fresh.add((ref, kind))
+                fresh.add((plan_id, ref, kind))
         if not fresh:
             return []
-        parts = render(fresh)
-        ids = []
-        for number, part in enumerate(parts, 1):
-            ids.append(db.execute(
-                """INSERT INTO outbox (chat, platform, on_date, part, parts, text, refs, mentions, markdown, title,
-                   created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [chat, platform, day, number, len(parts), part.text, json.dumps(part.refs, ensure_ascii=False),
-                 json.dumps(part.mentions, ensure_ascii=False), int(part.markdown), part.title, at, at]).lastrowid)
-        for ref, kind in fresh:
+        ids = _insert(db, chat, platform, day, render(fresh), at)
+        for plan_id, ref, kind in fresh:
             db.execute("""UPDATE reminder_claims SET outbox_id = ? WHERE plan_id = ? AND task_ref = ? AND kind = ?
                           AND on_date = ? AND chat = ?""", [ids[0], plan_id, ref, kind, day, chat])
         return ids
+
+
+def enqueue(store: Store, *, chat: str, platform: str, day: str, parts: list[OutboxPart], at: str) -> list[int]:
+    """Queue ``parts`` for ``chat`` with no claim (an admin notice: its notice row is its claim)."""
+    with store.write(plan_data=False) as db:
+        return _insert(db, chat, platform, day, parts, at)
+
+
+def _insert(db, chat: str, platform: str, day: str, parts: list[OutboxPart], at: str) -> list[int]:
+    return [db.execute(
+        """INSERT INTO outbox (chat, platform, on_date, part, parts, text, refs, mentions, markdown, title,
+           created_at, next_attempt_at, plan_refs, notices) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [chat, platform, day, number, len(parts), part.text, json.dumps(part.refs, ensure_ascii=False),
+         json.dumps(part.mentions, ensure_ascii=False), int(part.markdown), part.title, at, at,
+         json.dumps([list(pr) for pr in part.plan_refs], ensure_ascii=False), json.dumps(part.notices)]).lastrowid
+        for number, part in enumerate(parts, 1)]
 
 
 def mark_tick(store: Store, day: str, at: str) -> bool:
@@ -131,12 +151,14 @@ def pending_naming(store: Store, ref: str) -> list[OutboxRow]:
     return [row for row in rows(store, ("pending",)) if ref in row.refs]
 
 
-def rewrite(store: Store, row_id: int, text: str, refs: list[str], mentions: list[str]) -> None:
+def rewrite(store: Store, row_id: int, text: str, refs: list[str], mentions: list[str],
+            plan_refs: list[tuple[int, str]] | None = None) -> None:
     """Replace a pending row's text (a closed task's line taken out); with no refs left, withdraw it."""
     with store.write(plan_data=False) as db:
-        db.execute("UPDATE outbox SET text = ?, refs = ?, mentions = ?, withdrawn = ? WHERE id = ? "
-                   "AND status = 'pending'", [text, json.dumps(refs, ensure_ascii=False),
-                                              json.dumps(mentions, ensure_ascii=False), int(not refs), row_id])
+        db.execute("UPDATE outbox SET text = ?, refs = ?, mentions = ?, withdrawn = ?, "
+                   "plan_refs = COALESCE(?, plan_refs) WHERE id = ? AND status = 'pending'",
+                   [text, json.dumps(refs, ensure_ascii=False), json.dumps(mentions, ensure_ascii=False),
+                    int(not refs), None if plan_refs is None else json.dumps([list(pr) for pr in plan_refs]), row_id])
 
 
 def sent_times(store: Store, chat: str, since: str) -> list[str]:
@@ -155,9 +177,15 @@ def lease(store: Store, row_id: int, now: str, until: str) -> bool:
 
 
 def mark_sent(store: Store, row_id: int, at: str) -> None:
+    """``row_id`` confirmed by its platform at ``at``: sent; the notices it carried are told; an
+    open notice about its chat failing is resolved (the chat delivers again)."""
     with store.write(plan_data=False) as db:
         db.execute("UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
                    [at, row_id])
+        db.execute("""UPDATE notices SET told_on = ? WHERE told_on IS NULL AND id IN
+                      (SELECT value FROM json_each((SELECT notices FROM outbox WHERE id = ?)))""", [at, row_id])
+        db.execute("""UPDATE notices SET resolved_at = ? WHERE resolved_at IS NULL
+                      AND key = 'failed:' || (SELECT chat FROM outbox WHERE id = ?)""", [at, row_id])
 
 
 def mark_retry(store: Store, row_id: int, next_at: str, error: str, *, attempted: bool = True) -> None:
@@ -166,25 +194,48 @@ def mark_retry(store: Store, row_id: int, next_at: str, error: str, *, attempted
                    [next_at, error, int(attempted), row_id])
 
 
-def mark_failed(store: Store, row_id: int, error: str) -> None:
+def mark_refused(store: Store, row_id: int, next_at: str, error: str) -> None:
+    """The platform refused ``row_id`` (a refusal waiting cannot cure): counted, tried again at ``next_at``."""
     with store.write(plan_data=False) as db:
-        db.execute("UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
-                   [error, row_id])
+        db.execute("UPDATE outbox SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1, "
+                   "refusals = refusals + 1 WHERE id = ?", [next_at, error, row_id])
 
 
-def add_notice(store: Store, key: str, kind: str, detail: str, at: str) -> bool:
-    """Remember something the admins must be told once (in the next digest); False if known."""
+def mark_failed(store: Store, row_id: int, error: str, *, refused: bool = False) -> None:
     with store.write(plan_data=False) as db:
-        return db.execute("INSERT INTO notices (key, kind, detail, created_at) VALUES (?, ?, ?, ?) "
-                          "ON CONFLICT DO NOTHING", [key, kind, detail, at]).rowcount == 1
+        db.execute("UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1, "
+                   "refusals = refusals + ? WHERE id = ?", [error, int(refused), row_id])
 
 
-def untold_notices(store: Store) -> list[dict]:
-    return store._rows("SELECT id, kind, detail FROM notices WHERE told_on IS NULL ORDER BY id")
-
-
-def mark_told(store: Store, ids: list[int], day: str) -> None:
-    if not ids:
-        return
+def add_notice(store: Store, key: str, kind: str, detail: str, at: str) -> int | None:
+    """Remember something the admins must be told once; its id, or None while a notice with
+    ``key`` is still open (told or not: it is not told twice)."""
     with store.write(plan_data=False) as db:
-        db.execute(f"UPDATE notices SET told_on = ? WHERE id IN ({', '.join('?' * len(ids))})", [day, *ids])
+        cursor = db.execute("INSERT INTO notices (key, kind, detail, created_at) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT DO NOTHING", [key, kind, detail, at])
+        return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+def untold_notices(store: Store, kinds: tuple[str, ...] | None = None) -> list[dict]:
+    """Open notices not yet told and not riding in a row still pending (of ``kinds``, when given):
+    id, kind, detail, created_at."""
+    rows = store._rows("""SELECT id, kind, detail, created_at FROM notices n WHERE told_on IS NULL
+                          AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o, json_each(o.notices) j
+                          WHERE o.status = 'pending' AND o.withdrawn = 0 AND j.value = n.id) ORDER BY id""")
+    return [r for r in rows if kinds is None or r["kind"] in kinds]
+
+
+def open_notices(store: Store) -> list[dict]:
+    """Every notice still open (its problem not resolved): id, kind, detail, created_at, told_on."""
+    return store._rows("SELECT id, kind, detail, created_at, told_on FROM notices WHERE resolved_at IS NULL "
+                       "ORDER BY id")
+
+
+def open_failures(store: Store) -> list[dict]:
+    """The failed pushes the admins are (or are being) told about and that are not resolved, for
+    /status: kind, detail (the chat or person), created_at, told_on, and ``error`` (what the
+    platform last answered)."""
+    return store._rows("""SELECT n.kind, n.detail, n.created_at, n.told_on,
+                          (SELECT o.last_error FROM outbox o WHERE 'failed:' || o.chat = n.key AND o.status = 'failed'
+                           ORDER BY o.id DESC LIMIT 1) AS error
+                          FROM notices n WHERE n.resolved_at IS NULL AND n.key LIKE 'failed:%' ORDER BY n.id""")

@@ -317,3 +317,33 @@ def m006_inbound_per_sender(db: Database) -> None:
         ALTER TABLE inbound_by_sender RENAME TO inbound;
         """,
     )
+
+
+@migrations()
+def m006_outbox_plans_refusals_notices(db: Database) -> None:
+    """Outbox rows name the plan of each ref (several plans are active at once, DESIGN §5), the
+    admin notices they carry (a notice is told when its row is delivered), and how often the
+    platform refused them (a refusal is tried at most three times, issue 13). A notice is open
+    until resolved (its chat delivers again), and only one open notice per key."""
+    _run(
+        db,
+        """
+        ALTER TABLE outbox ADD COLUMN plan_refs TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE outbox ADD COLUMN notices TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE outbox ADD COLUMN refusals INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE notices_open (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            told_on TEXT,
+            resolved_at TEXT
+        );
+        INSERT INTO notices_open (id, key, kind, detail, created_at, told_on)
+            SELECT id, key, kind, detail, created_at, told_on FROM notices;
+        DROP TABLE notices;
+        ALTER TABLE notices_open RENAME TO notices;
+        CREATE UNIQUE INDEX notices_open_key ON notices (key) WHERE resolved_at IS NULL;
+        """,
+    )

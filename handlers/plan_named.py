@@ -1,0 +1,174 @@
+"""Which plan a message is about, read before the rest of the parse (DESIGN §5, issue 13).
+
+A question names another plan than the default (bot/plan_choice.py) by a year word ("明年的任务",
+"去年的计划", "明年1月到期的"), a year ("2021年计划", "2027年的任务") or the plan's short name: the
+words of its title that no other plan's title has, without its year and document words
+("专项督办" for 《…2026年专项督办任务清单》 beside 《…2026年度工作要点》). The name is taken out of
+the text the handlers read, and the answer says which plan it is from; a name alone means
+all its tasks. A message naming no plan goes to the chat's default plan, unless it names a
+ref that two active plans have: then it is asked which (naming the plans), never guessed —
+for a 完成 least of all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot import plan_choice
+from bot.messages import Message
+from bot.model import PlanInfo
+from bot.store import Store
+from bot.text import canon
+
+_RELATIVE = {"明年": 1, "来年": 1, "下一年": 1, "下年度": 1, "下一年度": 1, "去年": -1, "上一年": -1, "上年度": -1,
+             "上一年度": -1, "今年": 0, "本年度": 0}
+_DOC_WORDS = "计划|工作要点|要点|分解表|任务清单|清单|台账|方案"
+_RELATIVE_NAME = re.compile(rf"({'|'.join(sorted(_RELATIVE, key=len, reverse=True))})\s*(的)?\s*({_DOC_WORDS})?")
+_YEAR_NAME = re.compile(rf"((?:19|20|21)\d\d)\s*年\s*(度)?\s*(的)?\s*(?=({_DOC_WORDS}|任务))({_DOC_WORDS})?")
+_AFTER_NAME = re.compile(rf"^\s*(里的|中的|的|里|中)?\s*({_DOC_WORDS})?")
+# A title's year and its document-type words are not what tells one plan from another.
+_TITLE_YEAR = re.compile(r"(?:19|20|21)\d\d\s*(?:[-—至到~]\s*(?:19|20|21)\d\d)?\s*年\s*度?")
+_TITLE_TAIL = re.compile(
+    rf"(?:重点工作任务分解表|工作任务分解表|任务分解表|重点任务|工作任务|{_DOC_WORDS}|事项|任务|工作|的)+$")
+_REF = re.compile(r"(?<![\d.．])(\d{1,2}(?:[.．]\d{1,3})+)(?![\d.．])")
+_ALL_OF_IT = re.compile(r"^(?:的|有)?(?:哪些|什么)?(?:任务|工作|事项)?(?:有哪些|有什么|是什么)?[?？吗呢]*$")
+ALL_TASKS = "所有任务"  # what a plan's name alone asks for (handlers' words for the whole list)
+
+
+@dataclass(frozen=True)
+class PlanScope:
+    """What :func:`choose` found: ``plan`` to answer from (None: the store has none), ``text`` to
+    parse (the plan's name taken out), ``named`` when the message chose the plan itself, and
+    what to say instead of answering: ``asked`` plans when a ref is in several active plans
+    (the ``ref``), ``missing`` the year or name asked for when no plan has it."""
+
+    plan: PlanInfo | None
+    text: str
+    named: bool = False
+    asked: list[PlanInfo] = field(default_factory=list)
+    ref: str = ""
+    missing: str = ""
+
+
+def short_name(plan: PlanInfo, others: list[PlanInfo]) -> str:
+    """The words that name ``plan`` among ``others``: its title without year and document words,
+    less the words every other title starts with too (the office's name); "" when nothing is
+    left of two characters or more."""
+    own = _stem(plan.title)
+    stems = [_stem(other.title) for other in others if other.id != plan.id]
+    if stems:
+        common = 0
+        while common < len(own) and all(len(stem) > common and stem[common] == own[common] for stem in stems):
+            common += 1
+        own = own[common:]
+    if len(own) < 2 or any(own in stem for stem in stems):
+        return ""
+    return own
+
+
+def _stem(title: str) -> str:
+    return _TITLE_TAIL.sub("", _TITLE_YEAR.sub("", canon(title)))
+
+
+def choose(store: Store, message: Message, *, today: date, chats: tuple = (), bot_name: str = "",
+           names: list[str] = ()) -> PlanScope:
+    """The plan ``message`` is about on ``today`` and the text left to parse. ``chats`` is config's
+    [[chats]] (a chat may follow some plans); ``names`` the directory's names (a plan's short
+    name never takes a person's, a role's or a unit's name apart)."""
+    plans = store.plans()
+    scope = plan_choice.in_scope(plans, chats, message.platform, message.chat_id)
+    default = plan_choice.default_plan(scope, today)
+    text = unicodedata.normalize("NFKC", message.text)
+    if bot_name:
+        text = re.sub(rf"@\s*{re.escape(bot_name)}", " ", text)
+    if default is None or message.kind != "text":
+        return PlanScope(default, message.text)
+    found = _by_year(text, today, plans) or _by_name(text, plans, names)
+    if found is not None:
+        wanted, left, said = found
+        if not wanted:
+            return PlanScope(default, message.text, missing=said)
+        return PlanScope(plan_choice.default_plan(wanted, today), _rest(left), named=True)
+    live = plan_choice.active(scope, today)
+    if len(live) > 1:
+        for ref in dict.fromkeys(r.replace("．", ".") for r in _REF.findall(text)):
+            having = [plan for plan in live if store.task(plan.id, ref)]
+            if len(having) > 1:
+                return PlanScope(default, message.text, asked=having, ref=ref)
+    return PlanScope(default, message.text)
+
+
+def _by_year(text: str, today: date, plans: list[PlanInfo]) -> tuple[list[PlanInfo], str, str] | None:
+    """(plans of the year named, the text without it, the words said) or None."""
+    match = _RELATIVE_NAME.search(text)
+    if match and (_RELATIVE[match[1]] or match[3] or _follows_task(text, match.end())):
+        year = today.year + _RELATIVE[match[1]]
+        return [p for p in plans if p.year == year], text[:match.start()] + " " + text[match.end():], match[0]
+    match = _YEAR_NAME.search(text)
+    if match:
+        year = int(match[1])
+        return [p for p in plans if p.year == year], text[:match.start()] + " " + text[match.end():], match[0]
+    return None
+
+
+def _follows_task(text: str, end: int) -> bool:
+    return text[end:].lstrip().startswith("任务")
+
+
+def _by_name(text: str, plans: list[PlanInfo], names: list[str]) -> tuple[list[PlanInfo], str, str] | None:
+    """The plan whose short name the text holds (the longest such name), or None."""
+    if len(plans) < 2:
+        return None
+    taken = [canon(name) for name in names if len(name) >= 2 and canon(name) in canon(text)]
+    best: tuple[int, PlanInfo, re.Match] | None = None
+    for plan in plans:
+        name = short_name(plan, plans)
+        if not name or any(name in other or other in name for other in taken):
+            continue
+        match = re.search(r"\s*".join(map(re.escape, name)), text, re.IGNORECASE)
+        if match and (best is None or len(name) > best[0]):
+            best = (len(name), plan, match)
+    if best is None:
+        return None
+    _, plan, match = best
+    after = _AFTER_NAME.match(text[match.end():])
+    return [plan], text[:match.start()] + " " + text[match.end() + after.end():], match[0]
+
+
+def _rest(text: str) -> str:
+    """What is left of a message once its plan's name is out: a name alone (or with 的任务, 有哪些)
+    asks for all the plan's tasks."""
+    core = re.sub(r"[\s,，。、:：!！]+", "", text)
+    return ALL_TASKS if _ALL_OF_IT.match(core) else text.strip()
+
+
+def naming(plan: PlanInfo, plans: list[PlanInfo]) -> str:
+    """How a person names ``plan`` in a question: "2027年计划" when no other plan has its year,
+    else its short name, else its title."""
+    if sum(1 for p in plans if p.year == plan.year) == 1:
+        return f"{plan.year}年计划"
+    return short_name(plan, plans) or plan.title
+
+
+def framed(render, reply, scope: PlanScope):
+    """``reply`` as the message gets it: headed by the plan it is from when the message named
+    one (``render(template, **data)`` is the handler context's)."""
+    if not scope.named:
+        return reply
+    head = render("plan_named.j2", code="named").text
+    return type(reply)(f"{head}\n{reply.text}", reply.refs, reply.closed, reply.read, reply.plan_id)
+
+
+def instead(render, scope: PlanScope, message_text: str, all_plans: list[PlanInfo], bot_name: str = ""):
+    """The reply that asks which plan (a ref in several), or says there is no such plan; None
+    when the message is to be answered."""
+    if scope.asked:
+        said = re.sub(rf"@\s*{re.escape(bot_name)}", "", message_text).strip() if bot_name else message_text.strip()
+        examples = [f"{naming(plan, all_plans)} {said}" for plan in scope.asked]
+        return render("plan_named.j2", code="ask", ref=scope.ref, plans=scope.asked, examples=examples)
+    if scope.missing:
+        return render("plan_named.j2", code="missing", said=scope.missing.strip(), plans=all_plans)
+    return None
