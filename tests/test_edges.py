@@ -53,7 +53,8 @@ def test_binding_requests_are_limited_per_sender_and_per_name(tmp_path):
         "这个账号今天已提出3次“我是……”申请，暂不再受理。请等管理员（朱明生）确认，或明天再试。")
     assert _from(bot, "我是严众能", "s2", 6).startswith("已记下")
     assert _from(bot, "我是严众能", "s3", 7).startswith("已记下")
-    assert _from(bot, "我是严众能", "s4", 8) == "已有3个账号申请为严众能，正等管理员（朱明生）核实，暂不再受理新的申请。"
+    assert _from(bot, "我是严众能", "s4", 8) == (
+        "已有3个账号申请为严众能，正等管理员（朱明生）核实，暂不再受理新的申请。")
     requested = [r["sender_id"] + ":" + r["person"] for r in bot.store.db.query(
         "SELECT sender_id, person FROM bindings ORDER BY id")]
     assert requested == ["s1:严众能", "s1:林永禄", "s1:童聪良", "s2:严众能", "s3:严众能"]
