@@ -92,6 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--year", type=_year, help="plan year, when the title does not say")
     tasks = commands.add_parser("tasks", parents=[common], help="list every task")
     tasks.add_argument("--json", action="store_true", help="JSON: one object a task (DESIGN §8 keys)")
+    which_plan = tasks.add_mutually_exclusive_group()
+    which_plan.add_argument("--plan", metavar="YEAR|TITLE",
+                            help="the tasks of this plan (its year, title or words of its title), "
+                                 "not of the plan questions go to")
+    which_plan.add_argument("--all", action="store_true", help="the tasks of every plan")
     ask = commands.add_parser("ask", parents=[common], help="print the bot's reply to one message")
     ask.add_argument("text")
     ask.add_argument("--as", dest="as_", metavar="NAME", help="speak as this person")
@@ -151,6 +156,30 @@ def _remind(bot: Bot, args: argparse.Namespace) -> int:
     return 0
 
 
+def _tasks(bot: Bot, args: argparse.Namespace) -> int:
+    """``duban tasks``: the plan questions go to today, the one ``--plan`` names, or ``--all``."""
+    from bot import plan_choice
+
+    plans = bot.store.plans()
+    if args.all:
+        chosen = plans
+    elif args.plan:
+        chosen = plan_choice.named(plans, args.plan)
+        if len(chosen) != 1:
+            raise UsageError(bot.render("plan_not_one.j2", name=args.plan, plans=chosen or plans, nothing=not chosen))
+    else:
+        chosen = [bot.store.active_plan(bot.clock.today())]
+    rows = [(plan, task) for plan in chosen for task in bot.store.tasks(plan.id)]
+    if args.json:
+        print(json.dumps([dict(task.to_json(), plan=plan.title) for plan, task in rows], ensure_ascii=False, indent=2))
+    else:
+        for plan, t in rows:
+            due = t.due.isoformat() if t.due else "—"
+            head = f"{plan.title}\t" if len(chosen) > 1 else ""
+            print(f"{head}{t.ref}\t{due}\t{t.deadline_text}\t{'、'.join(t.owners)}\t{t.content[:30]}")
+    return 0
+
+
 def _outbox(bot: Bot) -> int:
     from bot.store import outbox
 
@@ -201,15 +230,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     bot = _bot(args)
     if args.command == "tasks":
-        plan = bot.store.active_plan(bot.clock.today())
-        tasks = bot.store.tasks(plan.id)
-        if args.json:
-            print(json.dumps([t.to_json() for t in tasks], ensure_ascii=False, indent=2))
-        else:
-            for t in tasks:
-                due = t.due.isoformat() if t.due else "—"
-                print(f"{t.ref}\t{due}\t{t.deadline_text}\t{'、'.join(t.owners)}\t{t.content[:30]}")
-        return 0
+        return _tasks(bot, args)
     if args.command == "ask":
         print(bot.say(args.text, args.as_).text)
         return 0

@@ -43,14 +43,14 @@ class PlanScope:
     """What :func:`choose` found: ``plan`` to answer from (None: the store has none), ``text`` to
     parse (the plan's name taken out), ``named`` when the message chose the plan itself, and
     what to say instead of answering: ``asked`` plans when a ref is in several active plans
-    (the ``ref``), ``missing`` the year or name asked for when no plan has it."""
+    (the ``ref``), ``missing`` the year asked for when no plan is of that year."""
 
     plan: PlanInfo | None
     text: str
     named: bool = False
     asked: list[PlanInfo] = field(default_factory=list)
     ref: str = ""
-    missing: str = ""
+    missing: int | None = None
 
 
 def short_name(plan: PlanInfo, others: list[PlanInfo]) -> str:
@@ -88,9 +88,9 @@ def choose(store: Store, message: Message, *, today: date, chats: tuple = (), bo
         return PlanScope(default, message.text)
     found = _by_year(text, today, plans) or _by_name(text, plans, names)
     if found is not None:
-        wanted, left, said = found
+        wanted, left, year = found
         if not wanted:
-            return PlanScope(default, message.text, missing=said)
+            return PlanScope(default, message.text, missing=year)
         return PlanScope(plan_choice.default_plan(wanted, today), _rest(left), named=True)
     live = plan_choice.active(scope, today)
     if len(live) > 1:
@@ -101,16 +101,16 @@ def choose(store: Store, message: Message, *, today: date, chats: tuple = (), bo
     return PlanScope(default, message.text)
 
 
-def _by_year(text: str, today: date, plans: list[PlanInfo]) -> tuple[list[PlanInfo], str, str] | None:
-    """(plans of the year named, the text without it, the words said) or None."""
+def _by_year(text: str, today: date, plans: list[PlanInfo]) -> tuple[list[PlanInfo], str, int] | None:
+    """(plans of the year named, the text without it, the year) or None."""
     match = _RELATIVE_NAME.search(text)
     if match and (_RELATIVE[match[1]] or match[3] or _follows_task(text, match.end())):
         year = today.year + _RELATIVE[match[1]]
-        return [p for p in plans if p.year == year], text[:match.start()] + " " + text[match.end():], match[0]
+        return [p for p in plans if p.year == year], text[:match.start()] + " " + text[match.end():], year
     match = _YEAR_NAME.search(text)
     if match:
         year = int(match[1])
-        return [p for p in plans if p.year == year], text[:match.start()] + " " + text[match.end():], match[0]
+        return [p for p in plans if p.year == year], text[:match.start()] + " " + text[match.end():], year
     return None
 
 
@@ -118,7 +118,7 @@ def _follows_task(text: str, end: int) -> bool:
     return text[end:].lstrip().startswith("任务")
 
 
-def _by_name(text: str, plans: list[PlanInfo], names: list[str]) -> tuple[list[PlanInfo], str, str] | None:
+def _by_name(text: str, plans: list[PlanInfo], names: list[str]) -> tuple[list[PlanInfo], str, None] | None:
     """The plan whose short name the text holds (the longest such name), or None."""
     if len(plans) < 2:
         return None
@@ -135,7 +135,7 @@ def _by_name(text: str, plans: list[PlanInfo], names: list[str]) -> tuple[list[P
         return None
     _, plan, match = best
     after = _AFTER_NAME.match(text[match.end():])
-    return [plan], text[:match.start()] + " " + text[match.end() + after.end():], match[0]
+    return [plan], text[:match.start()] + " " + text[match.end() + after.end():], None
 
 
 def _rest(text: str) -> str:
@@ -169,6 +169,6 @@ def instead(render, scope: PlanScope, message_text: str, all_plans: list[PlanInf
         said = re.sub(rf"@\s*{re.escape(bot_name)}", "", message_text).strip() if bot_name else message_text.strip()
         examples = [f"{naming(plan, all_plans)} {said}" for plan in scope.asked]
         return render("plan_named.j2", code="ask", ref=scope.ref, plans=scope.asked, examples=examples)
-    if scope.missing:
-        return render("plan_named.j2", code="missing", said=scope.missing.strip(), plans=all_plans)
+    if scope.missing is not None:
+        return render("plan_named.j2", code="missing", year=scope.missing, plans=all_plans)
     return None

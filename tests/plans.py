@@ -54,3 +54,15 @@ def expected_json(task: dict, *, with_state: bool = True) -> dict:
         mapped["status"] = "open"
         mapped["shares"] = [{"owner": owner, "done": False, "at": None} for owner in task["responsible"]]
     return mapped
+
+
+def seed_as(path: Path, year: int, *, issued: str | None = None, title: str | None = None) -> Path:
+    """The seed plan rewritten as ``year``'s (every "2020" in it becomes ``year``), issued on ``issued``
+    ("2026年12月28日") instead of March 16, its title replaced by ``title`` when given; at ``path``."""
+    text = SEED.read_text(encoding="utf-8").replace("2020", str(year))
+    if issued:
+        text = text.replace(f"{year}年3月16日", issued)
+    if title:
+        text = text.replace(f"龙岩市科协{year}年度工作要点", title).replace(f"龙岩市科协{year}年重点工作任务分解表", title)
+    path.write_text(text, encoding="utf-8")
+    return path
