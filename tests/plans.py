@@ -63,6 +63,7 @@ def seed_as(path: Path, year: int, *, issued: str | None = None, title: str | No
     if issued:
         text = text.replace(f"{year}年3月16日", issued)
     if title:
-        text = text.replace(f"龙岩市科协{year}年度工作要点", title).replace(f"龙岩市科协{year}年重点工作任务分解表", title)
+        for written in (f"龙岩市科协{year}年度工作要点", f"龙岩市科协{year}年重点工作任务分解表"):
+            text = text.replace(written, title)
     path.write_text(text, encoding="utf-8")
     return path

@@ -46,7 +46,8 @@ def test_next_years_plan_imported_in_december_keeps_this_years_answers_and_remin
     next_year = bot.say("明年的任务").text.splitlines()
     assert next_year[:2] == [f"（按《{Y2027}》回答）", "任务（35项）："]
     assert "1.7 举办5.30全国科技工作者日系列活动，召开科技工作…｜上半年·6月30日｜进行中" in next_year
-    assert bot.say("去年的任务").text == (f"没有2025年的计划。已导入的计划：《{Y2026}》（2026年）、《{Y2027}》（2027年）。")
+    assert bot.say("去年的任务").text == (
+        f"没有2025年的计划。已导入的计划：《{Y2026}》（2026年）、《{Y2027}》（2027年）。")
 
 
 def test_tasks_plan_2027_and_all(tmp_path, capsys):
@@ -76,7 +77,8 @@ def test_in_january_a_digest_names_each_plan_and_a_shared_ref_is_asked_about(tmp
     [row] = outbox.rows(bot.store)
     lines = row.text.splitlines()
     assert lines[:6] == ["【督办提醒】1月4日 星期一", "", f"《{Y2026}》", "", "已逾期：",
-                         "4.4 围绕全市中心工作选题，组织开展课题调研，为市委、市政府科学决策提供“科协方案”｜12月31日到期，已逾期4天｜林丽"]
+                         "4.4 围绕全市中心工作选题，组织开展课题调研，为市委、市政府科学决策提供“科协方案”"
+                         "｜12月31日到期，已逾期4天｜林丽"]
     assert f"《{Y2027}》" in lines and lines.index(f"《{Y2027}》") > lines.index(f"《{Y2026}》")
     first, second = (p.id for p in bot.store.plans())
     assert [(pid, ref) for pid, ref in row.plan_refs if ref in ("4.4", "4.6")] == [(first, "4.4"), (first, "4.6")]
@@ -120,7 +122,8 @@ def test_a_special_list_beside_the_annual_plan_and_a_group_tied_to_it(tmp_path):
     listed = ask("专项督办的任务", "cidWORK").splitlines()
     assert listed[0] == f"（按《{SPECIAL}》回答）" and refs("\n".join(listed)) == ["1.1", "1.2"]
     assert ask("本月到期", "cidDUBAN").splitlines()[1:3] == [
-        "1.1 整改市科技馆消防安全隐患｜12月20日前·12月20日｜还有5天", "1.2 报送专项督办整改情况｜12月底前·12月31日｜进行中"]
+        "1.1 整改市科技馆消防安全隐患｜12月20日前·12月20日｜还有5天",
+        "1.2 报送专项督办整改情况｜12月底前·12月31日｜进行中"]
     pushes = {p.chat: p for p in plan_day(bot, date(2026, 12, 17))}  # 1.1 in 3 days; 4.4, 4.6 in 14
     assert pushes["督办群"].refs == ["1.1", "1.2"] and f"· {SPECIAL}" in pushes["督办群"].text.splitlines()[0]
     work = pushes["工作群"].text.splitlines()
