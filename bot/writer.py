@@ -89,9 +89,11 @@ class Writer:
                         continue
                     try:
                         with self.store.write(plan_data=False):  # a savepoint: undone alone if it raises
-                            outcomes.append((True, fn(*args)))
+                            value = fn(*args)
+                        outcome = (True, value)
                     except Exception as error:  # the caller decides what a failed job means
-                        outcomes.append((False, error))
+                        outcome = (False, error)
+                    outcomes.append(outcome)
         except Exception as error:  # the commit failed: nothing of the group is recorded
             log.exception("writer: a group of %d jobs could not be committed", len(batch))
             for _, _, future in batch:

@@ -25,7 +25,7 @@ def office(tmp_path):
 
 
 def events(bot, kind: str) -> list[dict]:
-    return list(bot.store.db.query("SELECT actor, platform, chat, msg_id, before, after FROM events WHERE kind = ?",
+    return list(bot.store.read("SELECT actor, platform, chat, msg_id, before, after FROM events WHERE kind = ?",
                                    [kind]))
 
 

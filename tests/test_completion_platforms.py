@@ -56,7 +56,7 @@ def test_bug07_each_form_closes_task_3_once_through_dingtalk(tmp_path, serve, te
     assert sent.json["text"]["content"] == "@demo_hanlixin\n1.3 已全部完成，办结。\n推进基层科协组织建设"
     task = bot.store.task(bot.store.active_plan().id, "1.3")
     assert task.status == "done"
-    rows = list(bot.store.db.query("SELECT actor, platform FROM events WHERE kind LIKE '%.completed'"))
+    rows = list(bot.store.read("SELECT actor, platform FROM events WHERE kind LIKE '%.completed'"))
     assert rows == [{"actor": "韩立新", "platform": "dingtalk"}]
 
 
@@ -102,7 +102,7 @@ def test_an_unmapped_sender_binds_and_then_completes(tmp_path, serve):
         assert say("确认 严众能", "someone", "b3") == "只有管理员（朱明生）可以确认身份。"
         assert say("确认 严众能", "zms01", "b4") == "已确认：账号 newcomer 是严众能，之后从这个账号报完成都算严众能的。"
         assert say("完成 3.4", "newcomer", "b5") == "3.4 严众能已完成，进度 1/2，待：林永禄"
-    [event] = list(bot.store.db.query("SELECT actor, platform FROM events WHERE kind = 'share.completed'"))
+    [event] = list(bot.store.read("SELECT actor, platform FROM events WHERE kind = 'share.completed'"))
     assert event == {"actor": "严众能", "platform": "dingtalk"}
 
 

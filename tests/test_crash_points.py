@@ -228,7 +228,7 @@ def test_a_message_whose_answer_failed_is_not_left_claimed_and_silent(tmp_path, 
     query, body = _complete_callback("flaky-1")
     first = httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10)
     assert (first.status_code, first.content) == (200, b"")  # acknowledged; nothing recorded
-    assert list(bot.store.db.query("SELECT * FROM inbound")) == []
+    assert list(bot.store.read("SELECT * FROM inbound")) == []
     retry = _stream_text(httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10))
     assert retry == CONFIRMED and _closed_once(bot)
 
@@ -254,5 +254,5 @@ def test_two_senders_with_one_msgid_each_get_their_own_answer_every_time(tmp_pat
 
     answers = asyncio.run(fifty_times())
     assert answers == [expected] * 50
-    rows = list(bot.store.db.query("SELECT sender_id, COUNT(*) AS n FROM inbound GROUP BY sender_id"))
+    rows = list(bot.store.read("SELECT sender_id, COUNT(*) AS n FROM inbound GROUP BY sender_id"))
     assert rows == [{"sender_id": "LinYongLu", "n": 50}, {"sender_id": "YanZhongNeng", "n": 50}]

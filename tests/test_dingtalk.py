@@ -92,7 +92,7 @@ def test_the_same_msg_id_twice_is_answered_once(tmp_path, serve):
             ts = now_ms(bot)
             assert post(base, body, ts, documented_sign(SECRET, ts)).status_code == 200
         assert len(session.wait_for(1)) == 1
-    rows = list(bot.store.db.query("SELECT platform, msg_id, delivered_via FROM inbound"))
+    rows = list(bot.store.read("SELECT platform, msg_id, delivered_via FROM inbound"))
     assert rows == [{"platform": "dingtalk", "msg_id": "msgA1", "delivered_via": "session_webhook"}]
 
 
@@ -138,7 +138,7 @@ def test_bug05_signature_and_time_window(tmp_path, serve, request_):
         else:
             assert 400 <= response.status_code < 500
             assert session.requests == []
-            assert list(bot.store.db.query("SELECT * FROM inbound")) == []
+            assert list(bot.store.read("SELECT * FROM inbound")) == []
 
 
 @pytest.mark.parametrize("mutate, status", [
@@ -153,7 +153,7 @@ def test_bad_bodies_are_4xx_and_write_nothing(tmp_path, serve, mutate, status):
     content, ts = mutate(None, ts)
     response = post(base, content, ts, documented_sign(SECRET, ts))
     assert response.status_code == status
-    assert list(bot.store.db.query("SELECT * FROM inbound")) == []
+    assert list(bot.store.read("SELECT * FROM inbound")) == []
 
 
 def test_wrong_or_missing_sign_and_stale_time_are_401(tmp_path, serve):
@@ -165,7 +165,7 @@ def test_wrong_or_missing_sign_and_stale_time_are_401(tmp_path, serve):
     assert post(base, body, ts, None).status_code == 401
     stale = str(int(ts) - 61 * 60 * 1000)
     assert post(base, body, stale, documented_sign(SECRET, stale)).status_code == 401
-    assert list(bot.store.db.query("SELECT * FROM inbound")) == []
+    assert list(bot.store.read("SELECT * FROM inbound")) == []
 
 
 def test_pictures_empty_text_and_expired_webhooks(tmp_path, serve):
@@ -184,7 +184,7 @@ def test_pictures_empty_text_and_expired_webhooks(tmp_path, serve):
     assert len(sent) == 2
     assert "只看得懂文字消息" in sent[0].json["text"]["content"]
     assert "我是督办助手" in sent[1].json["text"]["content"]
-    assert [r["msg_id"] for r in bot.store.db.query("SELECT msg_id FROM inbound ORDER BY id")] == ["p1", "e1"]
+    assert [r["msg_id"] for r in bot.store.read("SELECT msg_id FROM inbound ORDER BY id")] == ["p1", "e1"]
 
 
 def test_stream_mode_answers_through_the_sdk_handler(tmp_path):

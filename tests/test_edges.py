@@ -55,7 +55,7 @@ def test_binding_requests_are_limited_per_sender_and_per_name(tmp_path):
     assert _from(bot, "我是严众能", "s3", 7).startswith("已记下")
     assert _from(bot, "我是严众能", "s4", 8) == (
         "已有3个账号申请为严众能，正等管理员（朱明生）核实，暂不再受理新的申请。")
-    requested = [r["sender_id"] + ":" + r["person"] for r in bot.store.db.query(
+    requested = [r["sender_id"] + ":" + r["person"] for r in bot.store.read(
         "SELECT sender_id, person FROM bindings ORDER BY id")]
     assert requested == ["s1:严众能", "s1:林永禄", "s1:童聪良", "s2:严众能", "s3:严众能"]
     bot.clock.advance(hours=24, minutes=1)  # a day later s1 may ask again

@@ -54,7 +54,7 @@ def test_a_signed_app_message_with_a_msgid_or_createtime_that_is_not_a_number_is
     response = post_app(base, app_xml(msg_id, create_time))
     assert response.status_code == 200
     assert [line.split(" ")[0] for line in app_reply(response)["Content"].splitlines()[1:]] == YAN
-    [row] = bot.store.db.query("SELECT msg_id FROM inbound")
+    [row] = bot.store.read("SELECT msg_id FROM inbound")
     assert row["msg_id"] == (msg_id or f"YanZhongNeng:{create_time}")
     assert no_tracebacks(caplog) == []
 
@@ -68,7 +68,7 @@ def test_json_nested_a_thousand_deep_in_a_signed_aibot_callback_is_400(tmp_path,
         query = {"msg_signature": peer.signature(TOKEN, PEER_TIME, "n", sealed), "timestamp": PEER_TIME, "nonce": "n"}
         response = httpx.post(f"{base}/wecom/aibot", params=query, content=json.dumps({"encrypt": sealed}), timeout=10)
         assert response.status_code == 400
-    assert list(bot.store.db.query("SELECT * FROM inbound")) == [] and no_tracebacks(caplog) == []
+    assert list(bot.store.read("SELECT * FROM inbound")) == [] and no_tracebacks(caplog) == []
 
 
 def test_a_lone_surrogate_in_a_sender_id_is_cleaned_and_answered(tmp_path, serve, caplog):
@@ -81,7 +81,7 @@ def test_a_lone_surrogate_in_a_sender_id_is_cleaned_and_answered(tmp_path, serve
     response = httpx.post(f"{base}/wecom/aibot", params=query, content=json.dumps({"encrypt": sealed}), timeout=10)
     assert response.status_code == 200
     assert [line.split(" ")[0] for line in aibot_reply(response)["stream"]["content"].splitlines()[1:]] == YAN
-    [row] = bot.store.db.query("SELECT chat_id, sender_id FROM inbound")
+    [row] = bot.store.read("SELECT chat_id, sender_id FROM inbound")
     assert row == {"chat_id": "wrGROUP", "sender_id": "YanZhongNeng"}  # and so he is 严众能
     assert no_tracebacks(caplog) == []
 
@@ -119,7 +119,7 @@ def test_an_aes_payload_whose_length_field_overruns_it_is_refused(tmp_path, serv
     query = {"msg_signature": peer.signature(TOKEN, PEER_TIME, "n", sealed), "timestamp": PEER_TIME, "nonce": "n"}
     response = httpx.post(f"{base}/wecom/aibot", params=query, content=json.dumps({"encrypt": sealed}), timeout=10)
     assert response.status_code == (status or 400)
-    assert list(bot.store.db.query("SELECT * FROM inbound")) == [] and no_tracebacks(caplog) == []
+    assert list(bot.store.read("SELECT * FROM inbound")) == [] and no_tracebacks(caplog) == []
 
 
 @pytest.mark.parametrize(("offset_s", "status"), [(-3601, 403), (-3599, 200), (3599, 200), (3601, 403)])
@@ -127,7 +127,7 @@ def test_wecom_timestamps_more_than_an_hour_off_are_refused(tmp_path, serve, off
     bot = wecom_bot(tmp_path)
     base = serve(bot)
     assert post_app(base, app_xml("t1"), timestamp=str(int(PEER_TIME) + offset_s)).status_code == status
-    assert len(list(bot.store.db.query("SELECT * FROM inbound"))) == (status == 200)
+    assert len(list(bot.store.read("SELECT * FROM inbound"))) == (status == 200)
 
 
 def test_a_dingtalk_callback_is_acknowledged_at_once_while_its_session_webhook_hangs(tmp_path, serve, monkeypatch):
@@ -166,7 +166,7 @@ def test_a_dingtalk_callback_is_acknowledged_at_once_while_its_session_webhook_h
     assert marked.wait(10)
     for connection in [*accepted, silent]:
         connection.close()
-    [row] = bot.store.db.query("SELECT reply IS NOT NULL AS answered, delivered_via FROM inbound")
+    [row] = bot.store.read("SELECT reply IS NOT NULL AS answered, delivered_via FROM inbound")
     assert (row["answered"], row["delivered_via"]) == (1, "failed")
 
 
@@ -209,5 +209,5 @@ def test_the_xml_of_the_decrypted_app_message_may_not_declare_entities(tmp_path,
     xml = ('<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
            + app_xml("e1", text="&b;"))
     assert post_app(base, xml).status_code == 400
-    assert list(bot.store.db.query("SELECT * FROM inbound")) == []
+    assert list(bot.store.read("SELECT * FROM inbound")) == []
     assert xmltodict.parse(app_xml("e2"))["xml"]["MsgId"] == "e2"  # the well-formed one is read

@@ -19,7 +19,7 @@ TABLES = ["plans", "sections", "tasks", "people", "roles", "role_members", "assi
 
 
 def snapshot(bot) -> dict:
-    return {t: list(bot.store.db.query(f"SELECT * FROM {t} ORDER BY rowid")) for t in TABLES}
+    return {t: list(bot.store.read(f"SELECT * FROM {t} ORDER BY rowid")) for t in TABLES}
 
 
 def test_reimport_of_the_same_file_changes_nothing(bot):
@@ -73,7 +73,7 @@ def test_an_owner_dropped_from_the_file_keeps_their_share_history(bot, tmp_path)
     bot.import_plan(edited)
     task = bot.store.task(bot.store.active_plan().id, "3.3")
     assert task.owners == ["林永禄"]
-    kept = list(bot.store.db.query(
+    kept = list(bot.store.read(
         "SELECT share_status, active FROM assignments a JOIN people p ON p.id = a.person_id "
         "WHERE p.name = '童聪良' AND a.task_id = (SELECT id FROM tasks WHERE ref = '3.3')"))
     assert kept == [{"share_status": "done", "active": 0}]

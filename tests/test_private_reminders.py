@@ -98,7 +98,7 @@ def test_a_tick_run_twice_queues_each_private_message_once(tmp_path):
     restarted = make_bot(tmp_path, on=DAY, reminders={"private": True}, wecom=APP, people=PEOPLE)
     assert run_tick(restarted, DAY) == []
     assert len(outbox.rows(bot.store)) == 3
-    claims = list(bot.store.db.query(
+    claims = list(bot.store.read(
         "SELECT task_ref, kind, chat FROM reminder_claims WHERE chat LIKE '私信:%' ORDER BY chat, task_ref"))
     assert claims == [{"task_ref": "3.2", "kind": "overdue", "chat": "私信:林永禄"},
                       {"task_ref": "3.3", "kind": "due_soon", "chat": "私信:林永禄"},

@@ -119,7 +119,7 @@ def test_a_dingtalk_answer_that_failed_to_post_is_posted_on_the_redelivery(tmp_p
             assert response.status_code == 200
         posts = session.wait_for(2)
     assert [p.json["text"]["content"].split("\n")[1] for p in posts] == ["3.4 严众能已完成，进度 1/2，待：林永禄"] * 2
-    assert len(list(bot.store.db.query("SELECT * FROM events WHERE kind = 'share.completed'"))) == 1
+    assert len(list(bot.store.read("SELECT * FROM events WHERE kind = 'share.completed'"))) == 1
 
 
 def test_a_long_message_is_read_quickly(bot):

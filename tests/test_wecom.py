@@ -157,7 +157,7 @@ def test_bad_aibot_callbacks_are_4xx_and_write_nothing(tmp_path, serve, mutate, 
                                    "text": {"content": "进度"}}, TOKEN, KEY)
     query, body = mutate(query, body)
     assert httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10).status_code == status
-    assert list(bot.store.db.query("SELECT * FROM inbound")) == []
+    assert list(bot.store.read("SELECT * FROM inbound")) == []
 
 
 def test_a_ciphertext_that_is_not_base64_is_400(tmp_path, serve):
@@ -196,7 +196,7 @@ def test_bug04_odd_messages_and_events_are_200(tmp_path, serve):
     assert answers[5].startswith("我是督办助手")
     assert answers[6] == answers[7] == ""
     assert answers[8] == "我暂时只看得懂文字消息。可以发“帮助”看用法，如“张三负责什么”“本月到期”。"
-    closes = list(bot.store.db.query("SELECT actor FROM events WHERE kind LIKE '%.completed'"))
+    closes = list(bot.store.read("SELECT actor FROM events WHERE kind LIKE '%.completed'"))
     assert closes == [{"actor": "韩立新"}]
 
 
@@ -232,7 +232,7 @@ def test_the_retry_rule_a_slow_answer_goes_to_the_retry(tmp_path, serve):
         assert late.content == b""
     assert calls == ["7459000000000000777"]  # answered once
     assert api.requests == []  # nothing pushed: the retry carried the answer
-    rows = list(bot.store.db.query("SELECT msg_id, delivered_via FROM inbound"))
+    rows = list(bot.store.read("SELECT msg_id, delivered_via FROM inbound"))
     assert rows == [{"msg_id": "7459000000000000777", "delivered_via": "passive"}]
 
 
@@ -263,7 +263,7 @@ def test_bug02_a_slow_close_is_applied_once_and_confirmed_once(tmp_path, serve):
     assert send.query["access_token"] == ["TOKEN1"]
     assert send.json["touser"] == "HanLixin" and send.json["text"]["content"].startswith("1.3 已全部完成，办结。")
     assert len(api.requests) == 2
-    closes = list(bot.store.db.query("SELECT actor FROM events WHERE kind LIKE '%.completed'"))
+    closes = list(bot.store.read("SELECT actor FROM events WHERE kind LIKE '%.completed'"))
     assert closes == [{"actor": "韩立新"}]
 
 
@@ -305,7 +305,7 @@ def test_bug07_each_form_closes_task_3_once_through_the_aibot(tmp_path, serve, t
     again = httpx.post(f"{base}/wecom/aibot", params=query, content=body, timeout=10)
     assert aibot_reply(first)["stream"]["content"].startswith("1.3 已全部完成，办结。")
     assert again.content == b""  # the answer went out: the redelivery gets an empty acknowledgement
-    assert list(bot.store.db.query("SELECT actor, platform FROM events WHERE kind LIKE '%.completed'")) == [
+    assert list(bot.store.read("SELECT actor, platform FROM events WHERE kind LIKE '%.completed'")) == [
         {"actor": "韩立新", "platform": "wecom"}]
 
 

@@ -238,6 +238,12 @@ class Store:
         with self._lock:
             return list(self.db.query(sql, params))
 
+    def read(self, sql: str, params: tuple | list = ()) -> list[dict]:
+        """The rows of a read, taken under the store's lock: for tools and tests that look into the
+        file while the bot writes (the connection is shared; a read outside the lock would run
+        its own savepoint inside another thread's transaction)."""
+        return self._rows(sql, params)
+
     @property
     def schema_version(self) -> int:
         """How many schema migrations this file has had."""
