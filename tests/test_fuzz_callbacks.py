@@ -38,8 +38,8 @@ deep = st.integers(50, 3000).map(lambda n: "[" * n + "]" * n)
 def fingerprint(bot) -> tuple:
     """What a refused request must not change."""
     [counts] = bot.store.read(
-        "SELECT (SELECT COUNT(*) FROM inbound) AS i, (SELECT COUNT(*) FROM events) AS e, (SELECT COUNT(*) FROM bindings) "
-        "AS b, (SELECT COUNT(*) FROM notes) AS n, (SELECT COUNT(*) FROM outbox) AS o")
+        "SELECT (SELECT COUNT(*) FROM inbound) AS i, (SELECT COUNT(*) FROM events) AS e, "
+        "(SELECT COUNT(*) FROM bindings) AS b, (SELECT COUNT(*) FROM notes) AS n, (SELECT COUNT(*) FROM outbox) AS o")
     return tuple(counts.values())
 
 
