@@ -1,14 +1,18 @@
 """Benchmark, run by hand (`make bench-webhook`; needs Debian's `wrk`): the full 智能机器人
-callback path against a bare Starlette endpoint, both on one uvicorn process on loopback.
+callback path against a bare Starlette endpoint on uvicorn and against the common peer,
+wechatpy + Flask on gunicorn with 2 workers answering a fixed text with no store
+(bench/peer_app.py, installed in its own venv bench/.peer-venv from bench/peer-requirements.txt).
 
 The full path is what WeCom does for "@督办助手 严众能负责什么" in a group: POST /wecom/aibot
-with a signed, encrypted JSON callback → verify msg_signature, decrypt, claim the msgid,
-answer from the plan, encrypt and sign the passive stream reply. Every request carries its
-own msgid (a repeated msgid is a retry and takes the short dedupe path), so the bodies are
-sealed beforehand by tests/wecom_peer.py (an AES/SHA-1 peer on `cryptography`, not the
-bot's code) and wrk's Lua script posts them in turn.
+with a signed, encrypted JSON callback → verify msg_signature and timestamp, decrypt, claim
+the message, answer from the plan, record the answer (one group commit with synchronous=FULL:
+claimed durably before the answer leaves), encrypt and sign the passive stream reply. Every
+request carries its own msgid (a repeated msgid is a retry and takes the short dedupe path),
+so the bodies are sealed beforehand by tests/wecom_peer.py (an AES/SHA-1 peer on
+`cryptography`, not the bot's code) and wrk's Lua script posts them in turn.
 
-Prints one line per (endpoint, concurrency): requests/s, p50 and p99 latency, errors.
+Prints one line per (endpoint, concurrency): requests/s, p50 and p99 latency, errors, and for
+the full path its requests/s as a ratio to the bare endpoint and to the peer; then the load.
 Not a test: nothing here asserts a timing.
 """
 
@@ -79,6 +83,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def peer_python() -> str:
+    """The peer venv's python, made (and its pinned packages installed) on the first run."""
+    venv = ROOT / "bench" / ".peer-venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r",
+                        str(ROOT / "bench" / "peer-requirements.txt")], check=True)
+    return str(python)
+
+
 def wait_up(url: str, process: subprocess.Popen) -> None:
     for _ in range(300):
         if process.poll() is not None:
@@ -145,34 +160,49 @@ def main() -> None:
         bare_script = folder / "bare.lua"
         bare_script.write_text('wrk.method = "POST"\nwrk.body = "{}"\n' + LUA[LUA.index("function done"):])
         (folder / "bare_app.py").write_text(BARE_APP)
-        bot_port, bare_port = free_port(), free_port()
+        bot_port, bare_port, peer_port = free_port(), free_port(), free_port()
         (folder / "config.toml").write_text(
             f'[bot]\ndatabase = "{folder / "duban.db"}"\n[server]\nport = {bot_port}\n'
             f'[wecom.aibot]\ntoken = "{TOKEN}"\nencoding_aes_key = "{KEY}"\n'
             f'[people."严众能"]\nwecom = "YanZhongNeng"\n')
         env = {**os.environ, "PYTHONPATH": str(folder)}
+        peer_env = {**os.environ, "PEER_TOKEN": TOKEN, "PEER_KEY": KEY, "PYTHONPATH": str(ROOT / "bench")}
         servers = [
             subprocess.Popen([python, "-m", "bot.cli", "serve", "--config", str(folder / "config.toml")],
                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
             subprocess.Popen([python, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port), "--log-level",
                               "warning", "--no-access-log"], cwd=folder, env=env),
+            subprocess.Popen([peer_python(), "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{peer_port}", "-q",
+                              "peer_app:app"], cwd=ROOT / "bench", env=peer_env),
         ]
         try:
             wait_up(f"http://127.0.0.1:{bot_port}/healthz", servers[0])
             wait_up(f"http://127.0.0.1:{bare_port}/", servers[1])
+            wait_up(f"http://127.0.0.1:{peer_port}/", servers[2])
             check_answer(f"http://127.0.0.1:{bot_port}")
-            print(f"{'endpoint':<12} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+            print(f"{'endpoint':<12} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+                  f" {'×bare':>6} {'×peer':>6}")
+            targets = {"bare": (f"http://127.0.0.1:{bare_port}", "bare"),
+                       "peer": (f"http://127.0.0.1:{peer_port}", "peer"),
+                       "full": (f"http://127.0.0.1:{bot_port}", "full")}
             for connections in (int(c) for c in args.connections.split(",")):
-                for name in ("bare", "full"):
-                    if name == "bare":
-                        result = wrk(f"http://127.0.0.1:{bare_port}/bare", bare_script, None, connections,
-                                     args.seconds)
+                results = {}
+                for name, (url, kind) in targets.items():
+                    if kind == "bare":
+                        result = wrk(url + "/bare", bare_script, None, connections, args.seconds)
                     else:
-                        data = seal(folder, f"c{connections}", args.per_second * args.seconds)
-                        result = wrk(f"http://127.0.0.1:{bot_port}", script, data, connections, args.seconds)
+                        data = seal(folder, f"{name}{connections}", args.per_second * args.seconds)
+                        result = wrk(url, script, data, connections, args.seconds)
+                    results[name] = result
                     errors = result["non_2xx"] + result["socket_errors"]
+                    ratios = ""
+                    if name == "full":
+                        ratios = (f" {result['rps'] / results['bare']['rps']:>6.2f}"
+                                  f" {result['rps'] / results['peer']['rps']:>6.2f}")
                     print(f"{name:<12} {connections:>7} {result['rps']:>9.0f} {result['p50_ms']:>8.2f} "
-                          f"{result['p99_ms']:>8.2f} {errors:>7}", flush=True)
+                          f"{result['p99_ms']:>8.2f} {errors:>7}{ratios}", flush=True)
+            print(f"load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+                  f"({os.cpu_count()} cores)")
         finally:
             for server in servers:
                 server.terminate()

@@ -61,3 +61,38 @@ def test_a_write_by_another_process_on_the_same_file_is_seen(tmp_path):
     cli.say("完成 3.3", "童聪良")
     cli.close()
     assert status_line(serving.say("3.3").text) == "状态：已完成（11月2日 10:00办结）"
+
+
+def test_the_cache_keys_on_what_is_read_and_is_bounded_in_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.runtime.ANSWER_CACHE_BYTES", 60_000)
+    bot = make_bot(tmp_path)
+    calls = counting_dispatch(monkeypatch)
+    paste = "机器人竞赛" + "。" * 100_000  # a paste: the handlers read its first 2,000 characters
+    first = bot.say(paste)
+    assert bot.say(paste + "后面不同").text == first.text and len(calls) == 1
+    for n in range(300):
+        bot.say(f"{n}月到期")
+    assert bot._answers_bytes <= 60_000 and 0 < len(bot._answers) < 300
+
+
+def test_in_flight_answers_are_forgotten_past_their_bound(tmp_path):
+    import asyncio
+
+    from bot.messages import Message
+    from bot.platforms.deliveries import Deliveries
+
+    bot = make_bot(tmp_path)
+    deliveries = Deliveries(bot, "wecom", deadline_s=4, max_entries=3)
+
+    async def push(reply):
+        return True
+
+    async def five() -> list:
+        replies = []
+        for n in range(5):
+            message = Message("wecom", "wrG", f"u{n}", None, "3.3", "same-msgid", bot.clock.now())
+            replies.append(await deliveries.answer(message.key, lambda m=message: m, push))
+        return replies
+    replies = asyncio.run(five())
+    assert [r.text.splitlines()[0] for r in replies] == ["【3.3】举办第13届市青少年科技创新大赛。"] * 5
+    assert len(deliveries) == 3
