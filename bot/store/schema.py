@@ -320,7 +320,7 @@ def m006_inbound_per_sender(db: Database) -> None:
 
 
 @migrations()
-def m006_outbox_plans_refusals_notices(db: Database) -> None:
+def m007_outbox_plans_refusals_notices(db: Database) -> None:
     """Outbox rows name the plan of each ref (several plans are active at once, DESIGN §5), the
     admin notices they carry (a notice is told when its row is delivered), and how often the
     platform refused them (a refusal is tried at most three times, issue 13). A notice is open
