@@ -121,7 +121,20 @@ class Bot:
         if self.config.roles or self.config.units:
             self.store.sync_role_members(self.config.roles, actor="config", at=self.clock.now().isoformat(),
                                          units=self.config.units)
+        self._check_chat_plans()
         return imported
+
+    def _check_chat_plans(self) -> None:
+        """Log each [[chats]] ``plans`` name that names no imported plan: that group then follows
+        every plan (a plan not imported yet, or a typo in config)."""
+        from bot.plan_choice import chosen
+
+        plans = self.store.plans()
+        for chat in self.config.chats:
+            for name in chat.plans:
+                if not chosen(plans, [name]):
+                    log.warning("chats %r: plans entry %r names no imported plan (known: %s); until one does, "
+                                "that group follows every plan", chat.name, name, "、".join(p.title for p in plans))
 
     def people(self) -> list[str]:
         """Everyone a local user may speak as: the plan's people and config's people."""

@@ -128,3 +128,11 @@ def test_a_special_list_beside_the_annual_plan_and_a_group_tied_to_it(tmp_path):
     assert pushes["督办群"].refs == ["1.1", "1.2"] and f"· {SPECIAL}" in pushes["督办群"].text.splitlines()[0]
     work = pushes["工作群"].text.splitlines()
     assert work[0] == "【督办提醒】12月17日 星期四" and f"《{Y2026}》" in work and f"《{SPECIAL}》" in work
+
+
+def test_a_chat_following_a_plan_not_imported_is_logged_and_follows_every_plan(tmp_path, caplog):
+    with caplog.at_level("WARNING", logger="duban"):
+        bot = make_bot(tmp_path, chats=[{"name": "督办群", "platform": "local", "plans": ["专项督办"]}])
+    assert ("chats '督办群': plans entry '专项督办' names no imported plan (known: 龙岩市科协2020年度工作要点); "
+            "until one does, that group follows every plan") in caplog.messages
+    assert refs(bot.say("3.3").text) == [] and bot.say("3.3").text.startswith("【3.3】举办第13届")
