@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.http_server import GuardedHttp
 from bot.platforms.dingtalk import DingTalkPlatform
+from bot.store import inbound
 from tests import wecom_peer as peer
 from tests.test_dingtalk import documented_sign, http_bot, now_ms, robot_message
 from tests.test_wecom import CORP, KEY, PEER_TIME, TOKEN, aibot_reply, app_reply, wecom_bot
@@ -147,13 +148,13 @@ def test_a_dingtalk_callback_is_acknowledged_at_once_while_its_session_webhook_h
 
     threading.Thread(target=accept, daemon=True).start()
     bot = http_bot(tmp_path)
-    marked, mark = threading.Event(), bot.store.mark_delivered
+    marked, mark = threading.Event(), inbound.mark_delivered
 
-    def noted(key, via, **force):
-        done = mark(key, via, **force)
+    def noted(store, key, via, **force):
+        done = mark(store, key, via, **force)
         marked.set()
         return done
-    bot.store.mark_delivered = noted
+    monkeypatch.setattr(inbound, "mark_delivered", noted)
     base = serve(bot)
     ts = now_ms(bot)
     webhook = f"http://127.0.0.1:{silent.getsockname()[1]}/robot/sendBySession?session=s"

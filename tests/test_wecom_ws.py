@@ -16,7 +16,7 @@ from bot.config import ConfigError
 from bot.messages import InboundKey
 from bot.platforms.wecom_push import GroupRobot
 from bot.platforms.wecom_ws import LongConnection
-from bot.store import outbox
+from bot.store import inbound, outbox
 from reminders.outbox import Sender
 from reminders.tick import run_tick
 from tests.conftest import make_bot, refs
@@ -101,11 +101,11 @@ def test_a_failed_answer_is_sent_again_when_the_message_comes_again(tmp_path, mo
     async def scenario(wecom, connection, bot):
         wecom.receipt = lambda frame: 600039 if frame["headers"]["req_id"] == "req-1" else 0
         await wecom.callback("req-1", group_text("m1", "YanZhongNeng", "严众能负责什么"))
-        await until(lambda: (bot.store.inbound(M1) or {}).get("delivered_via") == "failed")
+        await until(lambda: (inbound.stored(bot.store, M1) or {}).get("delivered_via") == "failed")
         await wecom.callback("req-2", group_text("m1", "YanZhongNeng", "严众能负责什么"))
         frames = await wecom.wait_for(lambda frames: len(replies(frames)) == 2)
-        return frames, await until(lambda: bot.store.inbound(M1)["delivered_via"] == "websocket"
-                                   and bot.store.inbound(M1))
+        return frames, await until(lambda: inbound.stored(bot.store, M1)["delivered_via"] == "websocket"
+                                   and inbound.stored(bot.store, M1))
 
     frames, row = run(tmp_path, monkeypatch, scenario)
     first, second = replies(frames)
@@ -284,8 +284,8 @@ def test_a_redelivery_during_a_slow_answer_after_a_reconnect_gets_the_answer(tmp
         await wecom.callback("req-2", group_text("s1", "YanZhongNeng", "@督办助手 严众能负责什么"))
         released.set()
         frames = await wecom.wait_for(lambda f: any(r["headers"]["req_id"] == "req-2" for r in replies(f)))
-        return frames, await until(lambda: bot.store.inbound(S1)["delivered_via"] == "websocket"
-                                   and bot.store.inbound(S1))
+        return frames, await until(lambda: inbound.stored(bot.store, S1)["delivered_via"] == "websocket"
+                                   and inbound.stored(bot.store, S1))
 
     frames, row = run(tmp_path, monkeypatch, scenario)
     carried = [r for r in replies(frames) if r["headers"]["req_id"] == "req-2"]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from bot.messages import InboundKey, Message, Reply
 from bot.runtime import Bot
+from bot.store import inbound
 
 log = logging.getLogger("duban.deliveries")
 
@@ -46,10 +47,10 @@ def claim_and_answer(bot: Bot, build: Callable[[], Message]) -> tuple[bool, Repl
     for the caller's redelivery rule. Raises what answering raised: then nothing of it is
     recorded, the claim included."""
     message = build()
-    if not bot.store.claim_inbound(message.key, message.received_at.isoformat()):
-        return False, None, bot.store.inbound(message.key)
+    if not inbound.claim(bot.store, message.key, message.received_at.isoformat()):
+        return False, None, inbound.stored(bot.store, message.key)
     reply = bot.answer(message)
-    bot.store.record_answer(message.key, reply.text)
+    inbound.record_answer(bot.store, message.key, reply.text)
     return True, reply, None
 
 
@@ -114,7 +115,7 @@ class Deliveries:
         if reply is None or entry.delivered:
             return None
         entry.delivered = True
-        self.bot.record_later(self.bot.store.mark_delivered, key, "passive")
+        self.bot.record_later(inbound.mark_delivered, self.bot.store, key, "passive")
         return reply
 
     async def _work(self, key: InboundKey, entry: _Entry, build: Callable[[], Message], push: Push) -> None:
@@ -136,10 +137,10 @@ class Deliveries:
         if not claimed or reply is None or entry.waiting or entry.delivered:
             return
         entry.delivered = True
-        if not await self.bot.record(self.bot.store.mark_delivered, key, "push"):
+        if not await self.bot.record(inbound.mark_delivered, self.bot.store, key, "push"):
             return  # delivered by someone else
         if not await push(reply):
-            await self.bot.record(lambda: self.bot.store.mark_delivered(key, "failed", force=True))
+            await self.bot.record(lambda: inbound.mark_delivered(self.bot.store, key, "failed", force=True))
             log.warning("%s message %s: the late answer could not be pushed; a redelivery gets it", self.platform,
                         key.msg_id)
 
@@ -180,10 +181,10 @@ async def answer_by_push(bot: Bot, key: InboundKey, build: Callable[[], Message]
                 log.info("%s message %s delivered again; already handled", key.platform, key.msg_id)
                 return None
             if await send(reply):
-                await bot.record(lambda: store.mark_delivered(key, via, force=True))
+                await bot.record(lambda: inbound.mark_delivered(store, key, via, force=True))
             return reply
         sent = await send(reply)
-        await bot.record(store.mark_delivered, key, via if sent else "failed")
+        await bot.record(inbound.mark_delivered, store, key, via if sent else "failed")
         return reply
     finally:
         if _IN_FLIGHT.get(flight) is done:

@@ -18,17 +18,16 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.messages import InboundKey
 from bot.model import EventView, MilestoneView, PlanInfo, Share, TaskView
+from bot.plan_choice import default_plan
 from bot.store.schema import migrations
+from bot.store.units import UnitOfWork
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -53,7 +52,7 @@ def event_view(row: dict) -> EventView:
                      json.loads(row["after"]) if row["after"] else None)
 
 
-class Store:
+class Store(UnitOfWork):
     """Open (and create or migrate) the store at ``path``.
 
     Thread-safe: one connection guarded by a lock (the web app runs handlers in a thread
@@ -102,120 +101,6 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def _unit_state(self) -> threading.local:
-        state = self._local
-        if not hasattr(state, "depth"):
-            state.depth, state.begun, state.sync, state.savepoints = 0, False, True, 0
-        return state
-
-    def _begin(self, sync: bool) -> None:
-        """Take the lock (held until :meth:`_end`) and ``BEGIN IMMEDIATE``."""
-        self._lock.acquire()
-        try:
-            if not sync:
-                self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            if not sync:
-                self.db.execute("PRAGMA synchronous = FULL")
-            self._lock.release()
-            raise
-
-    def _end(self, commit: bool, sync: bool) -> None:
-        """COMMIT (or ROLLBACK) what :meth:`_begin` opened and release the lock. A rollback, or
-        a commit that fails, empties the read caches: they may hold what was never committed."""
-        try:
-            if commit:
-                try:
-                    self.db.execute("COMMIT")
-                except BaseException:
-                    self._rollback()
-                    raise
-            else:
-                self._rollback()
-        finally:
-            if not sync:
-                self.db.execute("PRAGMA synchronous = FULL")
-            self._lock.release()
-
-    def _rollback(self) -> None:
-        self._plan_writes += 1
-        if self.db.conn.in_transaction:
-            self.db.execute("ROLLBACK")
-
-    @contextmanager
-    def unit(self, *, sync: bool = True) -> Iterator[None]:
-        """One transaction for every write made inside the block, by this thread, whatever
-        function makes it (handlers, withdraw, outbox): committed when the block ends, rolled
-        back if it raises. The transaction begins at the first write (reads before it take no
-        lock); a nested ``unit`` is part of the outer one. ``sync=False`` commits without
-        waiting for the disk (see :meth:`write`)."""
-        state = self._unit_state()
-        if state.depth:
-            state.depth += 1
-            try:
-                yield
-            finally:
-                state.depth -= 1
-            return
-        state.depth, state.begun, state.sync = 1, False, sync
-        try:
-            yield
-        except BaseException:
-            if state.begun:
-                self._end(False, sync)
-            raise
-        else:
-            if state.begun:
-                self._end(True, sync)
-        finally:
-            state.depth, state.begun = 0, False
-
-    @contextmanager
-    def write(self, *, plan_data: bool = True, sync: bool = True) -> Iterator[Database]:
-        """One write transaction (``BEGIN IMMEDIATE``: the write lock is taken up front, so two
-        processes queue on the busy timeout instead of failing on a lock upgrade). Inside a
-        :meth:`unit` it is a savepoint of the unit's transaction instead: undone alone if the
-        block raises, committed with the rest.
-
-        ``plan_data=False`` for bookkeeping no cached read depends on (inbound messages, the
-        outbox, claims); any other write empties the read cache. ``sync=False`` commits
-        without waiting for the disk (``synchronous = NORMAL``): only for records a power cut
-        may forget; every later synced commit writes them to disk too, since the WAL is
-        flushed in order."""
-        state = self._unit_state()
-        if state.depth:
-            if not state.begun:
-                self._begin(state.sync)
-                state.begun = True
-            state.savepoints += 1
-            name = f"w{state.savepoints}"
-            self.db.execute(f"SAVEPOINT {name}")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute(f"ROLLBACK TO {name}")
-                self.db.execute(f"RELEASE {name}")
-                self._plan_writes += 1
-                raise
-            else:
-                self.db.execute(f"RELEASE {name}")
-            finally:
-                state.savepoints -= 1
-                if plan_data:
-                    self._plan_writes += 1
-            return
-        self._begin(sync)
-        try:
-            yield self.db
-        except BaseException:
-            self._end(False, sync)
-            raise
-        else:
-            if plan_data:
-                self._plan_writes += 1
-            self._end(True, sync)
-
     def plan_data_version(self) -> tuple[int, int]:
         """Changes whenever the plan data may have: a plan-data write of this Store, or any commit
         by another connection (SQLite's data_version). Equal values: cached reads still hold."""
@@ -263,8 +148,6 @@ class Store:
     def active_plan(self, today: date | None = None) -> PlanInfo | None:
         """The plan questions go to on ``today`` when they name none (bot/plan_choice.py: the
         current year's, else the newest active, else the newest); without ``today``, the newest."""
-        from bot.plan_choice import default_plan
-
         plans = self.plans()
         if today is None:
             return plans[-1] if plans else None
@@ -352,43 +235,6 @@ class Store:
             (plan_id, ref),
         )
         return [event_view(r) for r in rows]
-
-    # -- inbound messages (dedupe) ------------------------------------------------------
-
-    def claim_inbound(self, key: InboundKey, at: str) -> bool:
-        """Record a platform message as received; False when the same message of the same sender
-        in the same chat (``key``) was claimed before (a redelivery: the caller changes nothing).
-        Inside the unit that answers it (bot/writer.py), so a claim is never left without the
-        change and the answer it causes."""
-        with self.write(plan_data=False) as db:
-            cursor = db.execute(
-                """INSERT INTO inbound (platform, chat_id, sender_id, msg_id, received_at) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (platform, chat_id, sender_id, msg_id) DO NOTHING""",
-                [key.platform, key.chat_id, key.sender_id, key.msg_id, at])
-            return cursor.rowcount == 1
-
-    def record_answer(self, key: InboundKey, reply: str) -> None:
-        """Store the answer given to a claimed message (not yet delivered: ``delivered_via`` NULL),
-        so a redelivery after a crash gets this answer, not a second one."""
-        with self.write(plan_data=False) as db:
-            db.execute("UPDATE inbound SET reply = ? WHERE platform = ? AND chat_id = ? AND sender_id = ? "
-                       "AND msg_id = ?", [reply, *key])
-
-    def mark_delivered(self, key: InboundKey, via: str, *, force: bool = False) -> bool:
-        """Record how the answer went out ("passive", "push", "session_webhook", "websocket", or
-        "failed" when it could not be sent); False when it was already recorded as delivered
-        (someone else delivered it). ``force`` overwrites (a failed answer sent again)."""
-        with self.write(plan_data=False) as db:
-            cursor = db.execute(
-                "UPDATE inbound SET delivered_via = ? WHERE platform = ? AND chat_id = ? AND sender_id = ? "
-                "AND msg_id = ? AND (? OR delivered_via IS NULL)", [via, *key, int(force)])
-            return cursor.rowcount == 1
-
-    def inbound(self, key: InboundKey) -> dict | None:
-        """The stored row of a platform message: reply and delivered_via, or None."""
-        rows = self._rows("SELECT * FROM inbound WHERE platform = ? AND chat_id = ? AND sender_id = ? AND msg_id = ?",
-                          tuple(key))
-        return rows[0] if rows else None
 
     # -- names ---------------------------------------------------------------------------
 
