@@ -69,8 +69,9 @@ class Day:
     people: set[str]
 
     def for_chat(self, chat: digest.ChatTarget, all_plans: list[PlanInfo]) -> list[PlanDay]:
-        """The plans ``chat`` follows (config ``[[chats]] plans``; empty: all) that have reminders."""
-        followed = {plan.id for plan in plan_choice.chosen(all_plans, chat.plans)}
+        """The plans ``chat`` follows (config ``[[chats]] plans``; empty, or naming no imported plan:
+        all, as its questions) that have reminders."""
+        followed = {plan.id for plan in plan_choice.chosen(all_plans, chat.plans) or all_plans}
         return [plan_day for plan_day in self.plans if plan_day.plan.id in followed]
 
 
