@@ -122,8 +122,8 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
                   frozenset(mapped))
     if message.kind != "text":
         return ctx.render("unsupported.j2", kind=message.kind)
-    if (asked := plan_named.instead(ctx.render, scope, message.text, store.plans(), bot_name)) is not None:
-        return replace(asked, plan_id=plan.id)
+    if (instead := plan_named.instead(ctx.render, scope, message.text, store.plans(), bot_name)) is not None:
+        return replace(instead, plan_id=plan.id)
     ctx.index = plan_index(plan.id, ctx.tasks, directory)
     parsed = understand(clean_message(scope.text)[:MAX_TEXT], bot_name=bot_name, index=ctx.index, today=today,
                         plan_year=plan.year)
