@@ -91,7 +91,11 @@ def choose(store: Store, message: Message, *, today: date, chats: tuple = (), bo
         wanted, left, year = found
         if not wanted:
             return PlanScope(default, message.text, missing=year)
-        return PlanScope(plan_choice.default_plan(wanted, today), _rest(left), named=True)
+        plan, rest = plan_choice.default_plan(wanted, today), _rest(left)
+        if plan != default:
+            return PlanScope(plan, rest, named=True)
+        # Naming the plan it goes to anyway changes nothing, unless the name is all it says (its list).
+        return PlanScope(default, rest if rest == ALL_TASKS else message.text)
     live = plan_choice.active(scope, today)
     if len(live) > 1:
         for ref in dict.fromkeys(r.replace("．", ".") for r in _REF.findall(text)):

@@ -117,7 +117,8 @@ def test_a_special_list_beside_the_annual_plan_and_a_group_tied_to_it(tmp_path):
         f"1.1 在2个计划里都有：《{Y2026}》《{SPECIAL}》。请说明是哪个计划，例如：\n"
         f"· {Y2026} 1.1\n· 专项督办 1.1")
     assert ask("专项督办 1.1", "cidWORK").splitlines()[1] == "【1.1】整改市科技馆消防安全隐患"
-    assert ask(f"{Y2026} 1.1", "cidWORK").splitlines()[1].startswith("【1.1】全面推进科协系统党的政治建设")
+    # Naming the plan it goes to anyway: no question asked, no heading needed.
+    assert ask(f"{Y2026} 1.1", "cidWORK").splitlines()[0].startswith("【1.1】全面推进科协系统党的政治建设")
     assert ask("1.1", "cidDUBAN").splitlines()[0] == "【1.1】整改市科技馆消防安全隐患"  # the tied group's list
     listed = ask("专项督办的任务", "cidWORK").splitlines()
     assert listed[0] == f"（按《{SPECIAL}》回答）" and refs("\n".join(listed)) == ["1.1", "1.2"]
