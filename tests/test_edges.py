@@ -18,16 +18,21 @@ from tests.conftest import make_bot
 ADMIN = {"bot": {"admins": ["朱明生"]}, "people": {"朱明生": {"dingtalk": "zms01"}}}
 
 
+MAKE = 'python3 -c "import secrets; print(secrets.token_urlsafe(24))"'
+
+
 @pytest.mark.parametrize(("token", "error"), [
-    ("", "server.token is required when server.host (0.0.0.0) is not a loopback address"),
-    ("x", "server.token is 1 characters; a server on 0.0.0.0 needs at least 16"),
-    ("abcdefghijklmno", "server.token is 15 characters; a server on 0.0.0.0 needs at least 16"),
+    ("", "server.host（0.0.0.0）不是本机地址时必须设置 server.token（至少16个字符）：本地群谁都能冒充任何人。"
+         f"可用 {MAKE} 生成 / server.token is required when server.host (0.0.0.0) is not a loopback address"),
+    ("x", f"server.token 只有 1 个字符；在 0.0.0.0 上提供服务时至少要 16 个，别人才猜不到。可用 {MAKE} 生成 / "
+          "server.token is 1 characters; a server on 0.0.0.0 needs at least 16"),
+    ("abcdefghijklmno", "server.token 只有 15 个字符；在 0.0.0.0 上提供服务时至少要 16 个"),
 ])
 def test_a_public_server_needs_a_token_of_16_characters_and_the_error_says_how_to_make_one(token, error):
     with pytest.raises(ConfigError) as raised:
         parse_config({"server": {"host": "0.0.0.0", "token": token}}, "config.toml", PROJECT_DIR, env={})
-    assert str(raised.value).startswith(f"config.toml: {error}")
-    assert str(raised.value).endswith('Make one with: python3 -c "import secrets; print(secrets.token_urlsafe(24))"')
+    assert str(raised.value).startswith(f"config.toml：{error}")
+    assert str(raised.value).endswith(f"Make one with: {MAKE}")
 
 
 def test_a_token_of_16_characters_or_a_loopback_host_is_accepted():

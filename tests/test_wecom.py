@@ -8,7 +8,7 @@ import asyncio
 import json
 import re
 import threading
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timezone
 from urllib.parse import urlencode
 
 import httpx
@@ -39,7 +39,7 @@ T_ENCRYPT = (
 
 def signed_at(timestamp: str) -> datetime:
     """The moment of a peer's ``timestamp`` (seconds): the bot's signature clock in these tests."""
-    return datetime.fromtimestamp(int(timestamp), UTC)
+    return datetime.fromtimestamp(int(timestamp), timezone.utc)
 
 
 def wecom_bot(tmp_path, token=TOKEN, key=KEY, corp=CORP, plan=None, on=date(2020, 11, 2), instant=PEER_TIME,
