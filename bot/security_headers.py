@@ -15,10 +15,10 @@ import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# What a response without its own policy may do: nothing but inline styles (JSON, plain text,
-# a page without scripts).
+# What a response without its own policy may do: inline styles and forms posting back here (JSON,
+# plain text, a page without scripts such as /status and /admin); no script, no framing.
 DEFAULT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-                  "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+                  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 _FIXED = [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
           (b"referrer-policy", b"no-referrer")]
 

@@ -118,7 +118,8 @@ def test_a_half_finished_platform_setup_says_what_works_and_what_does_not(data, 
     ({"chats": [{"name": "科协工作群", "platform": "dingtalk"}]},
      "chats[0].webhook 是空的：钉钉群的提醒经群机器人发送，请填写它的 webhook 地址"),
     ({"server": {"host": "0.0.0.0"}},
-     "server.host（0.0.0.0）不是本机地址时必须设置 server.token：本地群谁都能冒充任何人"),
+     "server.host（0.0.0.0）不是本机地址时必须设置 server.token（至少16个字符）：本地群谁都能冒充任何人。"
+     '可用 python3 -c "import secrets; print(secrets.token_urlsafe(24))" 生成'),
 ])
 def test_config_errors_are_chinese_first(data, chinese):
     with pytest.raises(ConfigError) as error:

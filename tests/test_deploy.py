@@ -53,7 +53,7 @@ def test_the_deploy_configs_load_with_their_paths_in_the_service_folders(monkeyp
     assert (str(systemd.bot.database), str(systemd.backup.folder), str(systemd.log.file)) == (
         "/var/lib/duban/duban.db", "/var/lib/duban/backups", "/var/log/duban/duban.log")
     assert systemd.loopback and systemd.backup.keep == 14
-    monkeypatch.setenv("DUBAN_SERVER_TOKEN", "t0ken")  # required: the container listens on 0.0.0.0
+    monkeypatch.setenv("DUBAN_SERVER_TOKEN", "t0ken-0123456789abc")  # required (16+): the container listens on 0.0.0.0
     docker = load_config(DEPLOY / "docker" / "config.toml")
     assert (str(docker.bot.database), str(docker.log.file), docker.server.host) == (
         "/data/duban.db", "/data/logs/duban.log", "0.0.0.0")

@@ -125,7 +125,7 @@ def test_a_broken_config_names_each_broken_part_and_exits_1(tmp_path, api):
     assert "  → 停止 duban serve，用 duban restore 从最近的备份恢复" in out
     assert "OK    计划：bot.plan 可读：《龙岩市科协2020年度工作要点》" in out
     assert "问题  配置与计划：bot.admins：计划里没有 朱明升，是否是 朱明生？" in out
-    assert "问题  企业微信自建应用：凭据被拒绝（RuntimeError: gettoken: 40001 invalid credential）" in out
+    assert "问题  企业微信自建应用：凭据被拒绝（TokenRefused: gettoken: 40001 invalid credential）" in out
     assert "跳过  钉钉应用：没有网络，连不上 http://127.0.0.1:9（accessToken: ConnectError: " in out
     assert ("问题  群 科协工作群：钉钉群 科协工作群 的 webhook 不像群机器人地址："
             "https://oapi.dingtalk.com/robot/send?token=abc") in out

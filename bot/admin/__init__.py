@@ -111,8 +111,9 @@ class AdminPage:
             for platform in ("wecom", "dingtalk"):
                 row[platform] = getattr(ids, platform, "") if ids else ""
             people.append(row)
+        default = store.active_plan(self.bot.clock.today())
         return {"plans": plans, "people": people, "pushes": outbox.rows(store, ("pending", "failed")),
-                "today": self.bot.clock.today()}
+                "today": self.bot.clock.today(), "default_id": default.id if default else None}
 
     async def upload(self, request: Request) -> Response:
         from bot.plan import PlanError, read_plan
