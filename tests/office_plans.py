@@ -1,6 +1,6 @@
 """Plan files in the office formats (.docx, .xlsx, .csv), written by the tests themselves.
 
-A sheet is ``rows`` (lists of cell text in the raw form of :mod:`bot.plan.raw`: a blank
+A sheet is ``rows`` (lists of cell text in the form of :mod:`bot.plan.document`: a blank
 line separates entries, a single line break only wraps) and ``merges`` (0-based inclusive
 ``(row1, col1, row2, col2)``; the area's value is its top-left cell's). Each writer puts
 that text into its format the way a person would have typed it there.
@@ -16,7 +16,9 @@ from pathlib import Path
 import docx
 import openpyxl
 
-from bot.plan.text_reader import read_text
+from bot.plan.document import Paragraph
+from bot.plan.readers.text import read as read_text
+from bot.plan.table import flat
 from bot.text import paragraphs
 from tests.plans import SEED
 
@@ -47,16 +49,18 @@ def seed_sheet() -> Sheet:
     sheet = Sheet([])
     runs: dict[int, list[int]] = {}
     header_above = True
-    for raw in read_text(SEED).rows:
+    seed_rows = [row for labels, rows in flat.cut(read_text(SEED).tables[0])
+                 for row in [labels, *[[cell.text for cell in r.cells] for r in rows]]]
+    for raw_cells in seed_rows:
         r = len(sheet.rows)
-        if len(raw.cells) == 5:
-            sheet.rows.append([raw.cells[0], *raw.cells])
+        if len(raw_cells) == 5:
+            sheet.rows.append([raw_cells[0], *raw_cells])
             sheet.merges.append((r, 0, r, 1))
             sheet.merges += [(a, c, b, c) for c, (a, b) in runs.items() if b > a]
             runs, header_above = {}, True
             continue
-        sheet.rows.append(list(raw.cells))
-        for c, text in enumerate(raw.cells):
+        sheet.rows.append(list(raw_cells))
+        for c, text in enumerate(raw_cells):
             if text.strip() or header_above:
                 if c in runs and runs[c][1] > runs[c][0]:
                     sheet.merges.append((runs[c][0], c, runs[c][1], c))
@@ -70,7 +74,9 @@ def seed_sheet() -> Sheet:
 
 def seed_preamble() -> list[str]:
     """The seed's text above its table, line by line (notice, title, issue date)."""
-    return read_text(SEED).preamble.split("\n")
+    document = read_text(SEED)
+    first = document.blocks.index(document.tables[0])
+    return [block.text for block in document.blocks[:first] if isinstance(block, Paragraph)]
 
 
 def excel_text(text: str) -> str:

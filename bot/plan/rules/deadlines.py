@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -96,7 +97,9 @@ _DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4
 def _normalised(text: str) -> str:
     phrase = unicodedata.normalize("NFKC", strip_blank(text))
     try:
-        return cn2an.transform(phrase, "cn2an")
+        with warnings.catch_warnings():  # cn2an warns on "万" or "亿" standing alone: not a date anyway
+            warnings.simplefilter("ignore")
+            return cn2an.transform(phrase, "cn2an")
     except Exception:  # cn2an rejects some odd strings; read them as written
         return phrase
 
