@@ -150,3 +150,72 @@ def write_csv(path: Path, title_lines: list[str], sheet: Sheet, *, encoding: str
         for row in sheet.filled():
             writer.writerow([excel_text(text) for text in row])
     return path
+
+
+def _covered(sheet: Sheet) -> set[tuple[int, int]]:
+    """The grid positions a merge covers other than its top-left cell."""
+    return ({(r, c) for r1, c1, r2, c2 in sheet.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+            - {(r1, c1) for r1, c1, _, _ in sheet.merges})
+
+
+def write_html(path: Path, preamble: list[str], sheet: Sheet) -> Path:
+    """A saved web page: ``preamble`` paragraphs above the table; merges as rowspan/colspan; a
+    cell's entries separated by <br> (soft wraps joined), as a web table shows a list."""
+    from html import escape
+
+    spans = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, c1, r2, c2 in sheet.merges}
+    covered = _covered(sheet)
+    rows = []
+    for r, row in enumerate(sheet.rows):
+        cells = []
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                continue
+            rowspan, colspan = spans.get((r, c), (1, 1))
+            cells.append(f'<td rowspan="{rowspan}" colspan="{colspan}">'
+                         + "<br>".join(escape(p) for p in paragraphs(text)) + "</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    body = "".join(f"<p>{escape(line)}</p>" for line in preamble) + "<table border=1>" + "\n".join(rows) + "</table>"
+    path.write_text(f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>', encoding="utf-8")
+    return path
+
+
+def write_pdf(path: Path, preamble: list[str], sheet: Sheet, widths: list[float]) -> Path:
+    """A PDF table with ruling lines (reportlab, its built-in CJK font STSong-Light: no font
+    package): long cells wrap, a cell's entries are on lines of their own, merges are spans."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    covered = _covered(sheet)
+    data = [[Paragraph("" if (r, c) in covered else "<br/>".join(paragraphs(text)), style)
+             for c, text in enumerate(row)] for r, row in enumerate(sheet.rows)]
+    table = Table(data, colWidths=widths)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+                              + [("SPAN", (c1, r1), (c2, r2)) for r1, c1, r2, c2 in sheet.merges]))
+    document = SimpleDocTemplate(str(path), pagesize=landscape(A4))
+    document.build([Paragraph(line, style) for line in preamble] + [table])
+    return path
+
+
+def libreoffice(source: Path, target: str, folder: Path) -> Path:
+    """``source`` converted by LibreOffice headless to ``target`` ("doc", "xls") in ``folder``.
+
+    A .doc is made through .odt: LibreOffice 7.4 drops a table python-docx wrote when it saves
+    that .docx straight to .doc (the same table survives .docx → .odt → .doc)."""
+    import subprocess
+
+    from bot.plan.readers.convert import soffice
+
+    def run(path: Path, to: str) -> Path:
+        subprocess.run([soffice(), f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
+                        "--convert-to", to, "--outdir", str(folder), str(path)],
+                       check=True, capture_output=True, timeout=180)
+        return folder / f"{path.stem}.{to}"
+
+    return run(run(source, "odt") if target == "doc" else source, target)

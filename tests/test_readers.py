@@ -25,10 +25,9 @@ from tests.office_plans import (
     write_docx,
     write_xlsx,
 )
-from tests.plans import EXPECTED, SEED, expected_json
+from tests.plans import EXPECTED_TASKS, SEED, expected_json
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED_TASKS = json.loads(EXPECTED.read_text(encoding="utf-8"))["tasks"]
 
 
 def duban(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -52,7 +52,7 @@ def read(path: Path) -> Document:
             _, errors = process.communicate(timeout=CONVERT_SECONDS)
         except subprocess.TimeoutExpired:
             _end(process)
-            raise PlanError("convert_timeout", path, seconds=round(CONVERT_SECONDS), target=f".{target}") from None
+            raise PlanError("convert_timeout", path, seconds=f"{CONVERT_SECONDS:g}", target=f".{target}") from None
         converted = work / "out" / f"plan.{target}"
         if process.returncode != 0 or not converted.is_file():
             detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {process.returncode}"]

@@ -49,6 +49,7 @@ _ROLES: list[tuple[Role, re.Pattern[str]]] = [
 _BROAD = re.compile(r"^(工作任务|项目名称|目标任务|重点工作|项目|任务名称|工作项目|指标名称|任务|工作|"
                     r"重点任务|目标|工作目标|民生实事|实事名称|事项|工作事项)$")
 
+_YEAR = re.compile(r"\d{4}年")
 # A label is a few words: 区政府办协管责任人 (9), 相关部室、单位 (7) — not a sentence.
 MAX_LABEL = 14
 
@@ -66,7 +67,8 @@ def label_role(label: str) -> Role | None:
     bare = re.sub(r"[（(][^）)]*[）)]", "", text) or text
     for role, pattern in _ROLES:
         if pattern.search(bare) or pattern.search(text):
-            return role
+            # "2021年重点工作任务" is a title; "2019年完成时限" still names the deadline column.
+            return None if role == "content" and _YEAR.search(text) else role
     return None
 
 

@@ -19,6 +19,7 @@ caller then tries the prose interpreter).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import PurePath
 
 from bot.plan.document import Cell, Document, Paragraph, Table
@@ -79,15 +80,14 @@ def interpret(document: Document, year: int | None = None) -> PlanDraft:
     for segment in segments:
         walk.segment(segment)
     walk.finish()
-    plan.problems += problems
+    by_place = {task.place: task.ref for task in plan.tasks}
+    plan.problems += [replace(p, ref=by_place.get(p.place)) if p.code == "last_row_short" else p for p in problems]
     if not plan.tasks:
         raise PlanError("no_tasks", document.source)
     return plan
 
 
 def replace_value(problem: ImportProblem) -> ImportProblem:
-    from dataclasses import replace
-
     return replace(problem, value=xml_safe(problem.value))
 
 
@@ -242,6 +242,8 @@ def _in_paragraphs(paragraphs: list[Paragraph]) -> tuple[list[Segment], list[str
         columns = _columns(found.roles, found.labels, found.rows)
         problems = [ImportProblem("line_not_read", place.line, None, xml_safe(text)[:30], place=place)
                     for place, text in found.unread]
+        if found.short_end is not None:
+            problems.append(ImportProblem("last_row_short", found.short_end.line, None, place=found.short_end))
         before = [p.text for p in paragraphs[:found.start]]
         return [Segment(columns, found.rows, True)], before, problems
     run = glued.find(paragraphs)
@@ -274,9 +276,15 @@ def _numbered(segments: list[Segment]) -> bool:
 
 
 def _seen(document: Document) -> list[str]:
-    """The header words in ``document`` (cells and short lines that name a column), up to 12."""
+    """The header words in ``document`` (cells and short lines that name a column, and header
+    words run together in a longer line), up to 12."""
     texts = [cell.text for table in document.tables for row in table.rows[:50] for cell in row.cells]
     texts += [p.text for p in document.paragraphs]
-    words = [join_wrapped(t) for t in texts if len(join_wrapped(t)) <= MAX_LABEL and label_role(t)]
+    words: list[str] = []
+    for text in (join_wrapped(t) for t in texts):
+        if len(text) <= MAX_LABEL and label_role(text):
+            words.append(text)
+        else:
+            words += glued.header_words(text)
     return list(dict.fromkeys(words))[:12]
 

@@ -50,6 +50,12 @@ def find(paragraphs: list[Paragraph]) -> GluedTable | None:
     return None
 
 
+def header_words(text: str) -> list[str]:
+    """The header words of a run of three or more in ``text`` ("序号工作任务责任单位…"), else []."""
+    run = _HEADER.search(text)
+    return re.findall(_WORD, run[0]) if run else []
+
+
 def _next(body: str, number: int, start: int) -> re.Match[str] | None:
     pattern = re.compile(rf"(?<![\d.．]){number}(?![\d.．])\s*(?=[^\s\d{_UNIT}])")
     return pattern.search(body, start)

@@ -43,6 +43,7 @@ class LineTable:
     rows: list[TableRow] = field(default_factory=list)
     unread: list[tuple[Place, str]] = field(default_factory=list)
     start: int = 0  # the index of the header's first paragraph
+    short_end: Place | None = None  # the last row stops before the columns the rows above end in
 
 
 def _header(texts: list[tuple[int, str]], at: int) -> tuple[list[str], int] | None:
@@ -142,6 +143,15 @@ class _Placer:
             self.previous = text
             index += 1
         self.close()
+        self.check_end()
+
+    def check_end(self) -> None:
+        """Mark a last row that stops short of the column every row above reaches (a copy cut
+        off mid-row): its missing cells would be filled from above, so the report says so."""
+        rows = [row for row in self.table.rows if not any(cell.merged for cell in row.cells)]
+        ends = [max((c for c, cell in enumerate(row.cells) if cell.text.strip()), default=-1) for row in rows]
+        if len(ends) >= 2 and ends[-1] < min(ends[:-1]):
+            self.table.short_end = rows[-1].place
 
     def choose(self, text: str) -> tuple[int, bool] | None:
         """(column, new row?) where ``text`` fits best, or None where it fits nowhere."""
