@@ -44,6 +44,12 @@ def test_quarterly_targets_in_a_cell_are_milestones():
         ["2020-06-30", "2020-09-30"], ["2020-09-30", "2020-12-31"]]
 
 
+def test_a_deadline_in_brackets_inside_the_text_is_a_milestone():
+    draft = read_plan(plan_file("03_weihai_swj_2017_zwgk", "plan.xlsx"))
+    assert [(t.ref, [(m.date.isoformat(), m.text) for m in t.milestones]) for t in draft.tasks if t.milestones] == [
+        ("2.5", [("2017-03-31", "按时发布政府信息公开年度报告(3 月底前)")])]
+
+
 def test_the_flattened_copies_import_with_a_warning_for_each_row():
     # 02's copy has no cell or paragraph separators at all; 03's puts spaces between some cells and
     # its merged group labels mid-group. The rows are found by their running 序号; their cells cannot

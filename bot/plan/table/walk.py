@@ -28,7 +28,7 @@ import cn2an
 
 from bot.plan.document import Cell, Place
 from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
-from bot.plan.rules.deadlines import Deadline, find_schedule, parse_deadline
+from bot.plan.rules.deadlines import Deadline, find_dated_clauses, find_schedule, parse_deadline
 from bot.plan.rules.milestones import find_milestones
 from bot.plan.rules.names import Parties, read_parties, split_names
 from bot.plan.rules.numbering import read_label, task_number
@@ -226,7 +226,8 @@ class Walk:
             schedule = find_schedule(content, year)
             if schedule:
                 draft.deadline = Deadline(schedule.text, schedule.due, False, tuple(schedule.milestones))
-        draft.milestones = [*find_milestones(content, year), *draft.deadline.schedule]
+        draft.milestones = [*find_milestones(content, year), *find_dated_clauses(content, year),
+                            *draft.deadline.schedule]
         draft.lead = self._people(filled.get("lead", ""), row, index)
         draft.owners = self._people(filled.get("owners", ""), row, index)
         draft.supervisors = self._people(filled.get("supervisors", ""), row, index)
