@@ -39,5 +39,7 @@ def decode(data: bytes, path: Path, *, utf16: bool = True) -> str:
 
 
 def lines(text: str) -> list[str]:
-    """``text`` cut into lines at any newline convention (CRLF, CR, LF)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """``text`` cut into lines at any newline convention (CRLF, CR, LF); the newline that ends
+    the last line starts no line of its own."""
+    cut = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return cut[:-1] if len(cut) > 1 and cut[-1] == "" else cut

@@ -1,7 +1,8 @@
 """Reader for a Word .docx (python-docx; DESIGN §3.1).
 
 The body in reading order: each paragraph (its style, its outline level where a heading
-style or ``w:outlineLvl`` gives one) and each table on its layout grid. A vertically merged
+style or ``w:outlineLvl`` gives one, the label Word's automatic numbering draws before it:
+:mod:`bot.plan.readers.word_numbering`) and each table on its layout grid. A vertically merged
 cell (``w:vMerge``) is read into every row it spans and a horizontally merged one
 (``w:gridSpan``) into every column, marked "down"/"right" where repeated; rows that start
 late or end early (``w:gridBefore``/``w:gridAfter``) are padded with empty cells. Inside a
@@ -17,6 +18,7 @@ from pathlib import Path
 from bot.plan.document import Cell, Document, Paragraph, Place, Row, Table
 from bot.plan.errors import PlanError
 from bot.plan.readers.package import check_package
+from bot.plan.readers.word_numbering import Numbering
 
 _HEADING = re.compile(r"(?:heading|标题)\s*(\d)", re.I)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -30,22 +32,23 @@ def read(path: Path) -> Document:
 
     check_package(path, ".docx")
     try:
-        blocks = list(docx.Document(str(path)).iter_inner_content())
+        word = docx.Document(str(path))
+        numbering = Numbering(word)
         document = Document(str(path))
         tables = paragraphs = 0
-        for block in blocks:
+        for block in word.iter_inner_content():
             if isinstance(block, WordTable):
                 tables += 1
                 document.blocks.append(_table(block, tables))
             else:
                 paragraphs += 1
-                document.blocks.append(_paragraph(block, paragraphs))
+                document.blocks.append(_paragraph(block, paragraphs, numbering))
     except Exception as error:  # a damaged part fails anywhere inside python-docx or lxml
         raise PlanError("unreadable", path, kind=".docx", detail=f"{type(error).__name__}: {error}") from None
     return document
 
 
-def _paragraph(paragraph, number: int) -> Paragraph:
+def _paragraph(paragraph, number: int, numbering: Numbering) -> Paragraph:
     style = paragraph.style.name if paragraph.style is not None else None
     level = None
     heading = _HEADING.search(style or "")
@@ -54,7 +57,8 @@ def _paragraph(paragraph, number: int) -> Paragraph:
     outline = paragraph._p.find(f"{_W}pPr/{_W}outlineLvl")
     if outline is not None and outline.get(f"{_W}val", "").isdigit() and int(outline.get(f"{_W}val")) < 9:
         level = int(outline.get(f"{_W}val")) + 1
-    return Paragraph(paragraph.text, Place(paragraph=number), level=level, style=style)
+    return Paragraph(paragraph.text, Place(paragraph=number), level=level, numbering=numbering.label(paragraph),
+                     style=style)
 
 
 def _cell_text(tc, table) -> str:

@@ -74,7 +74,7 @@ def interpret(document: Document, year: int | None = None) -> PlanDraft:
     plan = PlanDraft(title=title or str(plan_words().untitled(chosen, PurePath(document.source).name)),
                      year=chosen, issued=issued, source=document.source, titled=title is not None)
     used = {segment.sheet for segment in segments}
-    plan.problems += [replace_value(p) for p in document.problems
+    plan.problems += [replace(p, value=xml_safe(p.value)) for p in document.problems
                       if p.place is None or p.place.sheet is None or p.place.sheet in used]
     walk = Walk(plan, _numbered(segments))
     for segment in segments:
@@ -85,10 +85,6 @@ def interpret(document: Document, year: int | None = None) -> PlanDraft:
     if not plan.tasks:
         raise PlanError("no_tasks", document.source)
     return plan
-
-
-def replace_value(problem: ImportProblem) -> ImportProblem:
-    return replace(problem, value=xml_safe(problem.value))
 
 
 # Finding the plan table -------------------------------------------------------------------------
@@ -124,7 +120,7 @@ def _segments(document: Document) -> tuple[list[Segment], list[str], list[Import
             segments += parts
             columns, width = parts[-1].columns, block.width
         elif columns is not None and block.width == width:
-            segments.append(Segment(columns, _rows(block.rows), False, number))
+            segments.append(Segment(columns, _rows(block.rows), block.blank_is_merge, number))
         elif not segments:
             before += [line for row in block.rows for line in _row_texts(row.cells)]
         elif any(_row_texts(row.cells) for row in block.rows):

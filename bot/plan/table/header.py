@@ -39,10 +39,8 @@ class Columns:
 
     @property
     def width(self) -> int:
+        """The number of columns."""
         return len(self.roles)
-
-    def has(self, role: str) -> bool:
-        return role in self.roles
 
     def same(self, labels: Sequence[str]) -> bool:
         """Whether ``labels`` (a later row) repeat this header (a header repeated on a new page)."""

@@ -27,6 +27,7 @@ class TableRow:
     glued: bool = False
 
     def place_of(self, index: int) -> Place:
+        """Where cell ``index`` starts (the row's place when the format has no finer one)."""
         return self.places[index] if index < len(self.places) else self.place
 
     @property

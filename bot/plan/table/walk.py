@@ -75,6 +75,8 @@ class Walk:
 
     # Problems -------------------------------------------------------------------------------------
     def problem(self, code: str, place: Place | None, value: str = "", count: int = 0, *, task: int | None = None):
+        """Report ``code`` at ``place``; ``task`` (an index into the tasks read) gives it that task's
+        ref once refs are known."""
         line = (place.line or place.row) if place else None
         if task is not None:
             self.pending.append((len(self.plan.problems), task))
@@ -82,10 +84,13 @@ class Walk:
 
     # Rows -----------------------------------------------------------------------------------------
     def segment(self, segment: Segment) -> None:
+        """Read every row of ``segment`` (see the module)."""
         for row in segment.rows:
             self.row(segment, row)
 
     def row(self, segment: Segment, row: TableRow) -> None:
+        """Read one row: skipped (a repeated header), reported (a footnote, a bad row), a section,
+        or a task."""
         columns = segment.columns
         if row.problem == "stray_quote":
             return  # the reader has reported it
