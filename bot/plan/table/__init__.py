@@ -223,11 +223,15 @@ def _workbook(sheets: list[Table]) -> tuple[list[Segment], list[str], list[Impor
 
 def _flat(table: Table, number: int) -> list[Segment]:
     segments = []
+    settled: dict[tuple[str, ...], Columns] = {}  # the header repeated on every page is settled once
     for labels, rows in flat.cut(table):
         roles = header_roles([Cell(label) for label in labels]) if labels else None
         if roles is None:
             continue
-        segments.append(Segment(_columns(roles, [join_wrapped(label) for label in labels], rows), rows, True, number))
+        key = tuple(labels)
+        if key not in settled:
+            settled[key] = _columns(roles, [join_wrapped(label) for label in labels], rows)
+        segments.append(Segment(settled[key], rows, True, number))
     return segments
 
 

@@ -45,6 +45,8 @@ def fit(text: str, role: str | None) -> int:
     if role == "number":
         return 3 if task_number(flat) else 0
     if role == "deadline":
+        if len(flat) > 30:  # a deadline is a phrase, not a sentence (and parsing a long text costs)
+            return 0
         if parse_deadline(flat, 2000).due or (len(flat) <= 20 and find_schedule(flat, 2000)):
             return 3
         return 1 if len(flat) <= 12 and re.search(r"(前|底|季度|年内|月|完成|长期|全年|持续)", flat) else 0
@@ -69,7 +71,7 @@ def fit(text: str, role: str | None) -> int:
             return 3
         return 1 if len(flat) <= 20 and not _SENTENCE_END.search(flat) and not task_number(flat) else 0
     if role == "content":
-        if task_number(flat) or parse_deadline(flat, 2000).due:
+        if task_number(flat) or (len(flat) <= 30 and parse_deadline(flat, 2000).due):
             return 0
         entries = re.split(r"[、，,；;]", flat)
         if len(entries) >= 3 and all(len(e) <= 10 for e in entries) and "。" not in flat.rstrip("。"):

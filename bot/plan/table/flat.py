@@ -27,7 +27,8 @@ Run = list[tuple[Place, str]]
 def header_length(cells: Run, index: int) -> int:
     """The number of cells from ``index`` that name columns (0 when fewer than 3 do)."""
     length = 0
-    while index + length < len(cells) and cells[index + length][1].strip() and label_role(cells[index + length][1]):
+    while index + length < len(cells) and 0 < len(cells[index + length][1].strip()) <= 20 \
+            and label_role(cells[index + length][1]):
         length += 1
     return length if length >= 3 else 0
 
@@ -61,11 +62,12 @@ def cut(table: Table) -> list[tuple[list[str], list[TableRow]]]:
         index += 1
     if current[0] or current[1]:
         parts.append(current)
-    width = _width(parts)
-    return [(labels, _rows(run, width)) for labels, run in parts]
+    starts = [_starts(run) for _, run in parts]
+    width = _width(parts, starts)
+    return [(labels, _rows(run, width, found)) for (labels, run), found in zip(parts, starts, strict=True)]
 
 
-def _width(parts: list[tuple[list[str], Run]]) -> int:
+def _width(parts: list[tuple[list[str], Run]], starts: list[list[int]]) -> int:
     """The cells a row has: the header's, plus the section column it does not label when rows
     start with a section cell before the numbered content (the seed's 工作内容 spans both);
     without a header, the usual distance between two row starts."""
@@ -73,18 +75,16 @@ def _width(parts: list[tuple[list[str], Run]]) -> int:
     if labels:
         roles = [label_role(label) for label in labels]
         content = roles.index("content") if "content" in roles else 0
-        led = any(_starts(run) for _, run in parts)
+        led = any(starts)
         return len(labels) + (1 - content if led and content < 1 else 0)
     distances: Counter[int] = Counter()
-    for _, run in parts:
-        starts = _starts(run)
-        distances.update(b - a for a, b in itertools.pairwise(starts))
+    for found in starts:
+        distances.update(b - a for a, b in itertools.pairwise(found))
     return distances.most_common(1)[0][0] if distances else 1
 
 
-def _rows(run: Run, width: int) -> list[TableRow]:
-    """Cut a run of cells (between headers) into rows of ``width``."""
-    starts = _starts(run)
+def _rows(run: Run, width: int, starts: list[int]) -> list[TableRow]:
+    """Cut a run of cells (between headers) into rows of ``width``, ``starts`` its row starts."""
     if not starts:
         starts = [i for i in range(len(run)) if task_number(run[i][1])] or [0]
     if starts[0] != 0:

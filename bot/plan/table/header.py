@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.plan.document import Cell
 from bot.plan.rules.deadlines import parse_deadline
@@ -36,6 +36,7 @@ class Columns:
 
     roles: list[str | None]
     labels: list[str]
+    _canon: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def width(self) -> int:
@@ -44,9 +45,16 @@ class Columns:
 
     def same(self, labels: Sequence[str]) -> bool:
         """Whether ``labels`` (a later row) repeat this header (a header repeated on a new page)."""
-        mine = [canon(label) for label in self.labels if label.strip()]
-        theirs = [canon(label) for label in labels if label.strip()]
-        return bool(mine) and list(dict.fromkeys(mine)) == list(dict.fromkeys(theirs))
+        mine = self._canonical()
+        first = next((label for label in labels if label.strip()), "")
+        if not mine or canon(first) != mine[0]:  # most rows differ at once: no need to compare all
+            return False
+        return list(dict.fromkeys(canon(label) for label in labels if label.strip())) == mine
+
+    def _canonical(self) -> list[str]:
+        if self._canon is None:
+            self._canon = list(dict.fromkeys(canon(label) for label in self.labels if label.strip()))
+        return self._canon
 
 
 def _labels(cells: Sequence[Cell]) -> list[str]:

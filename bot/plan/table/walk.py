@@ -97,8 +97,7 @@ class Walk:
         if row.problem == "bad_row":
             self._bad(row)
             return
-        cells = [replace(cell, text=xml_safe(cell.text)) for cell in (row.cells + [Cell("")] * columns.width)]
-        cells = cells[:columns.width]
+        cells = [_xml_safe(cell) for cell in (row.cells + [Cell("")] * columns.width)[:columns.width]]
         labels = [join_wrapped(cell.text) for cell in cells]
         if columns.same(labels):
             return  # the header again, after a page break
@@ -299,6 +298,12 @@ class Walk:
             problem = self.plan.problems[problem_index]
             self.plan.problems[problem_index] = replace(problem, ref=self.tasks[task_index].draft.ref or None)
         self.plan.tasks = [task.draft for task in self.tasks if task.keep]
+
+
+def _xml_safe(cell: Cell) -> Cell:
+    """``cell`` with what XML cannot carry dropped (a Word line break pasted into a CSV is a line break)."""
+    text = xml_safe(cell.text)
+    return cell if text == cell.text else replace(cell, text=text)
 
 
 def _by_role(roles: list[str | None], cells: list[Cell]) -> dict[str, str]:
