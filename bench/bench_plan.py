@@ -29,7 +29,9 @@ NUMERALS = "一二三四五六七八"
 def big_plan(path: Path, copies: int = 40) -> Path:
     """The seed's table repeated: 8 sections of 175 tasks (1,400), names varied per copy."""
     text = SEED.read_text(encoding="utf-8")
-    parts = [text[: text.index("\t工作内容")]]
+    start = text.index("\t工作内容")
+    header = text[start: text.index("\t相关部室、单位\n", start) + len("\t相关部室、单位\n")]
+    parts = [text[:start], header]  # the notice, and the table's header row (its columns are read by it)
     per_section = copies * 35 // 8
     for section in range(8):
         parts.append(f"\t{NUMERALS[section]}、第{section + 1}部分\n")

@@ -90,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", parents=[common], help="import a plan file")
     imp.add_argument("file", type=Path)
     imp.add_argument("--year", type=_year, help="plan year, when the title does not say")
+    imp.add_argument("--preview", action="store_true",
+                     help="print the reading (tasks, who, deadlines) and every warning; store nothing")
     tasks = commands.add_parser("tasks", parents=[common], help="list every task")
     tasks.add_argument("--json", action="store_true", help="JSON: one object a task (DESIGN §8 keys)")
     which_plan = tasks.add_mutually_exclusive_group()
@@ -225,6 +227,12 @@ def _run(args: argparse.Namespace) -> int:
     done = ops_commands.run(args)
     if done is not None:
         return done
+    if args.command == "import" and args.preview:  # no Bot: the store is not even opened
+        from bot.plan import read_plan
+        from bot.plan.preview import preview
+
+        print(preview(read_plan(args.file, args.year)))
+        return 0
     if args.command == "import":
         print(_bot(args, ensure_plan=False).import_plan(args.file, args.year).report)
         return 0

@@ -29,6 +29,8 @@ def is_blank_char(ch: str) -> bool:
 
 def strip_blank(text: str) -> str:
     """Remove every white-space and invisible format character from ``text``."""
+    if text.isprintable() and " " not in text:  # no Zs/Cc/Cf/line break at all: the common case, at C speed
+        return text
     return "".join(ch for ch in text if not is_blank_char(ch))
 
 

@@ -1,6 +1,6 @@
 """Plan files in the office formats (.docx, .xlsx, .csv), written by the tests themselves.
 
-A sheet is ``rows`` (lists of cell text in the raw form of :mod:`bot.plan.raw`: a blank
+A sheet is ``rows`` (lists of cell text in the form of :mod:`bot.plan.document`: a blank
 line separates entries, a single line break only wraps) and ``merges`` (0-based inclusive
 ``(row1, col1, row2, col2)``; the area's value is its top-left cell's). Each writer puts
 that text into its format the way a person would have typed it there.
@@ -16,7 +16,9 @@ from pathlib import Path
 import docx
 import openpyxl
 
-from bot.plan.text_reader import read_text
+from bot.plan.document import Paragraph
+from bot.plan.readers.text import read as read_text
+from bot.plan.table import flat
 from bot.text import paragraphs
 from tests.plans import SEED
 
@@ -47,16 +49,18 @@ def seed_sheet() -> Sheet:
     sheet = Sheet([])
     runs: dict[int, list[int]] = {}
     header_above = True
-    for raw in read_text(SEED).rows:
+    seed_rows = [row for labels, rows in flat.cut(read_text(SEED).tables[0])
+                 for row in [labels, *[[cell.text for cell in r.cells] for r in rows]]]
+    for raw_cells in seed_rows:
         r = len(sheet.rows)
-        if len(raw.cells) == 5:
-            sheet.rows.append([raw.cells[0], *raw.cells])
+        if len(raw_cells) == 5:
+            sheet.rows.append([raw_cells[0], *raw_cells])
             sheet.merges.append((r, 0, r, 1))
             sheet.merges += [(a, c, b, c) for c, (a, b) in runs.items() if b > a]
             runs, header_above = {}, True
             continue
-        sheet.rows.append(list(raw.cells))
-        for c, text in enumerate(raw.cells):
+        sheet.rows.append(list(raw_cells))
+        for c, text in enumerate(raw_cells):
             if text.strip() or header_above:
                 if c in runs and runs[c][1] > runs[c][0]:
                     sheet.merges.append((runs[c][0], c, runs[c][1], c))
@@ -70,7 +74,9 @@ def seed_sheet() -> Sheet:
 
 def seed_preamble() -> list[str]:
     """The seed's text above its table, line by line (notice, title, issue date)."""
-    return read_text(SEED).preamble.split("\n")
+    document = read_text(SEED)
+    first = document.blocks.index(document.tables[0])
+    return [block.text for block in document.blocks[:first] if isinstance(block, Paragraph)]
 
 
 def excel_text(text: str) -> str:
@@ -144,3 +150,72 @@ def write_csv(path: Path, title_lines: list[str], sheet: Sheet, *, encoding: str
         for row in sheet.filled():
             writer.writerow([excel_text(text) for text in row])
     return path
+
+
+def _covered(sheet: Sheet) -> set[tuple[int, int]]:
+    """The grid positions a merge covers other than its top-left cell."""
+    return ({(r, c) for r1, c1, r2, c2 in sheet.merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+            - {(r1, c1) for r1, c1, _, _ in sheet.merges})
+
+
+def write_html(path: Path, preamble: list[str], sheet: Sheet) -> Path:
+    """A saved web page: ``preamble`` paragraphs above the table; merges as rowspan/colspan; a
+    cell's entries separated by <br> (soft wraps joined), as a web table shows a list."""
+    from html import escape
+
+    spans = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for r1, c1, r2, c2 in sheet.merges}
+    covered = _covered(sheet)
+    rows = []
+    for r, row in enumerate(sheet.rows):
+        cells = []
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                continue
+            rowspan, colspan = spans.get((r, c), (1, 1))
+            cells.append(f'<td rowspan="{rowspan}" colspan="{colspan}">'
+                         + "<br>".join(escape(p) for p in paragraphs(text)) + "</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    body = "".join(f"<p>{escape(line)}</p>" for line in preamble) + "<table border=1>" + "\n".join(rows) + "</table>"
+    path.write_text(f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>', encoding="utf-8")
+    return path
+
+
+def write_pdf(path: Path, preamble: list[str], sheet: Sheet, widths: list[float]) -> Path:
+    """A PDF table with ruling lines (reportlab, its built-in CJK font STSong-Light: no font
+    package): long cells wrap, a cell's entries are on lines of their own, merges are spans."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    covered = _covered(sheet)
+    data = [[Paragraph("" if (r, c) in covered else "<br/>".join(paragraphs(text)), style)
+             for c, text in enumerate(row)] for r, row in enumerate(sheet.rows)]
+    table = Table(data, colWidths=widths)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+                              + [("SPAN", (c1, r1), (c2, r2)) for r1, c1, r2, c2 in sheet.merges]))
+    document = SimpleDocTemplate(str(path), pagesize=landscape(A4))
+    document.build([Paragraph(line, style) for line in preamble] + [table])
+    return path
+
+
+def libreoffice(source: Path, target: str, folder: Path) -> Path:
+    """``source`` converted by LibreOffice headless to ``target`` ("doc", "xls") in ``folder``.
+
+    A .doc is made through .odt: LibreOffice 7.4 drops a table python-docx wrote when it saves
+    that .docx straight to .doc (the same table survives .docx → .odt → .doc)."""
+    import subprocess
+
+    from bot.plan.readers.convert import soffice
+
+    def run(path: Path, to: str) -> Path:
+        subprocess.run([soffice(), f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
+                        "--convert-to", to, "--outdir", str(folder), str(path)],
+                       check=True, capture_output=True, timeout=180)
+        return folder / f"{path.stem}.{to}"
+
+    return run(run(source, "odt") if target == "doc" else source, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 SEED = Path(__file__).resolve().parent.parent / "bot" / "bundled" / "longyan-kexie-2020.txt"
@@ -9,6 +10,7 @@ SEED = Path(__file__).resolve().parent.parent / "bot" / "bundled" / "longyan-kex
 DATA = Path(__file__).resolve().parent / "data"
 EXPECTED = DATA / "000_f0aa2ea22da83b28.expected.json"
 CASES = DATA / "cases"
+EXPECTED_TASKS = json.loads(EXPECTED.read_text(encoding="utf-8"))["tasks"]
 HEADER = ["工作内容", "完成 时间", "牵头\n\n领导", "责任人", "相关部室、单位"]
 
 
@@ -32,8 +34,6 @@ def tab_plan(path: Path, rows: list[dict], *, title: str = "测试市科协2027�
 
 def case(name: str) -> dict:
     """The shared case ``name`` ("bug09") as parsed JSON."""
-    import json
-
     return json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
 
 

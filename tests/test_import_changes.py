@@ -115,7 +115,7 @@ def test_a_failure_midway_writes_nothing(tmp_path, monkeypatch):
 @pytest.mark.parametrize("content, error", [
     ("这是一份会议纪要，没有表格。\n", "no table found"),
     ("", "no table found"),
-    ("\t甲\n\t乙\n", "plan year"),
+    ("\t甲\n\t乙\n", "no table found"),  # cells, but no header naming columns
 ])
 def test_a_file_that_is_not_a_plan_is_refused(tmp_path, content, error):
     path = tmp_path / "notes.txt"
@@ -129,9 +129,12 @@ def test_binary_and_unknown_files_are_refused(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00\x01PK\x03\x04")
     with pytest.raises(PlanError, match="not UTF-8"):
         read_plan(binary)
-    with pytest.raises(PlanError, match=r"cannot read \.pdf"):
+    with pytest.raises(PlanError, match=r"not a readable \.pdf file"):
         (tmp_path / "plan.pdf").write_text("x")
         read_plan(tmp_path / "plan.pdf")
+    with pytest.raises(PlanError, match=r"cannot read \.ppt \(known: "):
+        (tmp_path / "plan.ppt").write_text("x")
+        read_plan(tmp_path / "plan.ppt")
     with pytest.raises(PlanError, match="no such file"):
         read_plan(tmp_path / "missing.txt")
 

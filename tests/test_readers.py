@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from bot.plan import read_plan
-from bot.plan.raw import header_column
+from bot.plan.rules.labels import label_role
 from tests.conftest import make_bot
 from tests.office_plans import (
     SEED_TITLE_LINES,
@@ -25,10 +25,9 @@ from tests.office_plans import (
     write_docx,
     write_xlsx,
 )
-from tests.plans import EXPECTED, SEED, expected_json
+from tests.plans import EXPECTED_TASKS, SEED, expected_json
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED_TASKS = json.loads(EXPECTED.read_text(encoding="utf-8"))["tasks"]
 
 
 def duban(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -187,9 +186,9 @@ def test_a_section_numeral_in_its_own_column(tmp_path):
             ["1", "争创示范工作站", "年底前", "刘艺平", "梁伟坚\n\n林丽", "学会部", ""]]
     draft = read_plan(write_docx(tmp_path / "p.docx", ["2021年重点工作任务分解表"], [Sheet(rows)]))
     assert [s.heading for s in draft.sections] == ["一、进一步强化政治引领", "二、进一步服务创新驱动"]
-    assert [(t.ref, t.deadline.due, t.deadline.ongoing, t.owners, t.units) for t in draft.tasks] == [
-        ("1.1", date(2021, 12, 31), True, ["林丽"], ["办公室"]),
-        ("2.1", date(2021, 12, 31), False, ["梁伟坚", "林丽"], ["学会部"])]
+    assert [(t.ref, t.deadline.due, t.deadline.ongoing, t.owners, t.lead_units, t.remarks) for t in draft.tasks] == [
+        ("1.1", date(2021, 12, 31), True, ["林丽"], ["办公室"], "无"),
+        ("2.1", date(2021, 12, 31), False, ["梁伟坚", "林丽"], ["学会部"], "")]
     assert draft.problems == []
 
 
@@ -197,11 +196,11 @@ def test_a_section_numeral_in_its_own_column(tmp_path):
     ("序号", "number"), ("工作任务", "content"), ("重点任务", "content"), ("工作内容", "content"),
     ("完成时限", "deadline"), ("完成时间", "deadline"), ("时间节点", "deadline"),
     ("牵头领导", "lead"), ("责任领导", "lead"), ("分管领导", "lead"), ("责任人", "owners"),
-    ("具体责任人", "owners"), ("经办人", "owners"), ("责任单位", "units"), ("牵头单位", "units"),
-    ("配合单位", "units"), ("相关部室、单位", "units"), ("完成\n时限", "deadline"),
+    ("具体责任人", "owners"), ("经办人", "owners"), ("责任单位", "units"), ("牵头单位", "lead_units"),
+    ("配合单位", "cooperating"), ("相关部室、单位", "units"), ("完成\n时限", "deadline"),
 ])
 def test_the_header_synonyms_of_issue_7(word, column):
-    assert header_column(word) == column
+    assert label_role(word) == column
 
 
 def test_two_unit_columns_are_read_as_one(tmp_path):
@@ -209,7 +208,8 @@ def test_two_unit_columns_are_read_as_one(tmp_path):
             ["一、测试部分"] * 5,
             ["1", "召开座谈会", "3月上旬", "办公室", "学会部、市科技馆"]]
     [task] = read_plan(write_csv(tmp_path / "p.csv", [], Sheet(rows)), 2021).tasks
-    assert (task.deadline.due, task.units) == (date(2021, 3, 10), ["办公室", "学会部", "市科技馆"])
+    assert (task.deadline.due, task.all_units) == (date(2021, 3, 10), ["办公室", "学会部", "市科技馆"])
+    assert (task.lead_units, task.units, task.cooperating) == (["办公室"], [], ["学会部", "市科技馆"])
 
 
 def test_a_blank_header_over_the_section_column(tmp_path):

@@ -14,7 +14,8 @@ import docx
 import openpyxl
 import pytest
 
-from bot.plan import PlanError, office, read_plan
+from bot.plan import PlanError, read_plan
+from bot.plan.readers import package
 from bot.plan.rules.deadlines import parse_deadline
 from tests.office_plans import SEED_TITLE_LINES, seed_sheet, write_docx, write_xlsx
 from tests.plans import SEED
@@ -93,10 +94,11 @@ BAD_FILES = {  # name: (writes the file into a folder, what the error says)
     "docx without a table": (
         _no_table, "no_table.docx: no table found; a plan is a table with a header row naming the task"),
     "docx without a header": (
-        _table_without_header, "contacts.docx: none of its 1 tables has a header row naming"),
+        _table_without_header, "contacts.docx: no table found; a plan is a table with a header row naming the task"),
     "xlsx without a header": (
         _sheet_without_header,
-        "contacts.xlsx: no sheet (通讯录, 说明) has a header row naming the task (工作内容/工作任务/重点任务)"),
+        "contacts.xlsx: no table found; a plan is a table with a header row naming the task and its columns "
+        "(header words found: 单位)"),
     "password-protected xlsx": (_written("locked.xlsx", OLE), "locked.xlsx: password-protected, or an old .xls"),
     "password-protected docx": (_written("locked.docx", OLE), "locked.docx: password-protected, or an old .doc"),
     "truncated docx": (_truncated, "truncated.docx: not a readable .docx file: it is damaged, truncated"),
@@ -107,9 +109,9 @@ BAD_FILES = {  # name: (writes the file into a folder, what the error says)
     "50 MB": (_huge, "huge.xlsx: 50 MB is not a plan"),
     "merged whole sheet": (_merged_over_the_whole_sheet, "bomb.xlsx: its merged ranges cover 17,179,869,184 cells"),
     "csv without a header": (
-        _written("list.csv", "姓名,电话\n林丽,123\n".encode()), "list.csv: no row has a header row"),
+        _written("list.csv", "姓名,电话\n林丽,123\n".encode()), "list.csv: no table found; a plan is a table"),
     "binary csv": (_written("blob.csv", bytes(range(256)) * 4), "blob.csv: not UTF-8 or GB18030 text"),
-    "old xls": (_written("plan.xls", OLE), "plan.xls: cannot read .xls files; open it and save it as .xlsx"),
+    "damaged xls": (_written("plan.xls", OLE), "plan.xls: not a readable .xls file"),
 }
 
 
@@ -121,13 +123,15 @@ def test_a_bad_file_is_a_clear_error_and_the_store_is_unchanged(bot, tmp_path, n
     with pytest.raises(PlanError) as error:
         bot.import_plan(path, 2021)
     assert message in str(error.value)
+    chinese, english = str(error.value).splitlines()  # Chinese first, then English, both naming the file
+    assert chinese.startswith(f"{path}：") and english.startswith(f"{path}: ")
     assert [p.title for p in bot.store.plans()] == ["龙岩市科协2020年度工作要点"]
     assert [t.to_json() for t in bot.store.tasks(bot.store.active_plan().id)] == before
 
 
 def test_a_plan_that_unpacks_to_too_much_is_refused(tmp_path, monkeypatch):
     path = write_xlsx(tmp_path / "plan.xlsx", SEED_TITLE_LINES, seed_sheet())
-    monkeypatch.setattr(office, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(package, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(PlanError, match=r"plan\.xlsx: unpacks to [\d,]+ bytes, which is not a plan"):
         read_plan(path)
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from bot.plan.rules.deadlines import find_schedule, parse_deadline
+from bot.plan.rules.deadlines import find_dated_clauses, find_schedule, parse_deadline
 from bot.plan.rules.labels import content_breadth, label_role, split_labelled
 from bot.plan.rules.names import read_parties, split_names
 from bot.plan.rules.numbering import read_label, task_number
@@ -150,3 +150,9 @@ def test_a_date_or_a_plain_text_is_no_label():
 def test_number_cells():
     assert [task_number(c) for c in ("3", "3.", "５", "5.1", "①", "²", "", "a")] == ["3", "3", "5", "5.1", None, None,
                                                                                      None, None]
+
+
+def test_a_deadline_in_brackets_is_a_milestone_of_its_clause():
+    text = "主动公开并及时更新信息公开指南。按时发布政府信息公开年度报告(3 月底前)。力争（2020年）有新进展"
+    assert [(m.date, m.text) for m in find_dated_clauses(text, 2017)] == [
+        (date(2017, 3, 31), "按时发布政府信息公开年度报告(3 月底前)")]

@@ -27,9 +27,9 @@ def test_copies_equal_shared():
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside this clone")
 def test_plan_copies_equal_shared():
-    """Every file copied under tests/data/plans/<folder>/ equals ../shared/plans/<folder>/ (all of them)."""
-    copies = sorted(p for p in (Path(__file__).resolve().parent / "data" / "plans").rglob("*") if p.is_file())
-    assert copies, "tests/data/plans holds no copies"
-    for copy in copies:
-        folder, name = copy.parent.name, copy.name
-        assert copy.read_bytes() == (SHARED / "plans" / folder / name).read_bytes(), f"{folder}/{name}"
+    """tests/data/plans holds every file of ../shared/plans (all 13 plans), each equal to it."""
+    copies = Path(__file__).resolve().parent / "data" / "plans"
+    shared = sorted(p.relative_to(SHARED / "plans") for p in (SHARED / "plans").rglob("*") if p.is_file())
+    assert sorted(p.relative_to(copies) for p in copies.rglob("*") if p.is_file()) == shared
+    for name in shared:
+        assert (copies / name).read_bytes() == (SHARED / "plans" / name).read_bytes(), name

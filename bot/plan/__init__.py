@@ -1,62 +1,66 @@
-"""Plan import: a file → :class:`~bot.plan.model.PlanDraft` (DESIGN §3).
+"""Plan import: a file → :class:`~bot.plan.model.PlanDraft` (DESIGN §3, §3.1).
 
-``read_plan(path, year)`` picks the reader by the file's extension (.txt, .docx, .xlsx,
-.csv); every reader only cuts its file into a :class:`~bot.plan.raw.RawTable`, and
-:func:`~bot.plan.table.build_plan` applies the rules once.
+``file ──reader──▶ Document ──table interpreter (else prose interpreter)──▶ PlanDraft``
+
+* :mod:`bot.plan.readers` cut a file into a :class:`~bot.plan.document.Document`;
+* :mod:`bot.plan.table` reads a plan table out of it (when the file has a table and prose,
+  the table is the plan and the prose is context);
+* ``bot.plan.prose`` (issue 14) reads numbered prose when no plan table is found;
+* :mod:`bot.plan.rules` holds what both interpreters apply (labels, names, deadlines, numbers).
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from pathlib import Path
 
-from bot.plan.csv_reader import read_csv
-from bot.plan.docx_reader import read_docx
+from bot.plan.document import Document
+from bot.plan.errors import PlanError
 from bot.plan.model import PlanDraft
-from bot.plan.raw import NotAPlan
-from bot.plan.table import PlanError, build_plan
-from bot.plan.text_reader import read_text
-from bot.plan.xlsx_reader import read_xlsx
+from bot.plan.readers import read_document
+from bot.plan.table import NoPlanTable, plan_words
 
-__all__ = ["PlanDraft", "PlanError", "read_plan"]
-
-_READERS = {".txt": read_text, ".text": read_text, ".docx": read_docx, ".xlsx": read_xlsx, ".csv": read_csv}
-# Formats people have that no reader takes, and what to do about them.
-_SAVE_AS = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx", ".xlsm": ".xlsx"}
-MAX_PLAN_BYTES = 20 * 1024 * 1024  # a 35-task plan is 20 KB; 1,400 tasks are under 1 MB
+__all__ = ["PlanDraft", "PlanError", "interpret", "plan_words", "read_plan"]
 
 
 def read_plan(path: Path, year: int | None = None) -> PlanDraft:
-    """Read the plan at ``path`` (.txt, .docx, .xlsx, .csv) for ``year`` (None: from the title).
+    """Read the plan at ``path`` for ``year`` (None: from the title, the issue date or the header).
 
-    Raises :class:`PlanError` for a missing file, one the system will not let us read (no
-    permission, a name too long: the system's reason is given), a file over 20 MB, an unknown
-    extension, or a file that is not a plan (no table, no header row, damaged,
-    password-protected); row-level problems do not raise, they are listed in ``PlanDraft.problems``.
+    Raises :class:`PlanError` for a file that cannot be read (missing, a folder, over 20 MB,
+    an unknown format, damaged, password-protected, a scan, no LibreOffice for .doc) or holds
+    no plan (no table and no numbered items, no task rows, no year); the error names the file
+    and what was expected. Row-level problems do not raise: they are in ``PlanDraft.problems``.
     """
     try:
-        return _read_plan(path, year)
+        document = read_document(path)
     except OSError as error:
-        raise PlanError(f"{path}: cannot read the file: {error.strerror or error}") from None
+        raise PlanError("os_error", path, reason=error.strerror or str(error)) from None
+    return interpret(document, year)
 
 
-def _read_plan(path: Path, year: int | None) -> PlanDraft:
-    if path.is_dir():
-        raise PlanError(f"{path} is a folder, not a plan file")
-    if not path.is_file():
-        raise PlanError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > MAX_PLAN_BYTES:
-        raise PlanError(f"{path}: {size / 1024 / 1024:.0f} MB is not a plan (a year's 分解表 is well under "
-                        f"{MAX_PLAN_BYTES // 1024 // 1024} MB)")
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None and path.suffix.lower() in _SAVE_AS:
-        raise PlanError(f"{path}: cannot read {path.suffix} files; open it and save it as "
-                        f"{_SAVE_AS[path.suffix.lower()]}")
-    if reader is None:
-        known = ", ".join(sorted(_READERS))
-        raise PlanError(f"{path}: cannot read {path.suffix or 'files without an extension'} (known: {known})")
+def interpret(document: Document, year: int | None = None) -> PlanDraft:
+    """The plan a document holds: its plan table, else (when ``bot.plan.prose`` is there) its
+    numbered prose. Raises :class:`PlanError` ("no_table", naming the header words seen and
+    those expected) when neither reads a plan."""
     try:
-        raw = reader(path)
-    except NotAPlan as error:
-        raise PlanError(str(error)) from None
-    return build_plan(raw, year)
+        return _table_interpreter().interpret(document, year)
+    except NoPlanTable as missing:
+        prose = _prose_interpreter()
+        draft = prose.interpret(document, year) if prose is not None else None
+        if draft is None:
+            raise PlanError("no_table", document.source, saw="、".join(missing.seen) or "",
+                            expected=missing.expected) from None
+        return draft
+
+
+def _table_interpreter():
+    return importlib.import_module("bot.plan.table")
+
+
+def _prose_interpreter():
+    """``bot.plan.prose`` when it exists (issue 14 fills it: ``interpret(document, year)`` →
+    PlanDraft, or None when the document holds no numbered plan); else None."""
+    if importlib.util.find_spec("bot.plan.prose") is None:
+        return None
+    return importlib.import_module("bot.plan.prose")

@@ -100,12 +100,19 @@ class Table:
     text copy of a Word table), so an empty cell may repeat the one above; False where
     merges are explicit (Word, Excel, HTML) and an empty cell is empty. ``name`` a sheet's
     or caption's name where the format has one. ``place`` where the table starts.
+
+    ``flat``: the format marks where each cell starts but not where a row ends (the seed's
+    TAB-led text: every cell on a line of its own, a row's cells one after another); each
+    :class:`Row` then holds one cell, in reading order, and the interpreter cuts the rows.
+    ``hidden``: a sheet the workbook hides (an old version kept out of sight).
     """
 
     rows: list[Row]
     place: Place = field(default_factory=Place)
     blank_is_merge: bool = False
     name: str | None = None
+    flat: bool = False
+    hidden: bool = False
 
     @property
     def width(self) -> int:

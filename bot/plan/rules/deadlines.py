@@ -10,8 +10,9 @@ wins over the plan year. A deadline may end in what is done by then ("9月投入
 milestone and the latest is due. What no rule reads is kept as text with no due date; the
 importer lists it in its report.
 
-Public API: :func:`parse_deadline` (one 完成时间 cell) and :func:`find_schedule` (period
-phrases inside a task's text, for plans with no deadline column).
+Public API: :func:`parse_deadline` (one 完成时间 cell), :func:`find_schedule` (period
+phrases inside a task's text, for plans with no deadline column) and :func:`find_dated_clauses`
+(deadlines in brackets inside a task's text: milestones).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -96,7 +98,9 @@ _DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4
 def _normalised(text: str) -> str:
     phrase = unicodedata.normalize("NFKC", strip_blank(text))
     try:
-        return cn2an.transform(phrase, "cn2an")
+        with warnings.catch_warnings():  # cn2an warns on "万" or "亿" standing alone: not a date anyway
+            warnings.simplefilter("ignore")
+            return cn2an.transform(phrase, "cn2an")
     except Exception:  # cn2an rejects some odd strings; read them as written
         return phrase
 
@@ -195,3 +199,28 @@ def find_schedule(text: str, year: int) -> Schedule | None:
         for period in periods:
             milestones.append(Milestone(period.date, f"{period.text}：{what}" if what else period.text))
     return Schedule(" / ".join(match[0] for match, _ in phrases), milestones)
+
+
+# A deadline in brackets inside a task's text: "按时发布政府信息公开年度报告(3 月底前)".
+_BRACKETED = re.compile(r"[（(]\s*([^（）()]{2,16}?)\s*[）)]")
+_CLAUSE_BREAK = "。；;，,"
+
+
+def find_dated_clauses(text: str, year: int) -> list[Milestone]:
+    """The deadlines written in brackets inside a task's text, each a milestone of the clause
+    it closes (DESIGN §3.1: several dates in one item are each a milestone).
+
+    "主动公开…指南。按时发布政府信息公开年度报告(3 月底前)。" → 2017-03-31, "按时发布政府信息公开年度报告(3 月底前)".
+    Only a phrase naming a month, a quarter or a half year counts ("（2020年）" is no deadline).
+    """
+    found: list[Milestone] = []
+    for match in _BRACKETED.finditer(text):
+        inner = match[1]
+        if not re.search(r"月|季度|半年", inner):
+            continue
+        deadline = parse_deadline(inner, year)
+        if deadline.due is None:
+            continue
+        start = max(text.rfind(ch, 0, match.start()) for ch in _CLAUSE_BREAK) + 1
+        found.append(Milestone(deadline.due, text[start:match.end()].strip()))
+    return found

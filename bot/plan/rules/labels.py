@@ -49,6 +49,7 @@ _ROLES: list[tuple[Role, re.Pattern[str]]] = [
 _BROAD = re.compile(r"^(工作任务|项目名称|目标任务|重点工作|项目|任务名称|工作项目|指标名称|任务|工作|"
                     r"重点任务|目标|工作目标|民生实事|实事名称|事项|工作事项)$")
 
+_YEAR = re.compile(r"\d{4}年")
 # A label is a few words: 区政府办协管责任人 (9), 相关部室、单位 (7) — not a sentence.
 MAX_LABEL = 14
 
@@ -66,7 +67,8 @@ def label_role(label: str) -> Role | None:
     bare = re.sub(r"[（(][^）)]*[）)]", "", text) or text
     for role, pattern in _ROLES:
         if pattern.search(bare) or pattern.search(text):
-            return role
+            # "2021年重点工作任务" is a title; "2019年完成时限" still names the deadline column.
+            return None if role == "content" and _YEAR.search(text) else role
     return None
 
 
@@ -97,3 +99,15 @@ def split_labelled(text: str) -> list[tuple[str, Role, str]]:
         value = text[match.end():end].strip().strip(";；,，。").strip()
         parts.append((match[1].strip(), role, value))
     return parts
+
+
+# Header words as offices write them, for finding a header whose cells a copy has run together
+# ("序号项目名称主要内容区政府分管领导牵头单位配合单位"): there no cell boundary says where a word ends.
+COMMON_LABELS = (
+    "序号", "编号", "类别", "项目名称", "工作任务", "重点工作任务", "重点任务", "目标任务", "具体要求", "主要内容",
+    "工作内容", "工作措施", "任务内容", "民生实事", "目标及质量要求", "完成时限", "完成时间", "时限要求", "时间节点",
+    "进度安排", "区政府分管领导", "市政府分管领导", "县政府分管领导", "分管领导", "牵头领导", "责任领导", "牵头单位",
+    "主要责任单位", "责任单位", "责任科室(单位)", "责任科室（单位）", "责任科室", "责任部门", "配合单位",
+    "协同配合单位", "协办单位", "相关单位", "责任人", "具体责任人", "经办人", "联系人", "协管责任人", "督办责任人",
+    "完成情况", "备注",
+)

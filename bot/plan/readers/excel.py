@@ -1,18 +1,17 @@
-"""Reader for a plan as an Excel .xlsx sheet (openpyxl; DESIGN §3, issue 7).
+"""Reader for an Excel .xlsx workbook (openpyxl; DESIGN §3.1).
 
-The plan is the first visible sheet with a row that names the columns and a task row below
-it (a template sheet holding the header alone, or a hidden old version, placed first is not
-the plan); failing that, a hidden one, or one with the header alone. The rows above the
-header row, and the sheet's name, are its preamble (title, year, issue date). A merged range gives
-its value to every cell of its area (a section merged across a row, a leader merged down
-the rows he leads); an empty cell outside a merge stays empty. openpyxl's read-only mode
-does not report merged ranges, so the workbook is loaded whole; the 20 MB file cap, the
-unpacked-size cap and the merged-area cap below keep that bounded.
+Every sheet is a table, in the workbook's order, named by its sheet's name (hidden sheets
+marked ``hidden``); which of them holds the plan is the interpreter's to find. A merged range
+gives its value to every cell of its area, marked "right" in its first row and "down" below.
+openpyxl's read-only mode does not report merged ranges, so the workbook is loaded whole;
+the 20 MB file cap, the unpacked-size cap and the sheet and merged-area caps below keep that
+bounded. Rows keep the sheet's own numbers (as Excel shows them); wholly empty rows are left out.
 
 A cell reads as the text a person sees in Excel: 序号 1 → "1" (not "1.0"), a date as
-2021/6/30 (the Chinese short date) or 2021年6月30日 when its format is written in 年月日.
-A formula reads as the value Excel saved with it; a formula saved with no value (a file
-written by a program, never opened in Excel) reads as empty, and the import report says so.
+2021/6/30 (the Chinese short date) or 2021年6月30日 when its format is written in 年月日;
+a line break typed in a cell (Alt+Enter) separates entries ("\\n\\n"). A formula reads as the
+value Excel saved with it; a formula saved with no value (a file written by a program, never
+opened in Excel) reads as empty, and the document's problems say so by sheet and row.
 """
 
 from __future__ import annotations
@@ -25,10 +24,15 @@ from datetime import date, datetime, time
 from pathlib import Path
 from xml.etree import ElementTree
 
-from bot.plan.grid import LOOKED_FOR, entry_lines, grid_table, has_task_row
+from bot.plan.document import Cell, Document, Place, Row, Table
+from bot.plan.errors import PlanError
 from bot.plan.model import ImportProblem
-from bot.plan.office import check_package
-from bot.plan.raw import MAX_ROWS, NotAPlan, RawTable
+from bot.plan.readers.package import check_package
+
+# A table row count no plan comes near: a big office's plan has 1,400 tasks (with its section
+# and repeated header rows, under 2,000 rows). Past it, the file is something else, or a stray
+# cell far below the table; reading on would only print a warning per empty row.
+MAX_ROWS = 20_000
 
 # openpyxl makes one object per cell of a merged range; a range over a whole sheet would hang it.
 MAX_MERGED_CELLS = 1_000_000
@@ -87,16 +91,15 @@ def _check_sheets(path: Path) -> bool:
                 merged += max(rows, 1) * max(columns, 1)
             rows = sum(1 for _ in _ROW.finditer(data))
             if rows > MAX_ROWS:
-                raise NotAPlan(f"{path}: sheet {names.get(part, part)} has {rows:,} rows, which is not a plan "
-                               f"(a plan has at most {MAX_ROWS:,}); if the rows below the table are empty, "
-                               f"delete them in Excel or WPS and save")
+                raise PlanError("sheet_rows", path, sheet=names.get(part, part), rows=f"{rows:,}",
+                                limit=f"{MAX_ROWS:,}")
             cells = sum(1 for _ in _CELL.finditer(data))
             if cells > MAX_SHEET_CELLS:
-                raise NotAPlan(f"{path}: sheet {names.get(part, part)} has {cells:,} cells, which is not a plan "
-                               f"(a plan has at most {MAX_SHEET_CELLS:,})")
+                raise PlanError("sheet_cells", path, sheet=names.get(part, part), cells=f"{cells:,}",
+                                limit=f"{MAX_SHEET_CELLS:,}")
             formulas = formulas or _FORMULA.search(data) is not None
     if merged > MAX_MERGED_CELLS:
-        raise NotAPlan(f"{path}: its merged ranges cover {merged:,} cells, which is not a plan")
+        raise PlanError("merged_cells", path, cells=f"{merged:,}")
     return formulas
 
 
@@ -112,11 +115,9 @@ def _check_used_range(path: Path, sheet) -> None:
     # openpyxl keeps the cells it read by (row, column); the far one is among them.
     far = next((cell for cell in sheet._cells if cell[0] == rows) if rows > MAX_ROWS
                else (cell for cell in sheet._cells if cell[1] == columns), (rows, columns))
-    raise NotAPlan(f"{path}: sheet {sheet.title} uses the range A1:{get_column_letter(columns)}{rows} "
-                   f"({rows:,} rows × {columns:,} columns), which is not a plan (a plan has at most "
-                   f"{MAX_ROWS:,} rows and {MAX_SHEET_CELLS:,} cells); usually the cause is a stray value or "
-                   f"format in a far cell, here {get_column_letter(far[1])}{far[0]}: delete the rows and "
-                   f"columns beyond the table in Excel or WPS and save")
+    raise PlanError("used_range", path, sheet=sheet.title, range=f"A1:{get_column_letter(columns)}{rows}",
+                    rows=f"{rows:,}", columns=f"{columns:,}", max_rows=f"{MAX_ROWS:,}",
+                    max_cells=f"{MAX_SHEET_CELLS:,}", far=f"{get_column_letter(far[1])}{far[0]}")
 
 
 def _number_text(value: float, number_format: str) -> str:
@@ -161,48 +162,71 @@ def shown(cell) -> str:
     return entry_lines(str(value))
 
 
-def sheet_rows(sheet) -> list[tuple[int, list[str]]]:
-    """(row number, cell texts) of every row of ``sheet``, merged ranges filled."""
-    merged: dict[tuple[int, int], str] = {}
+def entry_lines(text: str) -> str:
+    """A cell typed in Excel (or saved from it as CSV): its line breaks are Alt+Enter, typed to
+    put entries on lines of their own, so each becomes an entry break ("\\n\\n"); blank lines
+    and CR are dropped."""
+    parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def sheet_table(sheet) -> Table:
+    """The sheet as a table: every row holding a value (the sheet's row numbers kept),
+    merged ranges read into every cell of their area."""
+    merged: dict[tuple[int, int], tuple[str, str]] = {}
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
     for area in sheet.merged_cells.ranges:
         text = shown(sheet.cell(area.min_row, area.min_col))
+        spans[area.min_row, area.min_col] = (area.max_row - area.min_row + 1, area.max_col - area.min_col + 1)
         for row in range(area.min_row, area.max_row + 1):
             for column in range(area.min_col, area.max_col + 1):
-                merged[row, column] = text
+                if (row, column) != (area.min_row, area.min_col):
+                    merged[row, column] = (text, "right" if row == area.min_row else "down")
     rows = []
     for cells in sheet.iter_rows():
-        if cells:
-            rows.append((cells[0].row, [merged.get((c.row, c.column)) or shown(c) for c in cells]))
-    return rows
+        if not cells:
+            continue
+        row = []
+        for c in cells:
+            if (c.row, c.column) in merged:
+                text, how = merged[c.row, c.column]
+                row.append(Cell(text, merged=how))
+            else:
+                rowspan, colspan = spans.get((c.row, c.column), (1, 1))
+                row.append(Cell(shown(c), rowspan=rowspan, colspan=colspan))
+        if any(cell.text.strip() for cell in row):
+            rows.append(Row(row, Place(sheet=sheet.title, row=cells[0].row)))
+    return Table(rows, Place(sheet=sheet.title), name=sheet.title, hidden=sheet.sheet_state != "visible")
 
 
-def _formulas_without_values(path: Path, sheet) -> list[ImportProblem]:
-    """A ``formula_no_value`` problem for each row of ``sheet`` (read with the values Excel
-    saved) where a cell that reads empty holds a formula: its value was never saved, so the
-    cell is read as empty. The formulas are read by loading the workbook a second time."""
+def _formulas_without_values(path: Path, titles: list[str], read) -> list[ImportProblem]:
+    """A ``formula_no_value`` problem for each row (by sheet) where a cell that reads empty holds
+    a formula: its value was never saved, so the cell is read as empty. The formulas are read
+    by loading the workbook a second time."""
     import openpyxl
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         workbook = openpyxl.load_workbook(path)
+    problems = []
     try:
-        cells: dict[int, list[str]] = {}
-        for row in workbook[sheet.title].iter_rows():
-            for cell in row:
-                if cell.data_type == "f" and sheet.cell(cell.row, cell.column).value is None:
-                    cells.setdefault(cell.row, []).append(cell.coordinate)
+        for title in titles:
+            cells: dict[int, list[str]] = {}
+            for row in workbook[title].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" and read[title].cell(cell.row, cell.column).value is None:
+                        cells.setdefault(cell.row, []).append(cell.coordinate)
+            problems += [ImportProblem("formula_no_value", row, None, " ".join(coordinates),
+                                       place=Place(sheet=title, row=row)) for row, coordinates in cells.items()]
     finally:
         workbook.close()
-    return [ImportProblem("formula_no_value", row, None, " ".join(coordinates)) for row, coordinates in cells.items()]
+    return problems
 
 
-def read_xlsx(path: Path) -> RawTable:
-    """Read an Excel plan into a :class:`RawTable` (header rows included as rows, no fill-down).
-
-    Row numbers are the sheet's own (as Excel shows them). Raises :class:`NotAPlan` when the
-    file is not an intact .xlsx (password-protected, an old .xls, damaged, far too big
-    unpacked, a sheet far bigger than a plan) or no sheet has a row naming the columns.
-    """
+def read(path: Path) -> Document:
+    """Read an Excel workbook, one table a sheet. Raises :class:`PlanError` when the file is
+    not an intact .xlsx (password-protected, an old .xls, damaged, far too big unpacked, a
+    sheet far bigger than a plan)."""
     import openpyxl  # here, not at the top: every command would pay 60 ms for it
 
     check_package(path, ".xlsx")
@@ -212,26 +236,15 @@ def read_xlsx(path: Path) -> RawTable:
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(path, data_only=True)
     except Exception as error:  # a damaged part fails anywhere inside openpyxl or its XML parser
-        raise NotAPlan(f"{path}: not a readable .xlsx file ({type(error).__name__}: {error})") from None
+        raise PlanError("unreadable", path, kind=".xlsx", detail=f"{type(error).__name__}: {error}") from None
     try:
-        found = None  # (sheet, table): the first sheet with a header row and a task row, else with a header row
-        for sheet in sorted(workbook.worksheets, key=lambda sheet: sheet.sheet_state != "visible"):
+        document = Document(str(path))
+        for sheet in workbook.worksheets:
             _check_used_range(path, sheet)
-            table = grid_table(str(path), sheet_rows(sheet))
-            if table is None:
-                continue
-            tasks = has_task_row(table)
-            if found is None or tasks:
-                found = (sheet, table)
-            if tasks:
-                break
-        if found is None:
-            names = ", ".join(sheet.title for sheet in workbook.worksheets)
-            raise NotAPlan(f"{path}: no sheet ({names}) has {LOOKED_FOR}")
-        sheet, table = found
-        table.preamble = "\n".join(filter(None, [table.preamble, sheet.title]))
+            document.blocks.append(sheet_table(sheet))
         if formulas:
-            table.problems += _formulas_without_values(path, sheet)
-        return table
+            sheets = {sheet.title: sheet for sheet in workbook.worksheets}
+            document.problems += _formulas_without_values(path, list(sheets), sheets)
+        return document
     finally:
         workbook.close()
