@@ -10,6 +10,7 @@ from lxml import etree
 
 from bot.plan.document import Paragraph, Table
 from bot.plan.readers import read_document
+from tests.plans import SEED
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -63,7 +64,7 @@ def test_a_text_copy_is_cut_by_its_own_marks(tmp_path):
 
 
 def test_the_seeds_tab_led_cells_are_one_flat_table_between_paragraphs():
-    document = read_document(Path(__file__).resolve().parent.parent / "data" / "longyan-kexie-2020.txt")
+    document = read_document(SEED)
     [table] = document.tables
     assert table.flat and table.blank_is_merge
     assert [r.cells[0].text for r in table.rows[:3]] == ["工作内容", "完成 时间", "牵头\n\n领导"]

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.plan import MAX_PLAN_BYTES
+from bot.plan.readers import MAX_PLAN_BYTES
 
 # Room for the multipart framing and the form's other fields around the file.
 MAX_UPLOAD_BYTES = MAX_PLAN_BYTES + 64 * 1024
