@@ -1,0 +1,281 @@
+"""A plan written as prose → :class:`~bot.plan.model.PlanDraft` (DESIGN §3.1 "Prose").
+
+Reads a :class:`~bot.plan.document.Document`'s paragraphs only (its tables are the table
+interpreter's): the front (title, year, issue date, the covering notice: :mod:`.front`),
+the numbered items as a tree (:mod:`.outline`), which of them are the tasks and their refs
+(:mod:`.levels`), each task's annotations (:mod:`.labels`, :mod:`.owners`) and the deadlines
+inside its sentence (:mod:`.dates`). Everything else is context, and the report says where
+it was and why it was not read as a task (:mod:`.context`).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from bot.plan.deadlines import Deadline, parse_deadline
+from bot.plan.document import Document, Place
+from bot.plan.milestones import Milestone, find_milestones
+from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
+from bot.plan.prose.context import context_problems, context_roots, numbering_problems
+from bot.plan.prose.dates import find_dates
+from bot.plan.prose.front import read_front
+from bot.plan.prose.labels import Annotation, Segment
+from bot.plan.prose.levels import find_tasks, refs, task_styles
+from bot.plan.prose.outline import Item, Outline, paragraph_text, read_outline
+from bot.plan.prose.owners import ListRule, Parties, cut_notes, list_rule, names, read_segment
+from bot.plan.table import PLAN_YEARS, PlanError, plan_words
+from bot.text import xml_safe
+
+# A year's plan has at most a few thousand paragraphs; past this the file is something else.
+MAX_PARAGRAPHS = 20_000
+# Unnumbered paragraphs per task past which the numbers are only headings over running text.
+_TEXT_PER_TASK = 2
+_TRIM = " \t\u3000\u00a0，,；;、"
+
+
+@functools.cache
+def prose_words():
+    """``bot/templates/prose_words.j2`` as a module: the prose interpreter's errors."""
+    from bot.render import ROOT, environment
+
+    return environment(ROOT / "bot" / "templates").get_template("prose_words.j2").module
+
+
+@dataclass
+class _Part:
+    """One task of an item: the whole item, or one of its owner groups ("9.1", "9.2")."""
+
+    item: Item
+    ref: str
+    text: str
+    groups: list[Annotation] = field(default_factory=list)
+
+
+def interpret(document: Document, year: int | None = None) -> PlanDraft:
+    """Read the plan written in ``document``'s paragraphs, for ``year`` (None: from its title,
+    else its issue date).
+
+    Returns a :class:`PlanDraft` whose problems list every paragraph not read as a task (with
+    its place and why) and every warning. Raises :class:`~bot.plan.table.PlanError` (message
+    from ``prose_words.j2``) when no plan year can be found, the title's year is no plan year,
+    the document has more than ``MAX_PARAGRAPHS`` paragraphs, no numbered item, or numbered
+    items that are only headings over running text (a novel's chapters).
+    """
+    words = prose_words()
+    paragraphs = document.paragraphs
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        raise PlanError(str(words.too_long(document.source, len(paragraphs), MAX_PARAGRAPHS)))
+    texts = [xml_safe(paragraph_text(p)) for p in paragraphs]
+    front = read_front(texts)
+    if year is None and front.title_year is not None and front.title_year not in PLAN_YEARS:
+        raise PlanError(str(words.bad_year(document.source, front.title_year, front.title)))
+    plan_year = year or front.title_year or (front.issued.year if front.issued else None)
+    if plan_year is None or plan_year not in PLAN_YEARS:
+        raise PlanError(str(words.no_year(document.source)))
+    body = [type(p)(t, p.place, p.level, p.numbering, p.style) for p, t in zip(paragraphs, texts, strict=True)]
+    outline = read_outline(body[front.body:])
+    if not outline.items:
+        raise PlanError(str(words.no_items(document.source, len(paragraphs))))
+    plan = PlanDraft(
+        title=front.title or str(plan_words().untitled(plan_year, PurePath(document.source).name)),
+        year=plan_year, issued=front.issued, source=document.source, titled=front.title is not None,
+    )
+    tasks = find_tasks(outline.items, task_styles(outline.items))
+    aside = context_roots(outline, tasks)
+    tasks = [t for t in tasks if not any(a in aside for a in (t, *t.ancestors()))]
+    between = sum(1 for loose in outline.loose if 0 <= loose.after < len(outline.items) - 1)
+    if not any(i.annotated for i in outline.items) and between > _TEXT_PER_TASK * max(len(tasks), 1):
+        raise PlanError(str(words.prose_not_plan(document.source, len(outline.items), between)))
+    plan.problems += context_problems(body, front, outline, tasks, aside)
+    plan.problems += numbering_problems(outline.items)
+    _read_tasks(plan, outline, tasks)
+    if not plan.tasks:
+        raise PlanError(str(words.no_items(document.source, len(paragraphs))))
+    return plan
+
+
+def _problem(plan: PlanDraft, code: str, place: Place, ref: str | None = None, value: str = "",
+             count: int = 0) -> None:
+    plan.problems.append(ImportProblem(code, place.line, ref, value, count, place))
+
+
+def _parts(item: Item, ref: str) -> list[_Part]:
+    """The tasks an item is: one, or one per owner group when it names two or more."""
+    owner_groups = [g for g in item.groups if g.owners]
+    if len(owner_groups) < 2:
+        text = _between(item.text, 0, item.groups) + item.text[item.groups[-1].end if item.groups else 0:]
+        return [_Part(item, ref, text, list(item.groups))]
+    parts, start = [], 0
+    for number, group in enumerate(owner_groups, start=1):
+        inside = [g for g in item.groups if start <= g.start <= group.start]
+        parts.append(_Part(item, f"{ref}.{number}", _between(item.text, start, inside), inside))
+        start = group.end
+    rest = [g for g in item.groups if g.start >= start]
+    parts[-1].text += _between(item.text, start, rest) + item.text[rest[-1].end if rest else start:]
+    parts[-1].groups += rest
+    return parts
+
+
+def _between(text: str, start: int, groups: list[Annotation]) -> str:
+    """``text`` from ``start`` to the last of ``groups``, without the groups."""
+    pieces, cursor = [], start
+    for group in groups:
+        pieces.append(text[cursor:group.start])
+        cursor = group.end
+    return "".join(pieces)
+
+
+def _content(part: _Part) -> str:
+    """The task's text without its annotations, led by no separator; its sub-items (details
+    below the task level) follow with their numbers."""
+    details = "".join(_without_groups(d) for d in part.item.descendants())
+    return (part.text.lstrip(_TRIM).rstrip(" \t\u3000") + details).strip(" \t\u3000")
+
+
+def _without_groups(item: Item) -> str:
+    text = _between(item.text, 0, item.groups) + item.text[item.groups[-1].end if item.groups else 0:]
+    return item.label.text.strip(" \t\u3000") + text.strip(" \t\u3000")
+
+
+def _inherited(item: Item) -> list[Segment]:
+    """The segments an item's ancestors' annotations give (a section's 牵头领导 line)."""
+    found: list[Segment] = []
+    for ancestor in item.ancestors():
+        for group in ancestor.groups:
+            found.extend(group.segments)
+        for line, _ in ancestor.lines:
+            found.extend(line.segments)
+    return found
+
+
+def _rule_start(parts: list[_Part]) -> tuple[int, ListRule | None]:
+    """Where a 下同 rule starts to hold, and the rule. A rule written at the first unit list of
+    more than one name holds for the single-name lists before it too (the plan states it where
+    it first matters: 08 writes it at item 4, its first list of several units)."""
+    seen_many = False
+    for index, part in enumerate(parts):
+        for segment in _own_segments(part):
+            if segment.role != "units":
+                continue
+            value, notes = cut_notes(segment.value)
+            for note in notes:
+                rule = list_rule(note)
+                if rule is not None and rule.below:
+                    return (index if seen_many else 0), rule
+            seen_many = seen_many or len(names(value)) > 1
+    return len(parts), None
+
+
+def _own_segments(part: _Part) -> list[Segment]:
+    found = [s for g in part.groups for s in g.segments]
+    for line, _ in part.item.lines:
+        found.extend(line.segments)
+    return found
+
+
+def _read_tasks(plan: PlanDraft, outline: Outline, tasks: list[Item]) -> None:
+    ref_of = refs(outline.items, tasks)
+    parts = [p for task in tasks for p in _parts(task, ref_of[id(task)])]
+    rule_from, rule = _rule_start(parts)
+    sections: dict[int, SectionDraft] = {}
+    seen: set[str] = set()
+    for index, part in enumerate(parts):
+        item = part.item
+        content = _content(part)
+        if part.ref in seen:
+            _problem(plan, "duplicate_ref", item.place, part.ref, content[:30])
+            continue
+        seen.add(part.ref)
+        for group in part.groups:
+            if not group.closed:
+                _problem(plan, "unclosed_annotation", item.place, part.ref, item.text[group.start:][:30])
+        parties, deadline_values = _parties(plan, part, rule if index >= rule_from else None)
+        deadline, milestones = _deadline(plan, part, content, parties, deadline_values)
+        plan.tasks.append(TaskDraft(
+            ref=part.ref, section=_section(plan, sections, item), content=content, deadline=deadline,
+            lead=parties.lead, owners=parties.owners, units=parties.units, milestones=milestones,
+            lead_units=parties.lead_units, cooperating=parties.cooperating, supervisors=parties.supervisors,
+            line=item.place.line, place=item.place,
+        ))
+
+
+def _section(plan: PlanDraft, sections: dict[int, SectionDraft], item: Item) -> int | None:
+    ancestors = item.ancestors()
+    if not ancestors:
+        return None
+    root = ancestors[-1]
+    if id(root) not in sections:
+        section = SectionDraft(len(plan.sections) + 1, root.label.number, root.label.numeral,
+                               root.text.strip(" \t\u3000"), root.heading.strip(" \t\u3000"))
+        sections[id(root)] = section
+        plan.sections.append(section)
+    return sections[id(root)].position
+
+
+def _parties(plan: PlanDraft, part: _Part, rule: ListRule | None) -> tuple[Parties, list[str]]:
+    """The names a part's own annotations give, then (for roles it names no one in) its
+    ancestors'; and the deadline values written, own first."""
+    own, inherited = Parties(), Parties()
+    deadlines: list[str] = []
+    for target, segments in ((own, _own_segments(part)), (inherited, _inherited(part.item))):
+        for segment in segments:
+            if segment.role == "deadline":
+                deadlines.append(segment.value)
+                continue
+            value, notes = cut_notes(segment.value)
+            written = next((r for r in map(list_rule, notes) if r is not None), None)
+            for note in notes:
+                if list_rule(note) is None:
+                    _problem(plan, "annotation_note", part.item.place, part.ref, note[:40])
+            read_segment(Segment(segment.role, segment.label, value), target, written or rule)
+    for role in inherited.roles() - own.roles():
+        own.add(role, getattr(inherited, role))
+    for role in sorted(own.roles()):
+        kept = [name for name in getattr(own, role) if len(name) > 1]
+        for name in getattr(own, role):
+            if len(name) <= 1:
+                _problem(plan, "name_cut", part.item.place, part.ref, name)
+        setattr(own, role, kept)
+    return own, deadlines
+
+
+def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
+              written: list[str]) -> tuple[Deadline, list[Milestone]]:
+    """The task's deadline (a written 完成时限 first, else the latest date in its sentence that is
+    its owners'), and its milestones: the other dates in its sentence, and event dates ("5.30")."""
+    year = plan.year
+    place = part.item.place
+    milestones: list[Milestone] = []
+    deadline = Deadline("", None)
+    for value in written:
+        read = parse_deadline(value, year)
+        if not deadline.text:
+            deadline = read
+        if value.strip() and read.due is None:
+            _problem(plan, "deadline_unparsed", place, part.ref, read.text)
+    owners = [*parties.lead, *parties.lead_units, *parties.units, *parties.owners]
+    found = find_dates(content, year, owners)
+    for phrase in found:
+        if phrase.due is None:
+            _problem(plan, "deadline_unparsed", place, part.ref, phrase.text)
+    own = [p for p in found if p.actor is None and p.due is not None]
+    if not deadline.text and own:
+        latest = max(own, key=lambda p: p.due)
+        deadline = Deadline(latest.text, latest.due)
+        own = [p for p in own if p is not latest]
+    elif not deadline.text and any(p.actor is None for p in found):
+        deadline = Deadline(next(p.text for p in found if p.actor is None), None)
+    for phrase in found:
+        if phrase.due is None or phrase.due == deadline.due:
+            continue
+        text = phrase.text if phrase.actor is None else phrase.clause[phrase.clause.find(phrase.actor):]
+        milestones.append(Milestone(phrase.due, text))
+    for event in find_milestones(content, year):
+        milestones.append(event)
+    unique: dict = {}
+    for milestone in sorted(milestones, key=lambda m: m.date):
+        unique.setdefault(milestone.date, milestone)
+    return deadline, list(unique.values())
+

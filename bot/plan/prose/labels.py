@@ -1,0 +1,145 @@
+"""Owner and deadline annotations written into prose, found and cut out (DESIGN §3.1 "Prose").
+
+Three ways a plan writes them:
+
+* in brackets inside or after the item: "……（牵头单位：市经贸委；配合单位：市发改委、国土房管局）",
+  "(责任单位:A、B)", also without a label: "（市发改委牵头，市财政局配合）", "（A、B分别牵头）";
+* on a label line after the item: "责任单位:市发改委", "牵头单位：A  完成时限：6月底前";
+* after the item's last sentence, unbracketed: "……。牵头单位：A；配合单位：B".
+
+A group holds one or more ``label：value`` segments (separated by ，；,; or blanks). Labels are
+read by meaning (:data:`LABELS`); a bracket that holds no label ("科技公园(综合科技馆)") is
+content. A bracket left open runs to the end of the paragraph and is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Label words by the role they give their value (DESIGN §1, §3.1 "Who"). Roles: "lead" people,
+# "lead_units", "units", "cooperating" units, "owners" people, "supervisors", "deadline".
+LABELS: dict[str, tuple[str, ...]] = {
+    "lead": ("牵头领导", "责任领导", "分管领导", "牵头市领导", "责任市领导", "分管市领导", "领衔领导", "牵头区领导",
+             "责任区领导", "分管区领导", "牵头县领导", "责任县领导", "分管县领导"),
+    "lead_units": ("牵头单位", "牵头部门", "牵头处室", "牵头科室", "主要责任单位", "主责单位", "牵头责任单位",
+                   "牵头部室"),
+    "units": ("责任单位", "责任部门", "责任科室", "责任处室", "责任部室", "承办单位", "主办单位", "实施单位",
+              "落实单位", "相关部室、单位", "相关部室单位", "相关单位", "责任主体"),
+    "cooperating": ("配合单位", "协办单位", "协同配合单位", "配合部门", "协助单位", "参与单位", "协作单位",
+                    "协同单位", "配合部室"),
+    "owners": ("责任人", "具体责任人", "经办人", "责任人员"),
+    "supervisors": ("督办领导", "协管领导", "督办责任人", "协管责任人", "督查责任人"),
+    "deadline": ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求", "完成时间节点", "时限", "进度安排"),
+}
+OWNER_ROLES = ("lead", "lead_units", "units", "cooperating", "owners", "supervisors")
+_ROLE_OF = {word: role for role, words in LABELS.items() for word in words}
+_WORDS = "|".join(re.escape(w) for w in sorted(_ROLE_OF, key=len, reverse=True))
+_LABEL = re.compile(rf"(?P<label>{_WORDS})[\s\u3000]*[：:]")
+# A label opening a line or a bracket (blanks and an opening 【 allowed before it).
+_LEADING_LABEL = re.compile(rf"^[\s\u3000]*(?:{_WORDS})[\s\u3000]*[：:]")
+# Inside brackets, with no label: "市发改委牵头，市财政局配合", "A、B分别牵头", "市科协牵头".
+_LEAD_PHRASE = re.compile(r"^[^，,；;。：:（()）]{2,60}?(分别)?牵头(负责|落实)?([，,；;][^，,；;。：:]{2,80}?(等)?"
+                          r"(配合|参与|协助|协办|共同推进|共同负责))?$")
+# Unbracketed annotations after the item's last sentence: "……。牵头单位：A".
+_TAIL = re.compile(rf"(?<=[。；;])[\s\u3000]*(?=(?:{_WORDS})[\s\u3000]*[：:])")
+_CLOSE = {"（": "）", "(": ")"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One ``label：value`` of an annotation: ``role`` (a key of :data:`LABELS`, or "lead_phrase"
+    for an unlabelled "X牵头，Y配合"), ``label`` as written ("牵头单位"; "" when unlabelled),
+    ``value`` as written, trimmed of separators."""
+
+    role: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """An annotation group found in a text: ``start``/``end`` offsets of the whole group
+    (brackets included), its ``segments``, and ``closed`` False when its bracket is never closed."""
+
+    start: int
+    end: int
+    segments: tuple[Segment, ...]
+    closed: bool = True
+
+    @property
+    def owners(self) -> bool:
+        """True when the group names anyone (not only a deadline)."""
+        return any(s.role in OWNER_ROLES or s.role == "lead_phrase" for s in self.segments)
+
+
+def segments(body: str) -> tuple[Segment, ...]:
+    """The ``label：value`` segments of ``body`` ("牵头单位:X;配合单位:A、B" → two); the text
+    before the first label, if any, is dropped by the caller's choice of ``body``."""
+    found = list(_LABEL.finditer(body))
+    result = []
+    for index, match in enumerate(found):
+        end = found[index + 1].start() if index + 1 < len(found) else len(body)
+        value = body[match.end():end].strip(" \t\u3000，,；;。、")
+        result.append(Segment(_ROLE_OF[match["label"]], match["label"], value))
+    return tuple(result)
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The offset of the bracket closing the one at ``start`` (nested pairs skipped), or None."""
+    depth = 0
+    for index in range(start, len(text)):
+        ch = text[index]
+        if ch in _CLOSE:
+            depth += 1
+        elif ch in _CLOSE.values():
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def find_annotations(text: str) -> list[Annotation]:
+    """Every annotation group in an item's ``text``, in order (brackets, then an unbracketed tail).
+
+    A bracket counts when its content starts with a label ("牵头单位：…") or is an unlabelled
+    lead phrase ("市发改委牵头，市财政局配合"); one never closed counts when it starts with a label,
+    and runs to the end of ``text`` (``closed`` False).
+    """
+    found: list[Annotation] = []
+    index = 0
+    while index < len(text):
+        ch = text[index]
+        if ch not in _CLOSE:
+            index += 1
+            continue
+        close = _closing(text, index)
+        inner = text[index + 1: close if close is not None else len(text)]
+        if _LEADING_LABEL.match(inner):
+            found.append(Annotation(index, (close + 1) if close is not None else len(text),
+                                    segments(inner), close is not None))
+            index = close + 1 if close is not None else len(text)
+            continue
+        if close is not None and _LEAD_PHRASE.match(inner.strip()):
+            found.append(Annotation(index, close + 1, (Segment("lead_phrase", "", inner.strip()),)))
+        index = (close + 1) if close is not None else index + 1
+    tail = _TAIL.search(text, found[-1].end if found else 0)
+    if tail:
+        found.append(Annotation(tail.start(), len(text), segments(text[tail.end():])))
+    return found
+
+
+def label_line(text: str) -> Annotation | None:
+    """The annotation a whole paragraph is ("责任单位:市发改委", "（牵头单位：A）"), else None.
+
+    A paragraph is a label line when it starts with a label, or is one bracket whose content
+    does; its offsets are those of ``text`` stripped.
+    """
+    body = text.strip(" \t\u3000\u00a0")
+    if _LEADING_LABEL.match(body):
+        return Annotation(0, len(body), segments(body))
+    if body[:1] in _CLOSE:
+        groups = find_annotations(body)
+        if len(groups) == 1 and groups[0].start == 0 and groups[0].end >= len(body.rstrip("。；;")):
+            return groups[0]
+    return None
