@@ -33,6 +33,7 @@ MAX_PARAGRAPHS = 20_000
 # Unnumbered paragraphs per task past which the numbers are only headings over running text.
 _TEXT_PER_TASK = 2
 _TRIM = " \t\u3000\u00a0，,；;、"
+_SENTENCE_ENDS = ("。", ".", "！", "!", "？", "?", "；", ";", "”", "」", "）", ")")
 
 
 @functools.cache
@@ -69,31 +70,40 @@ def interpret(document: Document, year: int | None = None) -> PlanDraft:
         raise PlanError(str(words.too_long(document.source, len(paragraphs), MAX_PARAGRAPHS)))
     texts = [xml_safe(paragraph_text(p)) for p in paragraphs]
     front = read_front(texts)
-    if year is None and front.title_year is not None and front.title_year not in PLAN_YEARS:
-        raise PlanError(str(words.bad_year(document.source, front.title_year, front.title)))
-    plan_year = year or front.title_year or (front.issued.year if front.issued else None)
-    if plan_year is None or plan_year not in PLAN_YEARS:
-        raise PlanError(str(words.no_year(document.source)))
     body = [type(p)(t, p.place, p.level, p.numbering, p.style) for p, t in zip(paragraphs, texts, strict=True)]
     outline = read_outline(body[front.body:])
     if not outline.items:
         raise PlanError(str(words.no_items(document.source, len(paragraphs))))
-    plan = PlanDraft(
-        title=front.title or str(plan_words().untitled(plan_year, PurePath(document.source).name)),
-        year=plan_year, issued=front.issued, source=document.source, titled=front.title is not None,
-    )
     tasks = find_tasks(outline.items, task_styles(outline.items))
     aside = context_roots(outline, tasks)
     tasks = [t for t in tasks if not any(a in aside for a in (t, *t.ancestors()))]
     between = sum(1 for loose in outline.loose if 0 <= loose.after < len(outline.items) - 1)
     if not any(i.annotated for i in outline.items) and between > _TEXT_PER_TASK * max(len(tasks), 1):
         raise PlanError(str(words.prose_not_plan(document.source, len(outline.items), between)))
+    if year is None and front.title_year is not None and front.title_year not in PLAN_YEARS:
+        raise PlanError(str(words.bad_year(document.source, front.title_year, front.title)))
+    plan_year = year or front.title_year or (front.issued.year if front.issued else None)
+    if plan_year is None or plan_year not in PLAN_YEARS:
+        raise PlanError(str(words.no_year(document.source)))
+    plan = PlanDraft(
+        title=front.title or str(plan_words().untitled(plan_year, PurePath(document.source).name)),
+        year=plan_year, issued=front.issued, source=document.source, titled=front.title is not None,
+    )
     plan.problems += context_problems(body, front, outline, tasks, aside)
     plan.problems += numbering_problems(outline.items)
     _read_tasks(plan, outline, tasks)
     if not plan.tasks:
-        raise PlanError(str(words.no_items(document.source, len(paragraphs))))
+        raise PlanError(str(words.only_context(document.source, len(outline.items))))
+    _cut_off(plan)
     return plan
+
+
+def _cut_off(plan: PlanDraft) -> None:
+    """Warn when the last task stops mid-sentence where the others end theirs (a copy cut off)."""
+    last, others = plan.tasks[-1], plan.tasks[:-1]
+    ended = sum(1 for t in others if t.content.endswith(_SENTENCE_ENDS))
+    if others and ended * 2 > len(others) and not last.content.endswith(_SENTENCE_ENDS):
+        _problem(plan, "cut_off", last.place or Place(), last.ref, last.content[-20:])
 
 
 def _problem(plan: PlanDraft, code: str, place: Place, ref: str | None = None, value: str = "",

@@ -32,7 +32,8 @@ _STARTS: list[tuple[str, re.Pattern[str]]] = [
     ("ar_paren", re.compile(rf"^[（(]{_BLANK}(?P<n>[0-9０-９]{{1,3}}){_BLANK}[）)]{_BLANK}[、.．]?")),
     ("ar_half", re.compile(r"^(?P<n>[0-9０-９]{1,3})[）)]")),
     ("cn", re.compile(rf"^(?P<n>[{_CN}]{{1,3}}){_BLANK}[、.．]")),
-    ("ar", re.compile(r"^(?P<n>[0-9０-９]{1,3})[\s\u3000]*[.．、](?![0-9０-９])")),
+    # A digit after the dot makes a decimal ("2.3%", "5.30"), unless it starts a month ("1.2月底前…").
+    ("ar", re.compile(r"^(?P<n>[0-9０-９]{1,3})[\s\u3000]*[.．、](?![0-9０-９]++(?!月))")),
     ("circled", re.compile(f"^(?P<n>[{''.join(_CIRCLED)}])[、.．]?")),
 ]
 

@@ -163,29 +163,25 @@ def _nest(items: list[Item]) -> None:
         stack.append(item)
 
 
-def _siblings(item: Item, items: list[Item]) -> list[Item]:
-    family = item.parent.children if item.parent else [i for i in items if i.parent is None]
-    return [i for i in family if i.style == item.style]
-
-
 def _attach_lines(outline: Outline) -> None:
     """A label line belongs to the item before it; at the end of a group of sub-items none of
     which has annotations of its own, it belongs to all of them ("1.…2.…责任单位:A")."""
     items = outline.items
+    families: dict[tuple[int, str], list[Item]] = {}
+    position: dict[int, int] = {}
+    for item in items:
+        family = families.setdefault((id(item.parent), item.style), [])
+        position[id(item)] = len(family)
+        family.append(item)
     for line, place, at in outline.pending:
         item = items[at]
         following = items[at + 1] if at + 1 < len(items) else None
-        family = _siblings(item, items)
-        ends_group = following is None or following not in family
+        family = families[(id(item.parent), item.style)]
+        ends_group = following is None or (following.parent, following.style) != (item.parent, item.style)
         targets = [item]
         if ends_group and not item.annotated:
-            earlier = family[:family.index(item)]
-            run = []
-            for sibling in reversed(earlier):
-                if sibling.annotated:
-                    break
-                run.insert(0, sibling)
-            if run and not any(s.annotated for s in earlier):
-                targets = [*run, item]
+            earlier = family[:position[id(item)]]
+            if earlier and not any(s.annotated for s in earlier):
+                targets = [*earlier, item]
         for target in targets:
             target.lines.append((line, place))
