@@ -41,6 +41,13 @@ _LEADING_LABEL = re.compile(rf"^[\s\u3000]*(?:{_WORDS})[\s\u3000]*[：:]")
 # Inside brackets, with no label: "市发改委牵头，市财政局配合", "A、B分别牵头", "市科协牵头".
 _LEAD_PHRASE = re.compile(r"^[^，,；;。：:（()）]{2,60}?(分别)?牵头(负责|落实)?([，,；;][^，,；;。：:]{2,80}?(等)?"
                           r"(配合|参与|协助|协办|共同推进|共同负责))?$")
+# An item's last clause naming its owners, unbracketed: "……，县市场监管局牵头，县财政局配合。"
+_LEAD_CLAUSE = re.compile(r"[，,；;。]?[\s\u3000]*由?"
+                          r"(?P<body>(?P<lead>[^，,；;。：:（()）]{2,40}?)(分别)?牵头(负责|落实)?"
+                          r"([，,][^，,；;。：:（()）]{2,60}?(等)?(配合|参与|协助|协办))?)[。；;]?[\s\u3000]*$")
+# What a name of a unit ends with: a lead clause names units, a sentence ending in 牵头 may not.
+_UNIT_END = re.compile(r"(局|委|办|厅|部|室|中心|院|会|所|处|科|站|馆|队|组|社|行|司|署|政府|单位|部门|协|团|联)$")
+_NAME_SPLIT = re.compile(r"[、，,]")
 # Unbracketed annotations after the item's last sentence: "……。牵头单位：A".
 _TAIL = re.compile(rf"(?<=[。；;])[\s\u3000]*(?=(?:{_WORDS})[\s\u3000]*[：:])")
 _CLOSE = {"（": "）", "(": ")"}
@@ -126,6 +133,11 @@ def find_annotations(text: str) -> list[Annotation]:
     tail = _TAIL.search(text, found[-1].end if found else 0)
     if tail:
         found.append(Annotation(tail.start(), len(text), segments(text[tail.end():])))
+    elif not found or found[-1].end < len(text.rstrip("。；; \t\u3000")):
+        clause = _LEAD_CLAUSE.search(text, found[-1].end if found else 0)
+        leads = _NAME_SPLIT.split(clause["lead"]) if clause else []
+        if clause and clause.start() > 0 and all(_UNIT_END.search(n.strip()) for n in leads):
+            found.append(Annotation(clause.start(), len(text), (Segment("lead_phrase", "", clause["body"]),)))
     return found
 
 

@@ -177,7 +177,9 @@ def _attach_lines(outline: Outline) -> None:
         item = items[at]
         following = items[at + 1] if at + 1 < len(items) else None
         family = families[(id(item.parent), item.style)]
-        ends_group = following is None or (following.parent, following.style) != (item.parent, item.style)
+        # A line before the item's own sub-items is the item's; one after its group ends may be the group's.
+        ends_group = following is None or (following.parent is not item and (
+            following.parent, following.style) != (item.parent, item.style))
         targets = [item]
         if ends_group and not item.annotated:
             earlier = family[:position[id(item)]]

@@ -22,6 +22,7 @@ from bot.text import clean_name, split_entries
 # (a comma or semicolon) or says where it applies (下同, 同上).
 _NOTE = re.compile(r"[（(]([^（()）]*(?:[，,；;]|下同|同上|以下)[^（()）]*)[）)]")
 _FIRST_LEADS = re.compile(r"(列|排)?(第一|首|第1)(位|个)?[^，,；;]*(牵头|汇总|主办)")
+_LAST_ENTRY = re.compile(r"[，,；;]([^，,；;（()）]*)$")
 _SAME_BELOW = re.compile(r"下同|以下同|以下各项同")
 _LEAD = re.compile(r"^(?P<lead>.+?)(?P<each>分别)?牵头(?:负责|落实)?(?:[，,；;](?P<rest>.+?))?$")
 _HELP = re.compile(r"(等)?(配合|参与|协助|协办|共同推进|共同负责)$")
@@ -69,9 +70,15 @@ class Parties:
 
 
 def cut_notes(value: str) -> tuple[str, list[str]]:
-    """``value`` without its note brackets, and the notes' texts."""
+    """``value`` without its notes, and the notes' texts: brackets holding a sentence, and a
+    last entry that states a rule unbracketed ("A、B，列第一位的为牵头单位")."""
     notes = [m[1] for m in _NOTE.finditer(value)]
-    return _NOTE.sub("", value), notes
+    value = _NOTE.sub("", value)
+    last = _LAST_ENTRY.search(value)
+    if last and _FIRST_LEADS.search(last[1]):
+        notes.append(last[1])
+        value = value[:last.start()]
+    return value, notes
 
 
 def list_rule(note: str) -> ListRule | None:

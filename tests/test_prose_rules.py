@@ -1,0 +1,137 @@
+"""The prose rules on a plan made for them (tests/data/prose_county_2025.txt: a covering notice
+with its own numbered points and report date, 指导思想 and 保障措施 sections, three levels of
+numbering, every way of writing owners and deadlines issue 14 lists), and each rule alone."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.plan.prose import interpret
+from bot.plan.prose.dates import find_dates
+from bot.plan.prose.labels import find_annotations, label_line
+from bot.plan.prose.numbering import read_label
+from bot.plan.prose.owners import lead_phrase, names
+from tests.prose_plans import text_document
+
+COUNTY = Path(__file__).resolve().parent / "data" / "prose_county_2025.txt"
+
+
+def _row(t) -> tuple:
+    return (t.ref, t.section, t.content, t.deadline.text, t.deadline.due, t.lead, t.lead_units, t.units,
+            t.cooperating, [(m.date, m.text) for m in t.milestones])
+
+
+def test_a_county_plan_reads_every_way_of_writing_owners_and_deadlines():
+    plan = interpret(text_document(COUNTY), None)
+    assert (plan.title, plan.year, plan.issued) == ("测试县2025年重点工作任务分解方案", 2025, date(2025, 1, 6))
+    assert [s.heading for s in plan.sections] == ["二、重点任务"]
+    assert [_row(t) for t in plan.tasks] == [
+        # bracketed labels; a prefix written once (财政局、人社局 → 县…); a date its owners keep
+        ("2.1.1", 1, "推进政务服务“一网通办”，6月底前实现县级事项全部网上可办。", "6月底前", date(2025, 6, 30),
+         [], ["县政务服务中心"], [], ["县发改局", "县财政局", "县人社局"], []),
+        # "X牵头，Y配合" ending the sentence
+        ("2.1.2", 1, "开展涉企收费专项清理", "", None, [], ["县市场监管局"], [], ["县财政局"], []),
+        # 于YYYY年N月底前 and a quarter: the latest is due, the other a milestone; a rule for this item only
+        ("2.1.3", 1, "落实减税降费政策，于2025年10月底前完成政策兑现，第二季度开展督查。", "2025年10月底前",
+         date(2025, 10, 31), [], ["县税务局"], ["县财政局"], [], [(date(2025, 6, 30), "第二季度")]),
+        # one owner line after sub-items: all of them; a date whose subject is another actor (乡镇)
+        ("2.2.1", 1, "实施青年人才培养计划。", "", None, [], [], ["县人社局", "县科协"], [], []),
+        ("2.2.2", 1, "举办专家服务基层活动，推动乡镇于9月底前建立专家工作站。", "", None, [], [],
+         ["县人社局", "县科协"], [], [(date(2025, 9, 30), "乡镇于9月底前建立专家工作站")]),
+        # a group's 牵头领导 line for every task under it; a 下同 rule: the first-listed leads from here on
+        ("2.3.1", 1, "加快产业园二期建设，到2027年建成投产。", "到2027年", date(2027, 12, 31), ["王建国"],
+         ["县发改局"], ["县工信局"], [], []),
+        # N年内 from the plan year; a frequency (按月公开) is no deadline
+        ("2.3.2", 1, "实施老旧小区改造，3年内完成全部改造任务，按月公开进度。", "3年内", date(2027, 12, 31),
+         ["王建国"], ["县住建局"], ["各乡镇人民政府"], [], []),
+        # 分别牵头 overrides the rule; ①② inside an item stay its content
+        ("2.3.3", 1, "推进乡村道路提档升级①完成主干道路面改造；②完成村组道路硬化。", "", None, ["王建国"],
+         ["县交通运输局", "县财政局"], [], [], []),
+    ]
+    # The notice's points (and its report date), 指导思想 and 保障措施 are context, listed with their place.
+    assert [(p.code, p.line, p.value, p.count) for p in plan.problems] == [
+        ("skipped_front", 1, "测试县人民政府办公室关于印发测试县202", 7),
+        ("skipped_preamble", 13, "为抓好全年重点工作落实，制定本方案。", 1),
+        ("skipped_context_section", 15, "一、指导思想", 1),
+        ("skipped_text", 16, "坚持稳中求进工作总基调，全面推进各项工作", 1),
+        ("skipped_context_section", 36, "三、保障措施", 3),
+        ("skipped_closing", 40, "抄送：县委办公室。", 2),
+    ]
+
+
+def test_a_safeguards_section_whose_items_name_owners_is_read():
+    text = COUNTY.read_text(encoding="utf-8").replace("（一）加强组织领导。各单位主要负责人要亲自抓。",
+                                                     "（一）加强组织领导。（责任单位：县政府办公室）")
+    plan = interpret(text_document(COUNTY, text), None)
+    # 三's first item names its unit, so the section is work: both items are tasks (the 下同 rule
+    # written at 2.3.1 still holds: its one unit leads).
+    assert [(t.ref, t.section, t.content, t.lead_units, t.units) for t in plan.tasks[-2:]] == [
+        ("3.1", 2, "加强组织领导。", ["县政府办公室"], []),
+        ("3.2", 2, "强化督查考核。县政府督查室每季度通报一次。", [], [])]
+
+
+@pytest.mark.parametrize("text, label, rest", [
+    ("一、总体要求", ("cn", 1, "一、"), "总体要求"),
+    ("  （十二）加快建设", ("cn_paren", 12, "（十二）"), "加快建设"),
+    ("(3)开展调研", ("ar_paren", 3, "(3)"), "开展调研"),
+    ("4）组织培训", ("ar_half", 4, "4）"), "组织培训"),
+    ("6、编印年鉴", ("ar", 6, "6、"), "编印年鉴"),
+    ("１．修订办法", ("ar", 1, "１．"), "修订办法"),
+    ("1.2月底前完成", ("ar", 1, "1."), "2月底前完成"),
+    ("⑫完善制度", ("circled", 12, "⑫"), "完善制度"),
+    ("第三条　实施范围", ("article_条", 3, "第三条\u3000"), "实施范围"),
+    ("第二部分 重点任务", ("article_部分", 2, "第二部分 "), "重点任务"),
+])
+def test_item_numbers_in_every_form(text, label, rest):
+    found, after = read_label(text)
+    assert ((found.style, found.number, found.text), after) == (label, rest)
+
+
+@pytest.mark.parametrize("text", ["5.30全国科技工作者日", "2.3%的增长", "一是加强领导", "2020年3月16日",
+                                  "第二季度完成"])
+def test_what_is_no_item_number(text):
+    assert read_label(text) is None
+
+
+def test_annotations_in_brackets_on_lines_and_after_the_sentence():
+    groups = find_annotations("完善制度。(牵头单位:市发改委;配合单位:市财政局、统计局)建设科技公园(综合科技馆)。")
+    assert [(g.start, g.end, [(s.role, s.label, s.value) for s in g.segments]) for g in groups] == [
+        (5, 30, [("lead_units", "牵头单位", "市发改委"), ("cooperating", "配合单位", "市财政局、统计局")])]
+    tail = find_annotations("开展调研。牵头单位：市科协；完成时限：6月底前")
+    assert [[(s.role, s.value) for s in g.segments] for g in tail] == [
+        [("lead_units", "市科协"), ("deadline", "6月底前")]]
+    line = label_line("责任单位：市教育局、市科协  完成时间：11月底前")
+    assert [(s.role, s.value) for s in line.segments] == [("units", "市教育局、市科协"), ("deadline", "11月底前")]
+    assert label_line("责任到人，确保落实。") is None
+
+
+def test_names_in_lists():
+    assert names("市发改委、国土房管局、黄埔区政府、人民银行广州分行") == [
+        "市发改委", "市国土房管局", "黄埔区政府", "人民银行广州分行"]
+    assert names("市科协、市科技局等相关部门") == ["市科协", "市科技局", "相关部门"]
+    assert names("区教育局,各县(市、区)政府、开发区管委会") == ["区教育局", "各县（市、区）政府", "开发区管委会"]
+    assert lead_phrase("市发改委牵头，市财政局、统计局配合") == (["市发改委"], [], ["市财政局", "市统计局"])
+    assert lead_phrase("市人社局、市农业农村局分别牵头") == (["市人社局", "市农业农村局"], [], [])
+    assert lead_phrase("市教育局、市科协") is None
+
+
+@pytest.mark.parametrize("text, found", [
+    ("于2012年10月底前完成验收", [("2012年10月底前", date(2012, 10, 31), None)]),
+    ("到2020年，全市建成示范站30个", [("到2020年", date(2020, 12, 31), None)]),
+    ("2021年起5年内全部完成", [("2021年起5年内", date(2025, 12, 31), None)]),
+    ("三年内完成", [("三年内", date(2027, 12, 31), None)]),
+    ("九月上旬启动，12月20日前验收", [("九月上旬", date(2025, 9, 10), None), ("12月20日前", date(2025, 12, 20), None)]),
+    ("上半年完成试点，年底前全面推开", [("上半年", date(2025, 6, 30), None), ("年底前", date(2025, 12, 31), None)]),
+    ("第二、三季度开展巡展", [("第二、三季度", date(2025, 9, 30), None)]),
+    ("指导各县（市、区）于6月底前完成摸底", [("6月底前", date(2025, 6, 30), "各县（市、区）")]),
+    ("市科协于6月底前完成摸底", [("6月底前", date(2025, 6, 30), None)]),
+    ("2月30日前完成", [("2月30日前", None, None)]),
+    ("每季度最后一个月的30日前报送，按月公开", []),
+    ("带动未来五年投资1000亿元，每年招引项目100个", []),
+    ("深入实施纲要（2016-2020年），力争2020年有新形象", []),
+])
+def test_deadline_phrases_inside_a_sentence(text, found):
+    assert [(d.text, d.due, d.actor) for d in find_dates(text, 2025, ["市科协"])] == found
