@@ -58,7 +58,7 @@ def test_a_county_plan_reads_every_way_of_writing_owners_and_deadlines():
         ("skipped_context_section", 15, "一、指导思想", 1),
         ("skipped_text", 16, "坚持稳中求进工作总基调，全面推进各项工作", 1),
         ("skipped_context_section", 36, "三、保障措施", 3),
-        ("skipped_closing", 40, "抄送：县委办公室。", 2),
+        ("skipped_closing", 40, "抄送：县委办公室。", 3),  # its 联系人 line is no item's owner
     ]
 
 

@@ -130,6 +130,7 @@ def _items_of(paragraph: Paragraph, text: str, start: int) -> list[Item]:
 def read_outline(paragraphs: list[Paragraph]) -> Outline:
     """The items, label lines and loose paragraphs of ``paragraphs`` (the body), nested."""
     outline = Outline()
+    after_item = False  # the paragraph before was an item or one of its label lines
     for paragraph in paragraphs:
         text = paragraph_text(paragraph)
         if not text.strip():
@@ -137,14 +138,17 @@ def read_outline(paragraphs: list[Paragraph]) -> Outline:
         items = _items_of(paragraph, text, len(outline.items))
         if items:
             outline.items.extend(items)
+            after_item = True
             continue
         line = label_line(text)
-        if line is not None:
-            if outline.items:
-                outline.pending.append((line, paragraph.place, len(outline.items) - 1))
-            else:
-                outline.orphan_lines.append((line, paragraph.place))
+        if line is not None and not outline.items:
+            outline.orphan_lines.append((line, paragraph.place))
             continue
+        # A label line after unnumbered text ("联系人：…" under a signature) is no item's.
+        if line is not None and after_item:
+            outline.pending.append((line, paragraph.place, len(outline.items) - 1))
+            continue
+        after_item = False
         outline.loose.append(Loose(text.strip(" \t\u3000\u00a0"), paragraph.place, len(outline.items) - 1))
     _nest(outline.items)
     _attach_lines(outline)
