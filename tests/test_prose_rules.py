@@ -135,3 +135,19 @@ def test_names_in_lists():
 ])
 def test_deadline_phrases_inside_a_sentence(text, found):
     assert [(d.text, d.due, d.actor) for d in find_dates(text, 2025, ["市科协"])] == found
+
+
+def test_text_around_a_table_is_listed_as_context():
+    from bot.plan.document import Cell, Document, Paragraph, Place, Row, Table
+    from bot.plan.prose import beside_table
+
+    document = Document("plan.docx", [
+        Paragraph("测试局2025年工作要点", Place(paragraph=1)), Paragraph("", Place(paragraph=2)),
+        Paragraph("一、强化政治引领", Place(paragraph=3)),
+        Table([Row([Cell("序号"), Cell("工作内容")])], Place(table=1)),
+        Paragraph("抄送：市委办。", Place(paragraph=4)),
+    ])
+    assert [(p.code, p.place, p.value, p.count) for p in beside_table(document)] == [
+        ("skipped_beside_table", Place(paragraph=1), "测试局2025年工作要点", 2),
+        ("skipped_beside_table", Place(paragraph=4), "抄送：市委办。", 1),
+    ]

@@ -1,9 +1,11 @@
 """Plans written as prose: numbered items with their owners and deadlines inside the text (DESIGN §3.1).
 
 :func:`interpret` reads a :class:`~bot.plan.document.Document`'s paragraphs, whatever file
-they came from, into a :class:`~bot.plan.model.PlanDraft`.
+they came from, into a :class:`~bot.plan.model.PlanDraft`; :func:`beside_table` lists a document's text
+around its tables as context, for a plan read from its table.
 """
 
+from bot.plan.prose.context import beside_table
 from bot.plan.prose.interpret import interpret
 
-__all__ = ["interpret"]
+__all__ = ["beside_table", "interpret"]

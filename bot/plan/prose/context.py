@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from bot.plan.document import Paragraph, Place
+from bot.plan.document import Document, Paragraph, Place
 from bot.plan.model import ImportProblem
 from bot.plan.prose.front import Front
 from bot.plan.prose.outline import Item, Outline
@@ -93,6 +93,25 @@ def context_problems(body: list[Paragraph], front: Front, outline: Outline, task
             run = []
         if why is not None:
             run.append(paragraph)
+    return problems
+
+
+def beside_table(document: Document) -> list[ImportProblem]:
+    """One ``skipped_beside_table`` entry per run of paragraphs around a document's tables:
+    when a file has both, the table is the plan and its text is context (DESIGN §3.1), and the
+    report says so with the place and first words of each run."""
+    problems: list[ImportProblem] = []
+    run: list[Paragraph] = []
+    for block in [*document.blocks, None]:
+        if isinstance(block, Paragraph):
+            if block.text.strip():
+                run.append(block)
+            continue
+        if run:
+            first = run[0]
+            problems.append(ImportProblem("skipped_beside_table", first.place.line, None,
+                                          first.text.strip(" \t\u3000")[:FIRST_WORDS], len(run), first.place))
+            run = []
     return problems
 
 
