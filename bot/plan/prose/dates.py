@@ -14,6 +14,7 @@ A phrase binds to the task only when the task's own owners are its subject: in "
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -98,8 +99,9 @@ def find_dates(text: str, year: int, owners: list[str] = ()) -> list[DatePhrase]
     """The deadline phrases in ``text`` for plan ``year``, in order; ``owners`` the task's own
     units and people (a subject among them keeps the date the task's)."""
     found = []
+    ends = [m.end() for m in _CLAUSE_END.finditer(text)]
     for match in _matches(text):
-        clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, match.start())), default=0)
+        clause_start = ends[bisect.bisect_right(ends, match.start()) - 1] if ends and ends[0] <= match.start() else 0
         before = text[clause_start:match.start()]
         if _NOT_DEADLINE.search(before) or text[match.end():match.end() + 2] == "以来":
             continue
