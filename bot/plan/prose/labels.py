@@ -37,7 +37,7 @@ _ROLE_OF = {word: role for role, words in LABELS.items() for word in words}
 _WORDS = "|".join(re.escape(w) for w in sorted(_ROLE_OF, key=len, reverse=True))
 _LABEL = re.compile(rf"(?P<label>{_WORDS})[\s\u3000]*[：:]")
 # A label opening a line or a bracket (blanks and an opening 【 allowed before it).
-_LEADING_LABEL = re.compile(rf"^[\s\u3000]*(?:{_WORDS})[\s\u3000]*[：:]")
+_LEADING_LABEL = re.compile(rf"[\s\u3000]*(?:{_WORDS})[\s\u3000]*[：:]")
 # Inside brackets, with no label: "市发改委牵头，市财政局配合", "A、B分别牵头", "市科协牵头".
 _LEAD_PHRASE = re.compile(r"^[^，,；;。：:（()）]{2,60}?(分别)?牵头(负责|落实)?([，,；;][^，,；;。：:]{2,80}?(等)?"
                           r"(配合|参与|协助|协办|共同推进|共同负责))?$")
@@ -92,18 +92,18 @@ def segments(body: str) -> tuple[Segment, ...]:
     return tuple(result)
 
 
-def _closing(text: str, start: int) -> int | None:
-    """The offset of the bracket closing the one at ``start`` (nested pairs skipped), or None."""
-    depth = 0
-    for index in range(start, len(text)):
-        ch = text[index]
+def _closings(text: str) -> dict[int, int | None]:
+    """For each opening bracket of ``text`` (by offset), the offset of the bracket that closes
+    it (nested pairs skipped), or None when none does; one pass, however many brackets."""
+    closing: dict[int, int | None] = {}
+    open_at: list[int] = []
+    for index, ch in enumerate(text):
         if ch in _CLOSE:
-            depth += 1
-        elif ch in _CLOSE.values():
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
+            open_at.append(index)
+            closing[index] = None
+        elif ch in _CLOSE.values() and open_at:
+            closing[open_at.pop()] = index
+    return closing
 
 
 def find_annotations(text: str) -> list[Annotation]:
@@ -114,22 +114,17 @@ def find_annotations(text: str) -> list[Annotation]:
     and runs to the end of ``text`` (``closed`` False).
     """
     found: list[Annotation] = []
-    index = 0
-    while index < len(text):
-        ch = text[index]
-        if ch not in _CLOSE:
-            index += 1
+    closings = _closings(text)
+    for index in sorted(closings):
+        if found and index < found[-1].end:
             continue
-        close = _closing(text, index)
-        inner = text[index + 1: close if close is not None else len(text)]
-        if _LEADING_LABEL.match(inner):
-            found.append(Annotation(index, (close + 1) if close is not None else len(text),
-                                    segments(inner), close is not None))
-            index = close + 1 if close is not None else len(text)
-            continue
-        if close is not None and _LEAD_PHRASE.match(inner.strip()):
-            found.append(Annotation(index, close + 1, (Segment("lead_phrase", "", inner.strip()),)))
-        index = (close + 1) if close is not None else index + 1
+        close = closings[index]
+        end = close if close is not None else len(text)
+        if _LEADING_LABEL.match(text, index + 1, end):
+            found.append(Annotation(index, end + 1 if close is not None else end,
+                                    segments(text[index + 1:end]), close is not None))
+        elif close is not None and _LEAD_PHRASE.match(text[index + 1:end].strip()):
+            found.append(Annotation(index, close + 1, (Segment("lead_phrase", "", text[index + 1:end].strip()),)))
     tail = _TAIL.search(text, found[-1].end if found else 0)
     if tail:
         found.append(Annotation(tail.start(), len(text), segments(text[tail.end():])))
