@@ -10,7 +10,6 @@ it was and why it was not read as a task (:mod:`.context`).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -36,12 +35,11 @@ _TRIM = " \t\u3000\u00a0，,；;、"
 _SENTENCE_ENDS = ("。", ".", "！", "!", "？", "?", "；", ";", "”", "」", "）", ")")
 
 
-@functools.cache
 def prose_words():
     """``bot/templates/prose_words.j2`` as a module: the prose interpreter's errors."""
-    from bot.render import ROOT, environment
+    from bot.render import words
 
-    return environment(ROOT / "bot" / "templates").get_template("prose_words.j2").module
+    return words("prose_words.j2")
 
 
 @dataclass
