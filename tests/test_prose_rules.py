@@ -137,17 +137,20 @@ def test_deadline_phrases_inside_a_sentence(text, found):
     assert [(d.text, d.due, d.actor) for d in find_dates(text, 2025, ["市科协"])] == found
 
 
-def test_text_around_a_table_is_listed_as_context():
+def test_text_around_a_table_is_listed_as_context_when_it_reads_as_a_plan():
     from bot.plan.document import Cell, Document, Paragraph, Place, Row, Table
     from bot.plan.prose import beside_table
 
-    document = Document("plan.docx", [
+    table = Table([Row([Cell("序号"), Cell("工作内容")])], Place(table=1))
+    prose = Document("plan.docx", [
         Paragraph("测试局2025年工作要点", Place(paragraph=1)), Paragraph("", Place(paragraph=2)),
-        Paragraph("一、强化政治引领", Place(paragraph=3)),
-        Table([Row([Cell("序号"), Cell("工作内容")])], Place(table=1)),
-        Paragraph("抄送：市委办。", Place(paragraph=4)),
-    ])
-    assert [(p.code, p.place, p.value, p.count) for p in beside_table(document)] == [
-        ("skipped_beside_table", Place(paragraph=1), "测试局2025年工作要点", 2),
-        ("skipped_beside_table", Place(paragraph=4), "抄送：市委办。", 1),
+        Paragraph("一、强化政治引领", Place(paragraph=3)), Paragraph("（一）压实责任。", Place(paragraph=4)),
+        table, Paragraph("抄送：市委办。", Place(paragraph=5))])
+    assert [(p.code, p.place, p.value, p.count) for p in beside_table(prose)] == [
+        ("skipped_beside_table", Place(paragraph=1), "测试局2025年工作要点", 3),
+        ("skipped_beside_table", Place(paragraph=5), "抄送：市委办。", 1),
     ]
+    # A title and a signature around a table are no plan: nothing to say.
+    plain = Document("plan.docx", [Paragraph("测试局2025年工作要点", Place(paragraph=1)), table,
+                                   Paragraph("抄送：市委办。", Place(paragraph=2))])
+    assert beside_table(plain) == []

@@ -96,10 +96,13 @@ def context_problems(body: list[Paragraph], front: Front, outline: Outline, task
     return problems
 
 
-def beside_table(document: Document) -> list[ImportProblem]:
-    """One ``skipped_beside_table`` entry per run of paragraphs around a document's tables:
-    when a file has both, the table is the plan and its text is context (DESIGN §3.1), and the
-    report says so with the place and first words of each run."""
+def beside_table(document: Document, tasks: int) -> list[ImportProblem]:
+    """When a file's text around its tables would read as a plan of ``tasks`` tasks (the seed's
+    工作要点 before its 分解表), one ``skipped_beside_table`` entry per run of that text: the table
+    is the plan and the text is context (DESIGN §3.1), and the report says so, with the place
+    and first words of each run. [] when ``tasks`` is 0."""
+    if not tasks:
+        return []
     problems: list[ImportProblem] = []
     run: list[Paragraph] = []
     for block in [*document.blocks, None]:

@@ -17,6 +17,7 @@ from bot.plan.deadlines import Deadline, parse_deadline
 from bot.plan.document import Document, Place
 from bot.plan.milestones import Milestone, find_milestones
 from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
+from bot.plan.prose import context
 from bot.plan.prose.context import context_problems, context_roots, numbering_problems
 from bot.plan.prose.dates import find_dates
 from bot.plan.prose.front import read_front
@@ -102,6 +103,17 @@ def _cut_off(plan: PlanDraft) -> None:
     ended = sum(1 for t in others if t.content.endswith(_SENTENCE_ENDS))
     if others and ended * 2 > len(others) and not last.content.endswith(_SENTENCE_ENDS):
         _problem(plan, "cut_off", last.place or Place(), last.ref, last.content[-20:])
+
+
+def beside_table(document: Document, year: int | None = None) -> list[ImportProblem]:
+    """What the report says of a file read from its table whose text holds a plan too: the
+    text's runs as ``skipped_beside_table`` entries when its paragraphs read as prose tasks, else []."""
+    prose = Document(document.source, document.paragraphs)
+    try:
+        tasks = len(plan.tasks) if (plan := interpret(prose, year)) is not None else 0
+    except PlanError:
+        tasks = 0
+    return context.beside_table(document, tasks)
 
 
 def _problem(plan: PlanDraft, code: str, place: Place, ref: str | None = None, value: str = "",
