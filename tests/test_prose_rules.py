@@ -154,3 +154,32 @@ def test_text_around_a_table_is_listed_as_context_when_it_reads_as_a_plan():
     plain = Document("plan.docx", [Paragraph("测试局2025年工作要点", Place(paragraph=1)), table,
                                    Paragraph("抄送：市委办。", Place(paragraph=2))])
     assert beside_table(plain) == []
+
+
+def test_owners_on_sub_items_and_label_lines_with_two_labels(tmp_path):
+    text = "\n".join([
+        "2024年测试科协工作要点",
+        "一、加强党的建设",
+        "（一）深化理论学习。全年开展专题学习12次。", "责任单位：办公室", "完成时限：12月底前",
+        "（二）推进清廉机关建设。（牵头单位：机关党委；责任单位：各部室）。",
+        "二、服务科技工作者",
+        "（一）开展走访慰问。",
+        "1、春节前走访慰问老科技工作者。",
+        "（1）制定走访方案，1月10日前完成。（责任人：张三）",
+        "（2）组织走访活动。（责任人：李四、王五）",
+        "2、开展“最美科技工作者”学习宣传。", "责任单位：科普部",
+        "（二）举办学术年会，11月中旬召开。", "牵头单位：学会部  配合单位：办公室、各学会"])
+    plan = interpret(text_document(tmp_path / "plan.txt", text), None)
+    # Owners at three depths: every task carries every level of its number (2.1.1.1, 2.1.2), as
+    # the shorter numbers would meet section 一's; a line after (二) is (二)'s, not its group's.
+    assert [(t.ref, t.content, t.deadline.text, t.deadline.due, t.lead_units, t.units, t.cooperating, t.owners,
+             t.milestones) for t in plan.tasks] == [
+        ("1.1", "深化理论学习。全年开展专题学习12次。", "12月底前", date(2024, 12, 31), [], ["办公室"], [], [], []),
+        ("1.2", "推进清廉机关建设。", "", None, ["机关党委"], ["各部室"], [], [], []),
+        ("2.1.1.1", "制定走访方案，1月10日前完成。", "1月10日前", date(2024, 1, 10), [], [], [], ["张三"], []),
+        ("2.1.1.2", "组织走访活动。", "", None, [], [], [], ["李四", "王五"], []),
+        ("2.1.2", "开展“最美科技工作者”学习宣传。", "", None, [], ["科普部"], [], [], []),
+        ("2.2", "举办学术年会，11月中旬召开。", "11月中旬", date(2024, 11, 20), ["学会部"], [], ["办公室", "各学会"],
+         [], []),
+    ]
+    assert [(p.code, p.line, p.value) for p in plan.problems] == []

@@ -125,25 +125,29 @@ def _parts(item: Item, ref: str) -> list[_Part]:
     """The tasks an item is: one, or one per owner group when it names two or more."""
     owner_groups = [g for g in item.groups if g.owners]
     if len(owner_groups) < 2:
-        text = _between(item.text, 0, item.groups) + item.text[item.groups[-1].end if item.groups else 0:]
-        return [_Part(item, ref, text, list(item.groups))]
+        return [_Part(item, ref, _without(item.text, 0, len(item.text), item.groups), list(item.groups))]
     parts, start = [], 0
     for number, group in enumerate(owner_groups, start=1):
         inside = [g for g in item.groups if start <= g.start <= group.start]
-        parts.append(_Part(item, f"{ref}.{number}", _between(item.text, start, inside), inside))
+        parts.append(_Part(item, f"{ref}.{number}", _without(item.text, start, group.start, inside[:-1]), inside))
         start = group.end
     rest = [g for g in item.groups if g.start >= start]
-    parts[-1].text += _between(item.text, start, rest) + item.text[rest[-1].end if rest else start:]
+    parts[-1].text += _without(item.text, start, len(item.text), rest)
     parts[-1].groups += rest
     return parts
 
 
-def _between(text: str, start: int, groups: list[Annotation]) -> str:
-    """``text`` from ``start`` to the last of ``groups``, without the groups."""
+def _without(text: str, start: int, end: int, groups: list[Annotation]) -> str:
+    """``text[start:end]`` without ``groups`` (a sentence's end written on both sides of one,
+    "建设。（…）。", is kept once)."""
     pieces, cursor = [], start
     for group in groups:
         pieces.append(text[cursor:group.start])
         cursor = group.end
+        ended = "".join(pieces).rstrip(" \t\u3000")[-1:]
+        if ended and ended in "。；;" and text[cursor:cursor + 1] == ended:
+            cursor += 1
+    pieces.append(text[cursor:end])
     return "".join(pieces)
 
 
@@ -155,7 +159,7 @@ def _content(part: _Part) -> str:
 
 
 def _without_groups(item: Item) -> str:
-    text = _between(item.text, 0, item.groups) + item.text[item.groups[-1].end if item.groups else 0:]
+    text = _without(item.text, 0, len(item.text), item.groups)
     return item.label.text.strip(" \t\u3000") + text.strip(" \t\u3000")
 
 
@@ -293,7 +297,8 @@ def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
         text = phrase.text if phrase.actor is None else phrase.clause[phrase.clause.find(phrase.actor):]
         milestones.append(Milestone(phrase.due, text))
     for event in find_milestones(content, year):
-        milestones.append(event)
+        if not any(event.text in phrase.text for phrase in found):  # "1月10日" of "1月10日前"
+            milestones.append(event)
     unique: dict = {}
     for milestone in sorted(milestones, key=lambda m: m.date):
         unique.setdefault(milestone.date, milestone)

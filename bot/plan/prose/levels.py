@@ -79,6 +79,15 @@ def refs(items: list[Item], tasks: list[Item]) -> dict[int, str]:
             memo[style] = _restarts(items, style)
         return memo[style]
 
+    result = _refs(tasks, restarts)
+    if len(set(result.values())) < len(result):  # numbers that run on somewhere meet: every level
+        full = _refs(tasks, lambda style: True)
+        if len(set(full.values())) > len(set(result.values())):  # not a number written twice
+            result = full
+    return result
+
+
+def _refs(tasks: list[Item], restarts) -> dict[int, str]:
     result = {}
     for task in tasks:
         parts = [str(task.label.number)]

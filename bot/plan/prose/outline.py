@@ -187,7 +187,8 @@ def _attach_lines(outline: Outline) -> None:
         targets = [item]
         if ends_group and not item.annotated:
             earlier = family[:position[id(item)]]
-            if earlier and not any(s.annotated for s in earlier):
+            # Only a run of plain sub-items shares it: a sibling with sub-items of its own is a group.
+            if earlier and not any(s.annotated or s.children for s in earlier) and not item.children:
                 targets = [*earlier, item]
         for target in targets:
             target.lines.append((line, place))
