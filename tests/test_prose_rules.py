@@ -183,3 +183,10 @@ def test_owners_on_sub_items_and_label_lines_with_two_labels(tmp_path):
          [], []),
     ]
     assert [(p.code, p.line, p.value) for p in plan.problems] == []
+
+
+def test_a_title_with_no_plan_word_is_the_dated_line_before_the_items(tmp_path):
+    text = "2024年全市科普工作思路\n一、开展科普日活动。\n二、建设科普基地。"
+    plan = interpret(text_document(tmp_path / "p.txt", text), None)
+    assert (plan.title, plan.year, [(t.ref, t.section, t.content) for t in plan.tasks]) == (
+        "2024年全市科普工作思路", 2024, [("1", None, "开展科普日活动。"), ("2", None, "建设科普基地。")])

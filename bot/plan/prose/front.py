@@ -5,7 +5,8 @@ paragraphs (some numbered: 一、二、三、 with report dates for every unit),
 date, then the plan's own title and body. The body begins after the plan's title: the first
 title-like paragraph that is not the notice's own and has numbered items after it. A title
 split over two lines ("2019年第四季度科技宣传及科技信息" / "工作要点") is joined. With no title
-of its own the notice's 《…》 names the plan; with none at all the plan is untitled.
+of its own the notice's 《…》 names the plan; with neither, a short line with a year before the
+first item does ("2024年全市科普工作思路"); with none at all the plan is untitled.
 """
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ def read_front(texts: list[str]) -> Front:
         quoted = _QUOTED.search(notice)
         title = quoted[1] if quoted else re.sub(r"^.*?关于(印发)?|的(通知|通报|函)$", "", notice) or notice
         title_at, body = (candidates[0],), candidates[0] + 1
+    else:  # no plan word anywhere: a short line with a year before the first item ("2024年全市科普工作思路")
+        first_item = numbered.index(True) if True in numbered else len(texts)
+        dated = next((i for i in range(first_item) if _YEAR.search(texts[i]) and _bare(texts[i])), None)
+        if dated is not None:
+            title_at, title, body = (dated,), _squeeze(texts[dated]), dated + 1
     title_year = int(_YEAR.search(title)[1]) if title and _YEAR.search(title) else None
     issued = next((d for d in (issue_date(t) for t in texts[:body]) if d), None)
     if issued is None:
