@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.plan.prose import interpret
-from bot.plan.prose.dates import find_dates
-from bot.plan.prose.labels import find_annotations, label_line
+from bot.plan.prose.labels import Segment, find_annotations, label_line
 from bot.plan.prose.numbering import read_label
-from bot.plan.prose.owners import lead_phrase, names
+from bot.plan.prose.owners import ListRule, Parties, read_segment
 from tests.prose_plans import text_document
 
 COUNTY = Path(__file__).resolve().parent / "data" / "prose_county_2025.txt"
@@ -36,7 +35,7 @@ def test_a_county_plan_reads_every_way_of_writing_owners_and_deadlines():
         ("2.1.2", 1, "开展涉企收费专项清理", "", None, [], ["县市场监管局"], [], ["县财政局"], []),
         # 于YYYY年N月底前 and a quarter: the latest is due, the other a milestone; a rule for this item only
         ("2.1.3", 1, "落实减税降费政策，于2025年10月底前完成政策兑现，第二季度开展督查。", "2025年10月底前",
-         date(2025, 10, 31), [], ["县税务局"], ["县财政局"], [], [(date(2025, 6, 30), "第二季度")]),
+         date(2025, 10, 31), [], ["县税务局"], ["县财政局"], [], [(date(2025, 6, 30), "第二季度开展督查")]),
         # one owner line after sub-items: all of them; a date whose subject is another actor (乡镇)
         ("2.2.1", 1, "实施青年人才培养计划。", "", None, [], [], ["县人社局", "县科协"], [], []),
         ("2.2.2", 1, "举办专家服务基层活动，推动乡镇于9月底前建立专家工作站。", "", None, [], [],
@@ -74,20 +73,42 @@ def test_a_safeguards_section_whose_items_name_owners_is_read():
 
 
 @pytest.mark.parametrize("text, label, rest", [
-    ("一、总体要求", ("cn", 1, "一、"), "总体要求"),
-    ("  （十二）加快建设", ("cn_paren", 12, "（十二）"), "加快建设"),
-    ("(3)开展调研", ("ar_paren", 3, "(3)"), "开展调研"),
-    ("4）组织培训", ("ar_half", 4, "4）"), "组织培训"),
-    ("6、编印年鉴", ("ar", 6, "6、"), "编印年鉴"),
-    ("１．修订办法", ("ar", 1, "１．"), "修订办法"),
-    ("1.2月底前完成", ("ar", 1, "1."), "2月底前完成"),
-    ("⑫完善制度", ("circled", 12, "⑫"), "完善制度"),
-    ("第三条　实施范围", ("article_条", 3, "第三条\u3000"), "实施范围"),
-    ("第二部分 重点任务", ("article_部分", 2, "第二部分 "), "重点任务"),
+    ("一、总体要求", ("chinese", 1, "一、", None), "总体要求"),
+    ("  （十二）加快建设", ("bracketed_chinese", 12, "（十二）", None), "加快建设"),
+    ("(3)开展调研", ("bracketed_arabic", 3, "(3)", None), "开展调研"),
+    ("4）组织培训", ("half_bracketed_arabic", 4, "4）", None), "组织培训"),
+    ("１．修订办法", ("arabic", 1, "１．", None), "修订办法"),
+    ("1.2月底前完成", ("arabic", 1, "1.", None), "2月底前完成"),
+    ("⑫完善制度", ("circled", 12, "⑫", None), "完善制度"),
+    ("第三条　实施范围", ("part条", 3, "第三条\u3000", None), "实施范围"),
+    ("第二章 重点任务", ("part章", 2, "第二章 ", None), "重点任务"),
+    ("2.1.3 建设平台", ("dotted3", 3, "2.1.3 ", (2, 1, 3)), "建设平台"),
 ])
-def test_item_numbers_in_every_form(text, label, rest):
+def test_item_numbers_keyed_for_nesting(text, label, rest):
+    """A part's word and a dotted number's depth are levels of their own: 第一章 holds 第一条s."""
     found, after = read_label(text)
-    assert ((found.style, found.number, found.text), after) == (label, rest)
+    assert ((found.style, found.number, found.text, found.path), after) == (label, rest)
+
+
+def test_chapters_hold_articles_that_number_on():
+    text = "\n".join(["测试局2025年重点工作安排", "第一章 总则", "第一条 本安排适用于全局。（责任单位：办公室）",
+                     "第二条 各科室按职责分工落实。（责任单位：各科室）", "第二章 任务",
+                     "第三条 6月底前修订制度。（责任单位：法规科）"])
+    plan = interpret(text_document(COUNTY, text), None)
+    assert [(t.ref, t.section, t.content, t.units, str(t.deadline.due)) for t in plan.tasks] == [
+        ("1", 1, "本安排适用于全局。", ["办公室"], "None"), ("2", 1, "各科室按职责分工落实。", ["各科室"], "None"),
+        ("3", 2, "6月底前修订制度。", ["法规科"], "2025-06-30")]
+    assert [s.heading for s in plan.sections] == ["第一章 总则", "第二章 任务"]
+
+
+def test_dotted_numbers_are_their_own_refs():
+    text = "\n".join(["测试局2025年重点工作安排", "1 总体安排", "1.1 编制年度计划。（责任单位：计划科）",
+                     "1.2 组织年度考核。（责任单位：人事科）", "2 专项工作", "2.1 推进数字化改造",
+                     "2.1.1 建设数据平台。（责任单位：信息科）"])
+    plan = interpret(text_document(COUNTY, text), None)
+    assert [(t.ref, t.content, t.units) for t in plan.tasks] == [
+        ("1.1", "编制年度计划。", ["计划科"]), ("1.2", "组织年度考核。", ["人事科"]),
+        ("2.1.1", "建设数据平台。", ["信息科"])]
 
 
 @pytest.mark.parametrize("text", ["5.30全国科技工作者日", "2.3%的增长", "一是加强领导", "2020年3月16日",
@@ -108,33 +129,22 @@ def test_annotations_in_brackets_on_lines_and_after_the_sentence():
     assert label_line("责任到人，确保落实。") is None
 
 
-def test_names_in_lists():
-    assert names("市发改委、国土房管局、黄埔区政府、人民银行广州分行") == [
-        "市发改委", "市国土房管局", "黄埔区政府", "人民银行广州分行"]
-    assert names("市科协、市科技局等相关部门") == ["市科协", "市科技局", "相关部门"]
-    assert names("区教育局,各县(市、区)政府、开发区管委会") == ["区教育局", "各县（市、区）政府", "开发区管委会"]
-    assert lead_phrase("市发改委牵头，市财政局、统计局配合") == (["市发改委"], [], ["市财政局", "市统计局"])
-    assert lead_phrase("市人社局、市农业农村局分别牵头") == (["市人社局", "市农业农村局"], [], [])
-    assert lead_phrase("市教育局、市科协") is None
-
-
-@pytest.mark.parametrize("text, found", [
-    ("于2012年10月底前完成验收", [("2012年10月底前", date(2012, 10, 31), None)]),
-    ("到2020年，全市建成示范站30个", [("到2020年", date(2020, 12, 31), None)]),
-    ("2021年起5年内全部完成", [("2021年起5年内", date(2025, 12, 31), None)]),
-    ("三年内完成", [("三年内", date(2027, 12, 31), None)]),
-    ("九月上旬启动，12月20日前验收", [("九月上旬", date(2025, 9, 10), None), ("12月20日前", date(2025, 12, 20), None)]),
-    ("上半年完成试点，年底前全面推开", [("上半年", date(2025, 6, 30), None), ("年底前", date(2025, 12, 31), None)]),
-    ("第二、三季度开展巡展", [("第二、三季度", date(2025, 9, 30), None)]),
-    ("指导各县（市、区）于6月底前完成摸底", [("6月底前", date(2025, 6, 30), "各县（市、区）")]),
-    ("市科协于6月底前完成摸底", [("6月底前", date(2025, 6, 30), None)]),
-    ("2月30日前完成", [("2月30日前", None, None)]),
-    ("每季度最后一个月的30日前报送，按月公开", []),
-    ("带动未来五年投资1000亿元，每年招引项目100个", []),
-    ("深入实施纲要（2016-2020年），力争2020年有新形象", []),
+@pytest.mark.parametrize("segment, rule, parties", [
+    (("units", "市发改委、国土房管局、黄埔区政府"), None,
+     {"units": ["市发改委", "市国土房管局", "黄埔区政府"]}),
+    (("units", "市科协、市科技局等相关部门"), None, {"units": ["市科协", "市科技局", "相关部门"]}),
+    (("units", "区教育局、区财政局"), ListRule(True, True, "列第一位为牵头单位，下同"),
+     {"lead_units": ["区教育局"], "units": ["区财政局"]}),
+    (("units", "区教育局、区财政局分别牵头"), ListRule(True, True, "列第一位为牵头单位，下同"),
+     {"lead_units": ["区教育局", "区财政局"]}),
+    (("lead_phrase", "市发改委牵头，市财政局、统计局配合"), None,
+     {"lead_units": ["市发改委"], "cooperating": ["市财政局", "市统计局"]}),
+    (("owners", "林  丽、县(市、区)科协主席"), None, {"owners": ["林丽", "县（市、区）科协主席"]}),
 ])
-def test_deadline_phrases_inside_a_sentence(text, found):
-    assert [(d.text, d.due, d.actor) for d in find_dates(text, 2025, ["市科协"])] == found
+def test_an_annotation_s_names_by_role(segment, rule, parties):
+    found = Parties()
+    read_segment(Segment(segment[0], "", segment[1]), found, rule)
+    assert {role: getattr(found, role) for role in found.roles()} == parties
 
 
 def test_text_around_a_table_is_listed_as_context_when_it_reads_as_a_plan():

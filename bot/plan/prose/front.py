@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.plan.prose.numbering import number_value, read_label
+import cn2an
+
+from bot.plan.prose.numbering import read_label
 
 _PLAN_WORDS = re.compile(r"要点|方案|分解|事项|计划|任务|重点工作|安排|清单|台账|分工|工作报告|规划|实施意见")
 _NOTICE = re.compile(r"关于.*(通知|通报|意见|函|决定)$|的(通知|通报|函)$")
@@ -41,6 +43,16 @@ class Front:
     title_at: tuple[int, ...] = ()
 
 
+def _number(numeral: str) -> int | None:
+    """"12" → 12, "十二" → 12; None for what is no number."""
+    if numeral.isdigit():
+        return int(numeral)
+    try:
+        return int(cn2an.cn2an(numeral, "strict"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
 def _squeeze(text: str) -> str:
     return re.sub(r"[\s\u3000]+", "", text)
 
@@ -53,7 +65,7 @@ def issue_date(text: str) -> date | None:
     year = match["y"]
     if not year.isdigit():
         year = "".join(str(_CN_DIGIT.index(ch) - 2 if _CN_DIGIT.index(ch) > 2 else 0) for ch in year)
-    month, day = number_value(match["m"]), number_value(match["d"])
+    month, day = _number(match["m"]), _number(match["d"])
     with contextlib.suppress(ValueError, TypeError):
         return date(int(year), month, day)
     return None

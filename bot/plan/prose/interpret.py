@@ -13,18 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from bot.plan.deadlines import Deadline, parse_deadline
 from bot.plan.document import Document, Place
-from bot.plan.milestones import Milestone, find_milestones
 from bot.plan.model import ImportProblem, PlanDraft, SectionDraft, TaskDraft
 from bot.plan.prose import context
 from bot.plan.prose.context import context_problems, context_roots, numbering_problems
-from bot.plan.prose.dates import find_dates
 from bot.plan.prose.front import read_front
 from bot.plan.prose.labels import Annotation, Segment
 from bot.plan.prose.levels import find_tasks, refs, task_styles
 from bot.plan.prose.outline import Item, Outline, paragraph_text, read_outline
-from bot.plan.prose.owners import ListRule, Parties, cut_notes, list_rule, names, read_segment
+from bot.plan.prose.owners import ListRule, Parties, count_names, cut_notes, list_rule, read_segment
+from bot.plan.rules.deadlines import Deadline, parse_deadline
+from bot.plan.rules.milestones import Milestone, find_milestones
+from bot.plan.rules.text_deadlines import find_dates
 from bot.plan.table import PLAN_YEARS, PlanError, plan_words
 from bot.text import xml_safe
 
@@ -188,7 +188,7 @@ def _rule_start(parts: list[_Part]) -> tuple[int, ListRule | None]:
                 rule = list_rule(note)
                 if rule is not None and rule.below:
                     return (index if seen_many else 0), rule
-            seen_many = seen_many or len(names(value)) > 1
+            seen_many = seen_many or count_names(value) > 1
     return len(parts), None
 
 
@@ -268,7 +268,8 @@ def _parties(plan: PlanDraft, part: _Part, rule: ListRule | None) -> tuple[Parti
 def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
               written: list[str]) -> tuple[Deadline, list[Milestone]]:
     """The task's deadline (a written 完成时限 first, else the latest date in its sentence that is
-    its owners'), and its milestones: the other dates in its sentence, and event dates ("5.30")."""
+    its owners'), and its milestones: each other date in its sentence (with its clause: "第二季度
+    开展督查"), each period of a written schedule, and event dates ("5.30")."""
     year = plan.year
     place = part.item.place
     milestones: list[Milestone] = []
@@ -277,6 +278,7 @@ def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
         read = parse_deadline(value, year)
         if not deadline.text:
             deadline = read
+        milestones.extend(read.schedule)
         if value.strip() and read.due is None:
             _problem(plan, "deadline_unparsed", place, part.ref, read.text)
     owners = [*parties.lead, *parties.lead_units, *parties.units, *parties.owners]
@@ -288,14 +290,13 @@ def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
     if not deadline.text and own:
         latest = max(own, key=lambda p: p.due)
         deadline = Deadline(latest.text, latest.due)
-        own = [p for p in own if p is not latest]
     elif not deadline.text and any(p.actor is None for p in found):
         deadline = Deadline(next(p.text for p in found if p.actor is None), None)
     for phrase in found:
         if phrase.due is None or phrase.due == deadline.due:
             continue
-        text = phrase.text if phrase.actor is None else phrase.clause[phrase.clause.find(phrase.actor):]
-        milestones.append(Milestone(phrase.due, text))
+        clause = phrase.clause if phrase.actor is None else phrase.clause[phrase.clause.find(phrase.actor):]
+        milestones.append(Milestone(phrase.due, clause))
     for event in find_milestones(content, year):
         if not any(event.text in phrase.text for phrase in found):  # "1月10日" of "1月10日前"
             milestones.append(event)
@@ -303,4 +304,3 @@ def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
     for milestone in sorted(milestones, key=lambda m: m.date):
         unique.setdefault(milestone.date, milestone)
     return deadline, list(unique.values())
-

@@ -8,7 +8,8 @@ Three ways a plan writes them:
 * after the item's last sentence, unbracketed: "……。牵头单位：A；配合单位：B".
 
 A group holds one or more ``label：value`` segments (separated by ，；,; or blanks). Labels are
-read by meaning (:data:`LABELS`); a bracket that holds no label ("科技公园(综合科技馆)") is
+read by meaning (:func:`bot.plan.rules.labels.label_role`: 牵头单位, 责任单位, 配合单位, 协办单位,
+牵头领导, 责任领导, 完成时限, 时间节点…); a bracket that holds no label ("科技公园(综合科技馆)") is
 content. A bracket left open runs to the end of the paragraph and is reported.
 """
 
@@ -17,27 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Label words by the role they give their value (DESIGN §1, §3.1 "Who"). Roles: "lead" people,
-# "lead_units", "units", "cooperating" units, "owners" people, "supervisors", "deadline".
-LABELS: dict[str, tuple[str, ...]] = {
-    "lead": ("牵头领导", "责任领导", "分管领导", "牵头市领导", "责任市领导", "分管市领导", "领衔领导", "牵头区领导",
-             "责任区领导", "分管区领导", "牵头县领导", "责任县领导", "分管县领导"),
-    "lead_units": ("牵头单位", "牵头部门", "牵头处室", "牵头科室", "主要责任单位", "主责单位", "牵头责任单位",
-                   "牵头部室"),
-    "units": ("责任单位", "责任部门", "责任科室", "责任处室", "责任部室", "承办单位", "主办单位", "实施单位",
-              "落实单位", "相关部室、单位", "相关部室单位", "相关单位", "责任主体"),
-    "cooperating": ("配合单位", "协办单位", "协同配合单位", "配合部门", "协助单位", "参与单位", "协作单位",
-                    "协同单位", "配合部室"),
-    "owners": ("责任人", "具体责任人", "经办人", "责任人员"),
-    "supervisors": ("督办领导", "协管领导", "督办责任人", "协管责任人", "督查责任人"),
-    "deadline": ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求", "完成时间节点", "时限", "进度安排"),
-}
+from bot.plan.rules.labels import label_role, split_labelled
+
+# The roles an annotation gives its names or its date (bot.plan.rules.labels.label_role):
+# "lead" people, "lead_units", "units", "cooperating" units, "owners" people, "supervisors", "deadline".
 OWNER_ROLES = ("lead", "lead_units", "units", "cooperating", "owners", "supervisors")
-_ROLE_OF = {word: role for role, words in LABELS.items() for word in words}
-_WORDS = "|".join(re.escape(w) for w in sorted(_ROLE_OF, key=len, reverse=True))
-_LABEL = re.compile(rf"(?P<label>{_WORDS})[\s\u3000]*[：:]")
-# A label opening a line or a bracket (blanks and an opening 【 allowed before it).
-_LEADING_LABEL = re.compile(rf"[\s\u3000]*(?:{_WORDS})[\s\u3000]*[：:]")
+ANNOTATION_ROLES = (*OWNER_ROLES, "deadline")
+# A label: a few characters with no separator or blank, then a colon ("牵头单位：", "相关部室、单位:").
+_LABEL_AT = re.compile(r"[\s\u3000]*(?P<label>[^:：;；,，。()（）\s\u3000]{2,14})[\s\u3000]*[:：]")
 # Inside brackets, with no label: "市发改委牵头，市财政局配合", "A、B分别牵头", "市科协牵头".
 _LEAD_PHRASE = re.compile(r"^[^，,；;。：:（()）]{2,60}?(分别)?牵头(负责|落实)?([，,；;][^，,；;。：:]{2,80}?(等)?"
                           r"(配合|参与|协助|协办|共同推进|共同负责))?$")
@@ -48,14 +36,14 @@ _LEAD_CLAUSE = re.compile(r"[，,；;。]?[\s\u3000]*由?"
 # What a name of a unit ends with: a lead clause names units, a sentence ending in 牵头 may not.
 _UNIT_END = re.compile(r"(局|委|办|厅|部|室|中心|院|会|所|处|科|站|馆|队|组|社|行|司|署|政府|单位|部门|协|团|联)$")
 _NAME_SPLIT = re.compile(r"[、，,]")
-# Unbracketed annotations after the item's last sentence: "……。牵头单位：A".
-_TAIL = re.compile(rf"(?<=[。；;])[\s\u3000]*(?=(?:{_WORDS})[\s\u3000]*[：:])")
+# Where an unbracketed annotation may start after the item's last sentence: "……。牵头单位：A".
+_SENTENCE_END = re.compile(r"[。；;]")
 _CLOSE = {"（": "）", "(": ")"}
 
 
 @dataclass(frozen=True)
 class Segment:
-    """One ``label：value`` of an annotation: ``role`` (a key of :data:`LABELS`, or "lead_phrase"
+    """One ``label：value`` of an annotation: ``role`` (one of :data:`ANNOTATION_ROLES`, or "lead_phrase"
     for an unlabelled "X牵头，Y配合"), ``label`` as written ("牵头单位"; "" when unlabelled),
     ``value`` as written, trimmed of separators."""
 
@@ -80,16 +68,17 @@ class Annotation:
         return any(s.role in OWNER_ROLES or s.role == "lead_phrase" for s in self.segments)
 
 
+def _labelled(text: str, start: int = 0, end: int | None = None) -> bool:
+    """True when ``text`` at ``start`` begins with an annotation label ("牵头单位：")."""
+    match = _LABEL_AT.match(text, start, len(text) if end is None else end)
+    return bool(match) and label_role(match["label"]) in ANNOTATION_ROLES
+
+
 def segments(body: str) -> tuple[Segment, ...]:
-    """The ``label：value`` segments of ``body`` ("牵头单位:X;配合单位:A、B" → two); the text
-    before the first label, if any, is dropped by the caller's choice of ``body``."""
-    found = list(_LABEL.finditer(body))
-    result = []
-    for index, match in enumerate(found):
-        end = found[index + 1].start() if index + 1 < len(found) else len(body)
-        value = body[match.end():end].strip(" \t\u3000，,；;。、")
-        result.append(Segment(_ROLE_OF[match["label"]], match["label"], value))
-    return tuple(result)
+    """The ``label：value`` segments of ``body`` ("牵头单位:X;配合单位:A、B" → two), by
+    :func:`~bot.plan.rules.labels.split_labelled`; labels of no annotation role (备注) are dropped."""
+    return tuple(Segment(role, label, value) for label, role, value in split_labelled(body)
+                 if role in ANNOTATION_ROLES)
 
 
 def _closings(text: str) -> dict[int, int | None]:
@@ -120,14 +109,15 @@ def find_annotations(text: str) -> list[Annotation]:
             continue
         close = closings[index]
         end = close if close is not None else len(text)
-        if _LEADING_LABEL.match(text, index + 1, end):
+        if _labelled(text, index + 1, end):
             found.append(Annotation(index, end + 1 if close is not None else end,
                                     segments(text[index + 1:end]), close is not None))
         elif close is not None and _LEAD_PHRASE.match(text[index + 1:end].strip()):
             found.append(Annotation(index, close + 1, (Segment("lead_phrase", "", text[index + 1:end].strip()),)))
-    tail = _TAIL.search(text, found[-1].end if found else 0)
-    if tail:
-        found.append(Annotation(tail.start(), len(text), segments(text[tail.end():])))
+    tail = next((m.end() for m in _SENTENCE_END.finditer(text, found[-1].end if found else 0)
+                 if _labelled(text, m.end())), None)
+    if tail is not None:
+        found.append(Annotation(tail, len(text), segments(text[tail:])))
     elif not found or found[-1].end < len(text.rstrip("。；; \t\u3000")):
         clause = _LEAD_CLAUSE.search(text, found[-1].end if found else 0)
         leads = _NAME_SPLIT.split(clause["lead"]) if clause else []
@@ -143,7 +133,7 @@ def label_line(text: str) -> Annotation | None:
     does; its offsets are those of ``text`` stripped.
     """
     body = text.strip(" \t\u3000\u00a0")
-    if _LEADING_LABEL.match(body):
+    if _labelled(body):
         return Annotation(0, len(body), segments(body))
     if body[:1] in _CLOSE:
         groups = find_annotations(body)

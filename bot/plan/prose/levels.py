@@ -11,7 +11,8 @@ The task level is read from the plan, not fixed:
 An item of a task style with a task above it is a detail of that task; an item above the
 tasks is a section (at the top) or a group (between). Refs follow the plan's numbering:
 a number that restarts under each parent carries the parent's number ("3.3", "1.1.1"); one
-that runs on ("10" after "9" under the next section) stands alone. With one parent only
+that runs on ("10" after "9" under the next section) stands alone; a dotted number ("1.2.3")
+is its own ref. With one parent only
 there is no evidence: Arabic "1." items stand alone (office task lists number them on
 through the plan: 05's "68", 08's "10"), every other style carries its parent's number
 (a （三） means nothing without its 一、).
@@ -66,7 +67,7 @@ def _restarts(items: list[Item], style: str) -> bool:
     onward = sum(1 for a, b in itertools.pairwise(runs) if b[0] > a[-1])
     if fresh or onward:
         return fresh >= onward
-    return style != "ar"
+    return style != "arabic"
 
 
 def refs(items: list[Item], tasks: list[Item]) -> dict[int, str]:
@@ -90,6 +91,9 @@ def refs(items: list[Item], tasks: list[Item]) -> dict[int, str]:
 def _refs(tasks: list[Item], restarts) -> dict[int, str]:
     result = {}
     for task in tasks:
+        if task.label.path:  # "1.2.3" carries its parents' numbers itself
+            result[id(task)] = ".".join(map(str, task.label.path))
+            continue
         parts = [str(task.label.number)]
         node = task
         while node.parent is not None and restarts(node.style):

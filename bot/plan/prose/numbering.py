@@ -1,90 +1,56 @@
-"""Item numbers written at the start of a paragraph, or inside a one-line excerpt (DESIGN §3.1 "Prose").
+"""Item numbers in prose: the shared label rules, keyed for nesting, and numbers inside a line.
 
-The forms Chinese plans number their items with: 一、 （一） 1. 1、 （1） 1） ① 第一条
-(also 第一章 / 第一节 / 第一部分), Chinese or Arabic numerals, full- or half-width brackets
-and digits. A form is a *style*; which style nests in which is not fixed here: the outline
-(:mod:`bot.plan.prose.outline`) learns it from the order the plan uses them in.
+Which number forms exist (一、 （一） 1. （1） 1） ① 第一条, Chinese or Arabic, full- or
+half-width) is :func:`bot.plan.rules.numbering.read_label`'s. Here a label gets the *style
+key* the outline nests by: its style, with a part's word (第一章 holds 第一条s, so 章 and 条 are
+two levels) or a dotted number's depth (1.1 holds 1.1.1); and its own number (a dotted
+number's last). Which style nests in which is not fixed: :mod:`bot.plan.prose.outline`
+learns it from the order the plan uses them in.
 
-"1." and "1、" are one style (offices mix them: the seed writes "6、" among "1."s); "5.30"
-or "2.3%" at the start of a paragraph is no number (a digit follows the dot); "一是" is an
-enumeration inside a sentence, not a number.
+A one-line excerpt (plan 10) holds several items: :func:`inline_items` finds them.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-import cn2an
-
-_CN = "〇零一二三四五六七八九十百两"
-# Circled numbers ①-⑳, ㉑-㉟, ㊱-㊿ (Unicode keeps them in three runs).
-_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
-_CIRCLED.update({chr(0x3251 + i): i + 21 for i in range(15)})
-_CIRCLED.update({chr(0x32B1 + i): i + 36 for i in range(15)})
-
-_BLANK = r"[\s\u3000]*"
-# (style, pattern over the paragraph's start); the first match wins. Group "n" is the number.
-_STARTS: list[tuple[str, re.Pattern[str]]] = [
-    ("article", re.compile(rf"^第(?P<n>[{_CN}\d]{{1,4}})(?P<kind>条|章|节|部分|篇)(?:{_BLANK}[、.．:：])?{_BLANK}")),
-    ("cn_paren", re.compile(rf"^[（(]{_BLANK}(?P<n>[{_CN}]{{1,3}}){_BLANK}[）)]{_BLANK}[、.．]?")),
-    ("ar_paren", re.compile(rf"^[（(]{_BLANK}(?P<n>[0-9０-９]{{1,3}}){_BLANK}[）)]{_BLANK}[、.．]?")),
-    ("ar_half", re.compile(r"^(?P<n>[0-9０-９]{1,3})[）)]")),
-    ("cn", re.compile(rf"^(?P<n>[{_CN}]{{1,3}}){_BLANK}[、.．]")),
-    # A digit after the dot makes a decimal ("2.3%", "5.30"), unless it starts a month ("1.2月底前…").
-    ("ar", re.compile(r"^(?P<n>[0-9０-９]{1,3})[\s\u3000]*[.．、](?![0-9０-９]++(?!月))")),
-    ("circled", re.compile(f"^(?P<n>[{''.join(_CIRCLED)}])[、.．]?")),
-]
+from bot.plan.rules.numbering import read_label as read_rule_label
 
 
 @dataclass(frozen=True)
 class Label:
-    """An item number as written: ``style`` ("cn" 一、, "cn_paren" （一）, "ar" 1., "ar_paren" （1）,
-    "ar_half" 1）, "circled" ①, "article" 第一条 — with ``kind`` 条/章/节/部分), ``number`` its
-    value (1-based), ``text`` the label exactly as written ("（一）", "1. ")."""
+    """An item's number: ``style`` the key the outline nests by ("chinese", "bracketed_chinese",
+    "arabic", "part章", "dotted3"…), ``number`` its value at its level (1-based), ``text`` the
+    label as written, with the blanks after it ("（一）", "第一章 "), ``path`` every level of a
+    dotted number ((1, 1, 2)), else None."""
 
     style: str
     number: int
     text: str
+    path: tuple[int, ...] | None = None
 
     @property
     def numeral(self) -> str:
         """The numeral as written, without brackets or punctuation ("一", "3", "①")."""
-        return re.sub(r"[\s\u3000（()）、.．:：第条章节部分篇]", "", self.text)
-
-
-def number_value(numeral: str) -> int | None:
-    """The value of a written number ("十一" → 11, "３" → 3, "⑤" → 5, "二○" → None)."""
-    numeral = unicodedata.normalize("NFKC", numeral) if not numeral or numeral[0] not in _CIRCLED else numeral
-    if numeral in _CIRCLED:
-        return _CIRCLED[numeral]
-    if numeral.isdigit():
-        return int(numeral)
-    try:
-        value = cn2an.cn2an(numeral.replace("〇", "零"), "strict")
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-    return int(value) if value and float(value).is_integer() else None
+        return re.sub(r"[\s\u3000（()）、.．:：第条章节部分篇项]", "", self.text)
 
 
 def read_label(text: str) -> tuple[Label, str] | None:
-    """The label at the start of ``text`` (leading blanks skipped) and the text after it, or None.
-
-    ``"（一）加快建设…"`` → ``(Label("cn_paren", 1, "（一）"), "加快建设…")``; ``"5.30全国…"`` → None.
-    """
-    body = text.lstrip(" \t\u3000\u00a0")
-    for style, pattern in _STARTS:
-        match = pattern.match(body)
-        if not match:
-            continue
-        number = number_value(match["n"])
-        if number is None or number == 0:
-            continue
-        if style == "article":
-            style = f"article_{match['kind']}"
-        return Label(style, number, match[0]), body[match.end():].lstrip(" \t\u3000\u00a0")
-    return None
+    """The label at the start of ``text`` and the text after it, or None
+    (``"（一）加快建设…"`` → ``(Label("bracketed_chinese", 1, "（一）"), "加快建设…")``)."""
+    found = read_rule_label(text)
+    if found is None:
+        return None
+    if isinstance(found.number, tuple):
+        style, number, path = f"dotted{len(found.number)}", found.number[-1], found.number
+    else:
+        style, number, path = found.style + found.unit, found.number, None
+    if number < 1:
+        return None
+    body = text.strip()
+    written = body[:len(body) - len(found.rest)]  # the label with its own spacing ("第一章 ")
+    return Label(style, number, written, path), found.rest
 
 
 # Where an item may start inside a paragraph of a one-line excerpt: after a sentence's or an
@@ -94,22 +60,26 @@ _INLINE = re.compile(r"(?<=[。；;)）!！?？])[\s\u3000]*(?P<n>[0-9０-９]{1
 _HEADING_RUN = re.compile(r"^[^，,。；;：:（()）\d]{2,40}?(?P<n>[0-9０-９]{1,3})[.．](?![0-9０-９%％])")
 
 
+def _int(digits: str) -> int:
+    return int(digits.translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}))
+
+
 def inline_items(text: str, label: Label | None) -> list[int]:
     """Offsets in ``text`` (the paragraph's text after its own label) where further items start.
 
     Only Arabic "N." numbers count, each larger than the one before (an excerpt may skip
     numbers, never go back): after 。；) or, for the paragraph's first item only, straight
-    after a heading that has no punctuation. Numbers are offsets of the label's first character.
+    after a heading that has no punctuation. Offsets are those of the number's first digit.
     """
     starts: list[int] = []
-    last = label.number if label is not None and label.style == "ar" else 0
-    if label is not None and label.style != "ar":
+    last = label.number if label is not None and label.style == "arabic" else 0
+    if label is not None and label.style != "arabic":
         run = _HEADING_RUN.match(text)
         if run:
             starts.append(run.start("n"))
-            last = number_value(run["n"]) or 0
+            last = _int(run["n"])
     for match in _INLINE.finditer(text):
-        number = number_value(match["n"]) or 0
+        number = _int(match["n"])
         if match.start("n") in starts or number <= last:
             continue
         starts.append(match.start("n"))

@@ -66,7 +66,7 @@ class Item:
     @property
     def heading(self) -> str:
         """The item as written: its label and text ("一、努力构建现代产业体系,…")."""
-        return self.label.text.strip(" \t\u3000") + self.text
+        return self.label.text + self.text
 
 
 @dataclass(frozen=True)
