@@ -74,6 +74,8 @@ def context_problems(body: list[Paragraph], front: Front, outline: Outline, task
         used.update(d.place for d in task.descendants())
         used.update(a.place for a in task.ancestors())
         used.update(place for _, place in task.lines)
+        used.update(task.more)
+        used.update(place for d in task.descendants() for place in d.more)
     for item in outline.items:
         if item in aside or any(a in aside for a in item.ancestors()):
             for place in (item.place, *(p for _, p in item.lines)):

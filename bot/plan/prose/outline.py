@@ -2,7 +2,9 @@
 
 Each paragraph of the body is an item (it starts with a number; a one-line excerpt may hold
 several: :func:`~bot.plan.prose.numbering.inline_items`), a label line ("责任单位:…", attached
-to the items before it), blank, or an unnumbered paragraph (context, kept with its place).
+to the items before it), blank, a paragraph going on with the item before it ("一是…" after
+"（三）全力抓好科普场馆建设。", or after an item ending in "："), or an unnumbered paragraph
+(context, kept with its place).
 
 Nesting is learnt from the plan, not fixed: a style not seen yet nests under the item before
 it; a style seen before closes every deeper item and continues its own level. So 一、 → （一）
@@ -13,6 +15,7 @@ it; a style seen before closes every deeper item and continues its own level. So
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from bot.plan.document import Paragraph, Place
@@ -24,7 +27,8 @@ from bot.plan.prose.numbering import Label, inline_items, read_label
 class Item:
     """One numbered item: its ``label``, ``text`` after the label (annotations still in it),
     ``place`` (its paragraph's), ``groups`` its inline annotations, ``lines`` the label lines
-    that apply to it, ``parent``/``children`` in the tree, ``index`` its order in the body."""
+    that apply to it, ``more`` the places of unnumbered paragraphs that go on with its text
+    ("一是…", "二是…"), ``parent``/``children`` in the tree, ``index`` its order in the body."""
 
     label: Label
     text: str
@@ -32,6 +36,7 @@ class Item:
     index: int
     groups: list[Annotation] = field(default_factory=list)
     lines: list[tuple[Annotation, Place]] = field(default_factory=list)
+    more: list[Place] = field(default_factory=list)
     parent: Item | None = None
     children: list[Item] = field(default_factory=list)
 
@@ -131,6 +136,7 @@ def read_outline(paragraphs: list[Paragraph]) -> Outline:
     """The items, label lines and loose paragraphs of ``paragraphs`` (the body), nested."""
     outline = Outline()
     after_item = False  # the paragraph before was an item or one of its label lines
+    in_item = False  # the paragraph before was an item's own text
     for paragraph in paragraphs:
         text = paragraph_text(paragraph)
         if not text.strip():
@@ -138,9 +144,16 @@ def read_outline(paragraphs: list[Paragraph]) -> Outline:
         items = _items_of(paragraph, text, len(outline.items))
         if items:
             outline.items.extend(items)
-            after_item = True
+            after_item = in_item = True
             continue
         line = label_line(text)
+        if line is None and in_item and _continues(outline.items[-1], text):
+            item = outline.items[-1]
+            item.text += text.strip(" \t\u3000\u00a0")
+            item.groups = find_annotations(item.text)
+            item.more.append(paragraph.place)
+            continue
+        in_item = False
         if line is not None and not outline.items:
             outline.orphan_lines.append((line, paragraph.place))
             continue
@@ -153,6 +166,15 @@ def read_outline(paragraphs: list[Paragraph]) -> Outline:
     _nest(outline.items)
     _attach_lines(outline)
     return outline
+
+
+# A paragraph that goes on with the item before it: its enumeration ("一是…", "二是…"), or what
+# the item announced with a colon ("……如下：").
+_ENUMERATION = re.compile(r"^[\s\u3000]*[一二三四五六七八九十]{1,2}是")
+
+
+def _continues(item: Item, text: str) -> bool:
+    return bool(_ENUMERATION.match(text)) or item.text.rstrip(" \t\u3000").endswith(("：", ":"))
 
 
 def _nest(items: list[Item]) -> None:
