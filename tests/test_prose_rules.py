@@ -209,7 +209,8 @@ def test_paragraphs_going_on_with_an_item_are_its_text(tmp_path):
                       "以上工作由科普部统筹。"])
     plan = interpret(text_document(tmp_path / "p.txt", text), None)
     assert [(t.ref, t.content, t.deadline.text) for t in plan.tasks] == [
-        ("1.1", "全力抓好科普场馆建设。一是推进市科技馆项目建设，力争年底前有新形象。二是各县级馆加强运营管理。", "年底前"),
+        ("1.1", "全力抓好科普场馆建设。一是推进市科技馆项目建设，力争年底前有新形象。二是各县级馆加强运营管理。",
+         "年底前"),
         ("1.2", "工作安排如下：组织开展全国科普日系列活动，9月底前完成。", "9月底前"),
         ("1.3", "助力乡村振兴。", "")]
     assert [(p.code, p.line, p.value) for p in plan.problems] == [("skipped_closing", 9, "以上工作由科普部统筹。")]
