@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from bot.plan.document import Document, Paragraph, Place  # noqa: E402
 from bot.plan.prose import interpret  # noqa: E402
 
-SEED = ROOT / "data" / "longyan-kexie-2020.txt"
+SEED = ROOT / "bot" / "bundled" / "longyan-kexie-2020.txt"
 PLAN_09 = ROOT / "tests" / "data" / "plans" / "09_guangzhou_2006_sfb19" / "source.txt"
 NUMERALS = "一二三四五六七八九十"
 
