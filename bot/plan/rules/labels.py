@@ -79,8 +79,9 @@ def content_breadth(label: str) -> int:
     return 2 if _BROAD.match(canon(label)) else 1
 
 
-# "牵头单位:市经贸委;配合单位:市发改委、国土房管局" / "责任单位：A、B" / "完成时限：6月底前"
-_LABELLED = re.compile(r"([^:：;；,，。()（）]{2,14})[:：]")
+# "牵头单位:市经贸委;配合单位:市发改委、国土房管局" / "责任单位：A、B" / "完成时限：6月底前"; a blank
+# ends the value before a label too ("责任单位：A、B  完成时间：11月底前"), so a label holds none.
+_LABELLED = re.compile(r"([^:：;；,，。()（）\s\u3000]{2,14})[\s\u3000]*[:：]")
 
 
 def split_labelled(text: str) -> list[tuple[str, Role, str]]:

@@ -2,7 +2,8 @@
 
 The styles, from the broadest level a plan usually gives them to the finest:
 ``part`` 第一部分 / 第一章 / 第一条 / 第一项; ``chinese`` 一、; ``bracketed_chinese`` （一）;
-``arabic`` 1. / 1、 / 1． / "1 " before text; ``bracketed_arabic`` （1）; ``circled`` ①;
+``arabic`` 1. / 1、 / 1． / "1 " before text; ``bracketed_arabic`` （1）; ``half_bracketed_arabic``
+1） / 1); ``circled`` ①;
 ``dotted`` 1.1 / 1.1.1 (a number with its parents). Which style is a section and which a
 task is the plan's choice, found by its interpreter; this module only reads the label.
 
@@ -25,11 +26,13 @@ _STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("bracketed_chinese", re.compile(rf"^\s*[(（]\s*(?P<n>[{_CN}]{{1,3}})\s*[)）][、.\s]*")),
     ("chinese", re.compile(rf"^\s*(?P<n>[{_CN}]{{1,3}})\s*[、.．]\s*")),
     ("bracketed_arabic", re.compile(r"^\s*[(（]\s*(?P<n>\d{1,3})\s*[)）][、.\s]*")),
+    ("half_bracketed_arabic", re.compile(r"^\s*(?P<n>\d{1,3})\s*[)）]\s*")),
     ("circled", re.compile(rf"^\s*(?P<n>[{_CIRCLED}])\s*")),
     # "1.1 " or "1.1.2": "5.30全国科技工作者日" is a date (DESIGN §3 milestones), not task 5.30.
     ("dotted", re.compile(r"^\s*(?P<n>\d{1,3}(?:[.．]\d{1,3}){2,3}|\d{1,3}[.．]\d{1,3}(?=[\s、]))[.．、\s]*")),
-    # "5.30全国科技工作者日" is a date, not task 5: a number is not followed by another digit.
-    ("arabic", re.compile(r"^\s*(?P<n>\d{1,3})\s*[.．、](?!\d)\s*")),
+    # "5.30全国科技工作者日" is a date, not task 5: a number is not followed by another digit,
+    # unless that digit starts a month ("1.2月底前完成…" is task 1).
+    ("arabic", re.compile(r"^\s*(?P<n>\d{1,3})\s*[.．、](?!\d++(?!月))\s*")),
 ]
 
 
@@ -45,12 +48,13 @@ def _ascii(text: str) -> str:
 class Label:
     """A number written before a text: ``style`` (see the module), ``number`` the value
     (``(1, 2)`` for a dotted 1.2, else one int), ``written`` the label as written ("（一）"),
-    ``rest`` the text after it."""
+    ``rest`` the text after it; ``unit`` a part's word (部分, 章, 条: a 第一章 holds 第一条s), else ""."""
 
     style: str
     number: int | tuple[int, ...]
     written: str
     rest: str
+    unit: str = ""
 
 
 def _value(digits: str) -> int:
@@ -77,7 +81,8 @@ def read_label(text: str) -> Label | None:
                 number = _value(match["n"])
         except (ValueError, KeyError):
             continue
-        return Label(style, number, text[:match.end()].strip(), text[match.end():].strip())
+        unit = match.groupdict().get("unit") or ""
+        return Label(style, number, text[:match.end()].strip(), text[match.end():].strip(), unit)
     return None
 
 

@@ -1,0 +1,57 @@
+"""Prose plans for tests: the shared plans' copies, Documents made from text, and the reading
+compared by the product's task fields (plans/README.md "Mapping to the product's task fields")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.plan.document import Document, Paragraph, Place
+from bot.plan.model import PlanDraft
+from bot.text import clean_name
+
+PLANS = Path(__file__).resolve().parent / "data" / "plans"
+PROSE_PLANS = ["08_lishui_2023_zfgzbg", "09_guangzhou_2006_sfb19", "10_zhejiang_kepu_fragment",
+               "11_lishui_kexie_2021", "12_puyang_kjj_2019q4", "13_caidian_2023_zfgzbg"]
+# 10 is a fragment with no year anywhere in it: its tests pass one (expected.json "plan_year_note").
+YEARS = {"10_zhejiang_kepu_fragment": 2024}
+
+
+def expected(folder: str) -> dict:
+    """The plan's hand-checked reading (expected.json) as parsed JSON."""
+    return json.loads((PLANS / folder / "expected.json").read_text(encoding="utf-8"))
+
+
+def text_document(path: Path, text: str | None = None) -> Document:
+    """``path``'s text (or ``text``) as a Document: one paragraph per line, placed by line."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    return Document(str(path), [Paragraph(line, Place(line=number))
+                                for number, line in enumerate(text.split("\n"), start=1)])
+
+
+def reading(plan: PlanDraft) -> list[dict]:
+    """Every task of ``plan`` by the product's fields (DESIGN §8 ``tasks --json``)."""
+    headings = {s.position: s.heading for s in plan.sections}
+    return [{
+        "ref": t.ref, "section": headings.get(t.section), "content": t.content,
+        "deadline_text": t.deadline.text or None, "due": t.deadline.due.isoformat() if t.deadline.due else None,
+        "lead": [*t.lead, *t.lead_units], "owners": t.owners, "units": t.all_units, "cooperating": t.cooperating,
+    } for t in plan.tasks]
+
+
+def expected_reading(folder: str) -> list[dict]:
+    """expected.json's tasks mapped to the product's fields as plans/README.md says (names in
+    their stored form: ASCII brackets are full-width ones, DESIGN §3)."""
+    rows = []
+    for task in expected(folder)["tasks"]:
+        people = task["lead"] if task["lead_kind"] == "person" else []
+        units = (task["lead"] if task["lead_kind"] == "unit" else []) + task.get("lead_units", [])
+        everything = list(dict.fromkeys([*units, *task["units"], *task["cooperating_units"]]))
+        rows.append({
+            "ref": task["ref"], "section": task["section"], "content": task["content"],
+            "deadline_text": task["deadline_text"], "due": task["due"],
+            "lead": [clean_name(n) for n in [*people, *units]], "owners": [clean_name(n) for n in task["owners"]],
+            "units": [clean_name(n) for n in everything],
+            "cooperating": [clean_name(n) for n in task["cooperating_units"]],
+        })
+    return rows
