@@ -1,5 +1,6 @@
-"""Prose plans for tests: the shared plans' copies, Documents made from text, and the reading
-compared by the product's task fields (plans/README.md "Mapping to the product's task fields")."""
+"""Prose plans for tests: the shared plans' copies, Documents made from text, Word copies, and
+the reading compared by the product's task fields (plans/README.md "Mapping to the product's
+task fields")."""
 
 from __future__ import annotations
 
@@ -27,6 +28,18 @@ def text_document(path: Path, text: str | None = None) -> Document:
     text = path.read_text(encoding="utf-8") if text is None else text
     return Document(str(path), [Paragraph(line, Place(line=number))
                                 for number, line in enumerate(text.split("\n"), start=1)])
+
+
+def word_copy(path: Path, target: Path) -> Path:
+    """``path``'s text as a Word file at ``target``: one paragraph per line, as a person would
+    paste it into Word (the readers place its paragraphs by number, not by line)."""
+    import docx
+
+    document = docx.Document()
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        document.add_paragraph(line)
+    document.save(str(target))
+    return target
 
 
 def reading(plan: PlanDraft) -> list[dict]:

@@ -51,7 +51,7 @@ def test_a_county_plan_reads_every_way_of_writing_owners_and_deadlines():
          ["县交通运输局", "县财政局"], [], [], []),
     ]
     # The notice's points (and its report date), 指导思想 and 保障措施 are context, listed with their place.
-    assert [(p.code, p.line, p.value, p.count) for p in plan.problems] == [
+    assert [(p.code, p.line, p.value, p.count) for p in plan.context] == [
         ("skipped_front", 1, "测试县人民政府办公室关于印发测试县202", 7),
         ("skipped_preamble", 13, "为抓好全年重点工作落实，制定本方案。", 1),
         ("skipped_context_section", 15, "一、指导思想", 1),
@@ -155,10 +155,10 @@ def test_text_around_a_table_is_listed_as_context_when_it_reads_as_a_plan():
     prose = Document("plan.docx", [
         Paragraph("测试局2025年工作要点", Place(paragraph=1)), Paragraph("", Place(paragraph=2)),
         Paragraph("一、强化政治引领", Place(paragraph=3)), Paragraph("（一）压实责任。", Place(paragraph=4)),
-        table, Paragraph("抄送：市委办。", Place(paragraph=5))])
+        Paragraph("（二）抓好党建。", Place(paragraph=5)), table, Paragraph("抄送：市委办。", Place(paragraph=6))])
     assert [(p.code, p.place, p.value, p.count) for p in beside_table(prose)] == [
-        ("skipped_beside_table", Place(paragraph=1), "测试局2025年工作要点", 3),
-        ("skipped_beside_table", Place(paragraph=5), "抄送：市委办。", 1),
+        ("skipped_beside_table", Place(paragraph=1), "测试局2025年工作要点", 4),
+        ("skipped_beside_table", Place(paragraph=6), "抄送：市委办。", 1),
     ]
     # A title and a signature around a table are no plan: nothing to say.
     plain = Document("plan.docx", [Paragraph("测试局2025年工作要点", Place(paragraph=1)), table,
@@ -213,4 +213,4 @@ def test_paragraphs_going_on_with_an_item_are_its_text(tmp_path):
          "年底前"),
         ("1.2", "工作安排如下：组织开展全国科普日系列活动，9月底前完成。", "9月底前"),
         ("1.3", "助力乡村振兴。", "")]
-    assert [(p.code, p.line, p.value) for p in plan.problems] == [("skipped_closing", 9, "以上工作由科普部统筹。")]
+    assert [(p.code, p.line, p.value) for p in plan.context] == [("skipped_closing", 9, "以上工作由科普部统筹。")]

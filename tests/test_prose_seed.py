@@ -4,12 +4,16 @@ table rewritten as numbered prose with inline annotations, which must read as th
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from bot.plan import read_plan
 from bot.plan.prose import interpret
 from tests.plans import EXPECTED, SEED
 from tests.prose_plans import text_document
 
+ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 EXPECTED_DATA = json.loads(EXPECTED.read_text(encoding="utf-8"))
 
@@ -41,7 +45,7 @@ def test_the_seed_prose_alone_gives_five_sections_and_twenty_tasks_with_no_owner
     assert [(t.ref, str(m.date), m.text) for t in plan.tasks for m in t.milestones] == [
         ("1.3", "2020-05-30", "5.30"), ("2.3", "2020-06-18", "6.18")]
     # What was not read as a task, and why: the notice, the preamble, section 三's lead-in.
-    assert [(p.code, p.line, p.value, p.count) for p in plan.problems] == [
+    assert [(p.code, p.line, p.value, p.count) for p in plan.context] == [
         ("skipped_front", 1, "龙岩市科学技术协会关于印发", 7),
         ("skipped_preamble", 15, "2020年是全面建成小康社会和“十三五”", 1),
         ("skipped_text", 39, "深入实施《龙岩市全民科学素质行动计划纲要", 1),
@@ -89,4 +93,34 @@ def test_the_seed_table_written_as_prose_reads_as_the_table(tmp_path):
     assert _reading(plan) == [_expected(t) for t in EXPECTED_DATA["tasks"]]
     assert [t.deadline.ongoing for t in plan.tasks] == [t.deadline.ongoing for t in read_plan(SEED).tasks]
     assert (plan.title, plan.year) == ("龙岩市科协2020年度工作要点", 2020)
-    assert [(p.code, p.value) for p in plan.problems] == [("skipped_closing", "抄送：省科协。")]
+    assert [(p.code, p.value) for p in plan.context] == [("skipped_closing", "抄送：省科协。")]
+
+
+def test_the_seed_file_reads_its_table_and_says_its_prose_was_context():
+    plan = read_plan(SEED)
+    table_only = [(t.ref, t.content, t.deadline, t.lead, t.owners, t.units) for t in plan.tasks]
+    assert len(table_only) == 35 and [t.ref for t in plan.tasks] == [t["id"] for t in EXPECTED_DATA["tasks"]]
+    assert plan.problems == []
+    assert [(p.code, p.line, p.value, p.count) for p in plan.context] == [
+        ("skipped_beside_table", 1, "龙岩市科学技术协会关于印发", 38),
+        ("skipped_beside_table", 442, "抄送：省科协，市委办、市政府办，市委副书", 3),
+    ]
+
+
+def _duban(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+
+
+def test_reminders_over_2020_are_the_same_for_the_table_and_its_prose(tmp_path):
+    pushes = []
+    for name, plan in (("table", SEED), ("prose", tmp_path / "工作要点.txt")):
+        if name == "prose":
+            plan.write_text(_as_prose(), encoding="utf-8")
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "config.toml").write_text(f'[bot]\ndatabase = "duban.db"\nplan = "{plan}"\n', encoding="utf-8")
+        result = _duban("remind", "--simulate", "2020-01-01..2020-12-31", "--json", cwd=folder)
+        assert result.returncode == 0, result.stderr
+        pushes.append(json.loads(result.stdout))
+    assert len(pushes[0]) == 73 and pushes[1] == pushes[0]  # every push: date, chat, text, refs, mentions

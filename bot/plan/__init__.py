@@ -44,7 +44,7 @@ def interpret(document: Document, year: int | None = None) -> PlanDraft:
     numbered prose. Raises :class:`PlanError` ("no_table", naming the header words seen and
     those expected) when neither reads a plan."""
     try:
-        return _table_interpreter().interpret(document, year)
+        draft = _table_interpreter().interpret(document, year)
     except NoPlanTable as missing:
         prose = _prose_interpreter()
         draft = prose.interpret(document, year) if prose is not None else None
@@ -52,6 +52,10 @@ def interpret(document: Document, year: int | None = None) -> PlanDraft:
             raise PlanError("no_table", document.source, saw="、".join(missing.seen) or "",
                             expected=missing.expected) from None
         return draft
+    prose = _prose_interpreter()
+    if prose is not None:  # the text beside the table, when it reads as a plan too, is context
+        draft.context += prose.beside_table(document, draft.year)
+    return draft
 
 
 def _table_interpreter():

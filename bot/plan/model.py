@@ -99,6 +99,9 @@ class PlanDraft:
     the file's name: such a plan is known by its year and source file, not by that title.
     ``roles``: the names among leads, owners and supervisors that stand for a group of people
     (县（市、区）科协主席), decided before the store sees the draft (:func:`bot.plan.roles.mark_roles`).
+    ``context``: the paragraphs not read as tasks because they are context (a covering notice,
+    a preamble, 保障措施, the text beside a plan table), each run with its place and why
+    (``skipped_<reason>``): listed in the report apart from ``problems``, which are warnings.
     """
 
     title: str
@@ -110,14 +113,15 @@ class PlanDraft:
     problems: list[ImportProblem] = field(default_factory=list)
     titled: bool = True
     roles: set[str] = field(default_factory=set)
+    context: list[ImportProblem] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
         """Some row or paragraph could not be read: a stored task the file seems to lack may be
         one of them, so a re-import keeps it instead of marking it removed."""
-        return any(p.code in UNREAD for p in self.problems)
+        return any(p.code in UNREAD for p in (*self.problems, *self.context))
 
 
 # Problems whose row (or paragraph) is not read as a task although it may be one.
 UNREAD = frozenset({"bad_row", "after_bad_row", "no_section", "no_content", "duplicate_ref", "stray_quote",
-                    "line_not_read", "glued_before"})
+                    "line_not_read", "glued_before", "skipped_not_task"})

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from bot.plan.document import Document, Place
+from bot.plan.errors import PlanError
 from bot.plan.model import ImportProblem, PlanDraft
 from bot.plan.prose import context
 from bot.plan.prose.context import context_problems, context_roots, numbering_problems
@@ -20,7 +21,8 @@ from bot.plan.prose.front import read_front
 from bot.plan.prose.levels import find_tasks, task_styles
 from bot.plan.prose.outline import paragraph_text, read_outline
 from bot.plan.prose.tasks import problem, read_tasks
-from bot.plan.table import PLAN_YEARS, PlanError, plan_words
+from bot.plan.table import plan_words
+from bot.plan.table.facts import PLAN_YEARS
 from bot.text import xml_safe
 
 # A year's plan has at most a few thousand paragraphs; past this the file is something else.
@@ -30,53 +32,51 @@ _TEXT_PER_TASK = 2
 _SENTENCE_ENDS = ("。", ".", "！", "!", "？", "?", "；", ";", "”", "」", "）", ")")
 
 
-def prose_words():
-    """``bot/templates/prose_words.j2`` as a module: the prose interpreter's errors."""
-    from bot.render import words
-
-    return words("prose_words.j2")
-
-
-def interpret(document: Document, year: int | None = None) -> PlanDraft:
+def interpret(document: Document, year: int | None = None) -> PlanDraft | None:
     """Read the plan written in ``document``'s paragraphs, for ``year`` (None: from its title,
     else its issue date).
 
-    Returns a :class:`PlanDraft` whose problems list every paragraph not read as a task (with
-    its place and why) and every warning. Raises :class:`~bot.plan.table.PlanError` (message
-    from ``prose_words.j2``) when no plan year can be found, the title's year is no plan year,
-    the document has more than ``MAX_PARAGRAPHS`` paragraphs, no numbered item, or numbered
-    items that are only headings over running text (a novel's chapters).
+    Returns a :class:`PlanDraft` whose ``context`` lists every paragraph not read as a task
+    (with its place and why) and ``problems`` every warning; None when no paragraph is a
+    numbered item, or one alone with no owner or deadline (no prose plan: the caller says there
+    is no table either). Raises :class:`~bot.plan.errors.PlanError` (words in plan_errors.j2)
+    when the document has more than ``MAX_PARAGRAPHS`` paragraphs ("prose_too_long"), its
+    numbered items are only headings over running text (a novel's chapters: "prose_not_plan")
+    or all context ("prose_only_context"), or no plan year can be found ("no_year", "title_year").
     """
-    words = prose_words()
     paragraphs = document.paragraphs
     if len(paragraphs) > MAX_PARAGRAPHS:
-        raise PlanError(str(words.too_long(document.source, len(paragraphs), MAX_PARAGRAPHS)))
+        raise PlanError("prose_too_long", document.source, paragraphs=f"{len(paragraphs):,}",
+                        limit=f"{MAX_PARAGRAPHS:,}")
     texts = [xml_safe(paragraph_text(p)) for p in paragraphs]
     front = read_front(texts)
     body = [type(p)(t, p.place, p.level, p.numbering, p.style) for p, t in zip(paragraphs, texts, strict=True)]
     outline = read_outline(body[front.body:])
     if not outline.items:
-        raise PlanError(str(words.no_items(document.source, len(paragraphs))))
+        return None
     tasks = find_tasks(outline.items, task_styles(outline.items))
     aside = context_roots(outline, tasks)
     tasks = [t for t in tasks if not any(a in aside for a in (t, *t.ancestors()))]
     between = sum(1 for loose in outline.loose if 0 <= loose.after < len(outline.items) - 1)
     if not any(i.annotated for i in outline.items) and between > _TEXT_PER_TASK * max(len(tasks), 1):
-        raise PlanError(str(words.prose_not_plan(document.source, len(outline.items), between)))
+        raise PlanError("prose_not_plan", document.source, items=len(outline.items), loose=between)
     if year is None and front.title_year is not None and front.title_year not in PLAN_YEARS:
-        raise PlanError(str(words.bad_year(document.source, front.title_year, front.title)))
+        raise PlanError("title_year", document.source, year=f"{front.title_year:04d}", title=front.title,
+                        first=PLAN_YEARS[0], last=PLAN_YEARS[-1])
     plan_year = year or front.title_year or (front.issued.year if front.issued else None)
     if plan_year is None or plan_year not in PLAN_YEARS:
-        raise PlanError(str(words.no_year(document.source)))
+        raise PlanError("no_year", document.source)
     plan = PlanDraft(
         title=front.title or str(plan_words().untitled(plan_year, PurePath(document.source).name)),
         year=plan_year, issued=front.issued, source=document.source, titled=front.title is not None,
     )
-    plan.problems += context_problems(body, front, outline, tasks, aside)
+    plan.context += context_problems(body, front, outline, tasks, aside)
     plan.problems += numbering_problems(outline.items)
     read_tasks(plan, outline, tasks)
     if not plan.tasks:
-        raise PlanError(str(words.only_context(document.source, len(outline.items))))
+        raise PlanError("prose_only_context", document.source, items=len(outline.items))
+    if len(plan.tasks) == 1 and not any(i.annotated for i in outline.items):
+        return None  # one bare numbered line ("一、强化政治引领" under a title) is no task list
     _cut_off(plan)
     return plan
 
@@ -91,7 +91,8 @@ def _cut_off(plan: PlanDraft) -> None:
 
 def beside_table(document: Document, year: int | None = None) -> list[ImportProblem]:
     """What the report says of a file read from its table whose text holds a plan too: the
-    text's runs as ``skipped_beside_table`` entries when its paragraphs read as prose tasks, else []."""
+    text's runs as ``skipped_beside_table`` entries (for ``PlanDraft.context``) when its
+    paragraphs read as prose tasks, else []."""
     prose = Document(document.source, document.paragraphs)
     try:
         tasks = len(plan.tasks) if (plan := interpret(prose, year)) is not None else 0

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from bot.plan.document import Cell, Paragraph, Place
 from bot.plan.rules.labels import MAX_LABEL, label_role
+from bot.plan.rules.numbering import read_label
 from bot.plan.table.fit import fit, is_section
 from bot.plan.table.header import by_labels, header_roles
 from bot.plan.table.rows import TableRow
@@ -46,12 +47,19 @@ class LineTable:
     short_end: Place | None = None  # the last row stops before the columns the rows above end in
 
 
+# A line that is a label with its value ("责任单位：县人社局") or a numbered item ("（三）推进重大项目")
+# is a prose plan's, not a header cell.
+_LABELLED = re.compile(r"[:：]\s*\S")
+
+
 def _header(texts: list[tuple[int, str]], at: int) -> tuple[list[str], int] | None:
     """The labels of a header starting at ``texts[at]`` and the index after it, or None."""
     labels: list[str] = []
     index = at
     while index < len(texts):
         text = texts[index][1].strip()
+        if _LABELLED.search(text) or read_label(text) is not None:
+            break
         following = texts[index + 1][1].strip() if index + 1 < len(texts) else ""
         joined = text + following
         # "目标⏎任务", "区政府办⏎协管责任人": a label wrapped over two lines.
