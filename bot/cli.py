@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from bot.clock import SHANGHAI, DayClock, SystemClock
-from bot.config import ConfigError, check_token, load_config
+from bot.config import ConfigError, load_config
+from bot.config_checks import check_token
 from bot.export import ExportError, export
 from bot.ops import commands as ops_commands
 from bot.ops import logs

@@ -57,7 +57,7 @@ def ambiguous(ctx: Context, query: Query) -> Reply | None:
 
 @intent("task_refs", priority=20)
 def task_refs(ctx: Context, query: Query) -> Reply | None:
-    """3.3 / 任务3.3 / 三点八 / 第三部分第四条 / 3.8的牵头领导是谁 / 3.3什么时候完成 / 3.4完成了吗."""
+    """Questions about tasks named by number: "2.1", "任务2.1", "二点一", "第二部分第一条", with who/when/status."""
     if not query.refs:
         if query.unknown_refs and not (query.names or query.terms or query.window or query.sections):
             sections = sorted({t.section_no for t in ctx.tasks if t.section_no is not None})
@@ -68,7 +68,7 @@ def task_refs(ctx: Context, query: Query) -> Reply | None:
 
 @intent("who_when_status", priority=40)
 def who_when_status(ctx: Context, query: Query) -> Reply | None:
-    """机器人比赛谁负责 / 学术年会什么时候截止 / 科普日那个完成了吗 / 我负责的机器人比赛什么时候截止."""
+    """Who, when or status of tasks found by topic, person or part: "<topic>谁负责", "<topic>哪天到期", "我负责的<topic>"."""
     if query.what not in ("who", "when", "status") or not query.filtered or not understood_enough(query):
         return None
     if query.mine and ctx.person is None:
@@ -82,7 +82,7 @@ def who_when_status(ctx: Context, query: Query) -> Reply | None:
     if not tasks or (query.what == "status" and len(tasks) > STATUS_DETAIL):
         return None  # an empty or long answer is a list (lists words it)
     if query.what == "who" and not query.terms and not query.sections:
-        return None  # "林丽负责什么" is a list, "林丽负责的谁牵头" reads best as one too
+        return None  # "<name>负责什么" is a list, and so reads "<name>负责的谁牵头"
     return about(ctx, query, tasks, blocks)
 
 

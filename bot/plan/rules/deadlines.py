@@ -179,7 +179,7 @@ class Schedule:
 def find_schedule(text: str, year: int) -> Schedule | None:
     """The quarterly or half-year targets named inside ``text`` for plan year ``year``, or None.
 
-    "竞争性专项:上半年、三季度、四季度任务分别为…" → 上半年、三季度、四季度 (06-30, 09-30, 12-31);
+    "某专项:上半年、三季度、四季度目标分别为…" → 上半年、三季度、四季度 (06-30, 09-30, 12-31);
     "第三季度:落实…。第四季度:持续…" → 第三季度 / 第四季度. A period after 每/各 ("每季度通报")
     is a frequency, not a target. Only for a plan that has no deadline of its own for the
     task: a deadline column wins.
