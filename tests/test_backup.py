@@ -223,7 +223,9 @@ def test_people_remove_unbinds_a_name_bound_in_chat(tmp_path, capsys):
     assert bound_person(bot.store, "wecom", "zhangsan") is None and bindings(bot.store) == []
     conn = sqlite3.connect(tmp_path / "duban.db")
     removed = conn.execute("SELECT actor, platform, before FROM events WHERE kind = 'binding.removed'").fetchall()
+    kept = conn.execute("SELECT sender_id, person, removed_at IS NOT NULL FROM bindings").fetchall()
     conn.close()
+    assert kept == [("zhangsan", "严众能", 1)]  # nothing is deleted: the row is marked removed
     assert removed == [("cli", "wecom", '{"sender_id": "zhangsan", "person": "严众能", '
                                         '"confirmed_at": "2020-11-02T10:00:00+08:00"}')]
     capsys.readouterr()

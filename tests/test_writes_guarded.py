@@ -67,7 +67,9 @@ def test_a_note_is_withdrawn_by_its_author_only_and_the_trail_keeps_it(tmp_path)
         assert "· 2020-09-10 10:00 严众能撤回进展" in detail.splitlines()
         [event] = bot.store._rows("SELECT * FROM events WHERE kind = 'note.withdrawn'")
         assert event["actor"] == "严众能" and json.loads(event["before"])["note"] == "巡展已完成长汀站"
-        assert bot.store._rows("SELECT * FROM notes") == []
+        # The row stays (nothing is deleted), marked with when it was taken back.
+        assert bot.store._rows("SELECT person, text, withdrawn_at FROM notes") == [
+            {"person": "严众能", "text": "巡展已完成长汀站", "withdrawn_at": "2020-09-10T10:00:00+08:00"}]
         assert bot.say("撤销进展 3.1", as_="严众能").text == "你在 3.1 没有可撤回的进展。"
     finally:
         bot.close()

@@ -143,8 +143,8 @@ def add_note(store: Store, plan_id: int, ref: str, person: str, text: str, meta:
 def withdraw_note(store: Store, plan_id: int, ref: str, person: str, meta: Meta) -> dict | None:
     """"撤销进展 3.3": take back ``person``'s latest progress note on task ``ref`` (DESIGN §4:
     only its author may). The note leaves the task's notes (its detail, the exported
-    完成情况表); the ``note.withdrawn`` event keeps all of it (id, text, when, where), so the
-    audit trail still shows what was said. Returns the note withdrawn ({"id", "text", "at"}),
+    完成情况表) but not the store: its row is marked ``withdrawn_at``, and the ``note.withdrawn``
+    event says who took it back, when and where. Returns the note withdrawn ({"id", "text", "at"}),
     or None when ``person`` has no note there. Raises LookupError for an unknown ref."""
     with store.write() as db:
         task = _task(db, plan_id, ref)
@@ -152,11 +152,11 @@ def withdraw_note(store: Store, plan_id: int, ref: str, person: str, meta: Meta)
             raise LookupError(ref)
         note = next(iter(db.query(
             "SELECT id, text, at, platform, msg_id FROM notes WHERE task_id = ? AND person = ? "
-            "ORDER BY id DESC LIMIT 1",
+            "AND withdrawn_at IS NULL ORDER BY id DESC LIMIT 1",
             [task["id"], person])), None)
         if note is None:
             return None
-        db.execute("DELETE FROM notes WHERE id = ?", [note["id"]])
+        db.execute("UPDATE notes SET withdrawn_at = ? WHERE id = ?", [meta.at, note["id"]])
         add_event(db, meta.at, "note.withdrawn", person, platform=meta.platform, chat=meta.chat, msg_id=meta.msg_id,
                   plan_id=plan_id, task_id=task["id"], before={"note": note["text"], "note_id": note["id"],
                                                                "at": note["at"], "platform": note["platform"],
@@ -167,7 +167,7 @@ def withdraw_note(store: Store, plan_id: int, ref: str, person: str, meta: Meta)
 def notes(store: Store, plan_id: int, ref: str) -> list[dict]:
     """The progress notes of ``ref``, oldest first: person, text, at."""
     return store._rows("""SELECT n.person, n.text, n.at FROM notes n JOIN tasks t ON t.id = n.task_id
-                          WHERE t.plan_id = ? AND t.ref = ? ORDER BY n.id""", (plan_id, ref))
+                          WHERE t.plan_id = ? AND t.ref = ? AND n.withdrawn_at IS NULL ORDER BY n.id""", (plan_id, ref))
 
 
 MAX_REQUESTS_PER_SENDER = 3  # "我是X" requests one sender may make in a day
@@ -191,7 +191,7 @@ def request_binding(store: Store, platform: str, sender_id: str, person: str, me
     one name."""
     with store.write() as db:
         if db.execute("SELECT 1 FROM bindings WHERE platform = ? AND sender_id = ? AND person = ? "
-                      "AND confirmed_at IS NULL", [platform, sender_id, person]).fetchone():
+                      "AND confirmed_at IS NULL AND removed_at IS NULL", [platform, sender_id, person]).fetchone():
             return
         since = (datetime.fromisoformat(meta.at) - timedelta(hours=24)).isoformat()
         asked = db.execute("SELECT COUNT(*) FROM bindings WHERE platform = ? AND sender_id = ? AND requested_at > ?",
@@ -199,7 +199,7 @@ def request_binding(store: Store, platform: str, sender_id: str, person: str, me
         if asked >= MAX_REQUESTS_PER_SENDER:
             raise BindingRefused("sender", person, MAX_REQUESTS_PER_SENDER)
         waiting = db.execute("SELECT COUNT(DISTINCT sender_id) FROM bindings WHERE platform = ? AND person = ? "
-                             "AND confirmed_at IS NULL", [platform, person]).fetchone()[0]
+                             "AND confirmed_at IS NULL AND removed_at IS NULL", [platform, person]).fetchone()[0]
         if waiting >= MAX_PENDING_PER_NAME:
             raise BindingRefused("name", person, MAX_PENDING_PER_NAME)
         db.execute("INSERT INTO bindings (platform, sender_id, person, chat_id, requested_at) VALUES (?, ?, ?, ?, ?)",
@@ -211,7 +211,8 @@ def request_binding(store: Store, platform: str, sender_id: str, person: str, me
 def pending_bindings(store: Store, platform: str, person: str) -> list[str]:
     """The distinct sender ids waiting to be confirmed as ``person`` on ``platform``."""
     return list(dict.fromkeys(r["sender_id"] for r in store._rows(
-        "SELECT sender_id FROM bindings WHERE platform = ? AND person = ? AND confirmed_at IS NULL ORDER BY id",
+        "SELECT sender_id FROM bindings WHERE platform = ? AND person = ? AND confirmed_at IS NULL "
+        "AND removed_at IS NULL ORDER BY id",
         (platform, person))))
 
 
@@ -219,7 +220,7 @@ def confirm_binding(store: Store, platform: str, person: str, sender_id: str, ad
     """"确认 严众能" from an admin: ``sender_id``'s request to be ``person`` counts from now on."""
     with store.write() as db:
         db.execute("""UPDATE bindings SET confirmed_by = ?, confirmed_at = ? WHERE platform = ? AND person = ?
-                      AND sender_id = ? AND confirmed_at IS NULL""", [admin, meta.at, platform, person, sender_id])
+                      AND sender_id = ? AND confirmed_at IS NULL AND removed_at IS NULL""", [admin, meta.at, platform, person, sender_id])
         add_event(db, meta.at, "binding.confirmed", admin, platform=platform, chat=meta.chat, msg_id=meta.msg_id,
                   after={"sender_id": sender_id, "person": person})
 
@@ -227,11 +228,12 @@ def confirm_binding(store: Store, platform: str, person: str, sender_id: str, ad
 def bound_person(store: Store, platform: str, sender_id: str) -> str | None:
     """The person a confirmed binding gives ``sender_id`` on ``platform``, or None."""
     rows = store._rows("""SELECT person FROM bindings WHERE platform = ? AND sender_id = ?
-                          AND confirmed_at IS NOT NULL ORDER BY confirmed_at DESC LIMIT 1""", (platform, sender_id))
+                          AND confirmed_at IS NOT NULL AND removed_at IS NULL
+                          ORDER BY confirmed_at DESC LIMIT 1""", (platform, sender_id))
     return rows[0]["person"] if rows else None
 
 
 def bindings(store: Store) -> list[dict]:
     """Every confirmed binding: platform, sender_id, person, confirmed_by, confirmed_at."""
     return store._rows("""SELECT platform, sender_id, person, confirmed_by, confirmed_at FROM bindings
-                          WHERE confirmed_at IS NOT NULL ORDER BY id""")
+                          WHERE confirmed_at IS NOT NULL AND removed_at IS NULL ORDER BY id""")

@@ -146,13 +146,14 @@ def restore(source_path: Path, store_path: Path, keep_current: Path | None = Non
 
 def remove_bindings(store: Store, person: str, *, actor: str, at: str) -> list[dict]:
     """Remove every chat binding (我是… / 确认…) of ``person``: the ids are no longer that person.
-    Returns the removed rows (platform, sender_id, confirmed_at); each leaves a ``binding.removed``
-    event with the binding as it was, so the audit trail keeps who was bound and who removed it."""
+    Returns the removed rows (platform, sender_id, confirmed_at). Each row stays, marked
+    ``removed_at`` (nothing is deleted), and leaves a ``binding.removed`` event naming who removed it."""
     with store.write(plan_data=False) as db:
-        rows = list(db.query("SELECT id, platform, sender_id, person, confirmed_at FROM bindings WHERE person = ?",
+        rows = list(db.query("SELECT id, platform, sender_id, person, confirmed_at FROM bindings "
+                             "WHERE person = ? AND removed_at IS NULL",
                              [person]))
         for row in rows:
-            db.execute("DELETE FROM bindings WHERE id = ?", [row["id"]])
+            db.execute("UPDATE bindings SET removed_at = ? WHERE id = ?", [at, row["id"]])
             add_event(db, at, "binding.removed", actor, platform=row["platform"],
                       before={"sender_id": row["sender_id"], "person": person, "confirmed_at": row["confirmed_at"]})
     return [{k: row[k] for k in ("platform", "sender_id", "confirmed_at")} for row in rows]

@@ -25,6 +25,6 @@ def plan_notes(store: Store, plan_id: int) -> dict[str, list[dict]]:
     {"person", "text", "at" (aware ISO time)} as ``completion.notes`` gives them."""
     by_ref: dict[str, list[dict]] = defaultdict(list)
     for r in store._rows("""SELECT t.ref, n.person, n.text, n.at FROM notes n JOIN tasks t ON t.id = n.task_id
-                            WHERE t.plan_id = ? ORDER BY n.id""", (plan_id,)):
+                            WHERE t.plan_id = ? AND n.withdrawn_at IS NULL ORDER BY n.id""", (plan_id,)):
         by_ref[r.pop("ref")].append(r)
     return dict(by_ref)

@@ -347,3 +347,17 @@ def m007_outbox_plans_refusals_notices(db: Database) -> None:
         CREATE UNIQUE INDEX notices_open_key ON notices (key) WHERE resolved_at IS NULL;
         """,
     )
+
+
+@migrations()
+def m008_nothing_deleted(db: Database) -> None:
+    """A withdrawn progress note and a removed chat binding stay in their tables, marked with
+    when (DESIGN §2: nothing is deleted); reads leave them out. Before this, both rows were
+    deleted and only their events kept them."""
+    _run(
+        db,
+        """
+        ALTER TABLE notes ADD COLUMN withdrawn_at TEXT;
+        ALTER TABLE bindings ADD COLUMN removed_at TEXT;
+        """,
+    )
