@@ -214,3 +214,34 @@ def test_paragraphs_going_on_with_an_item_are_its_text(tmp_path):
         ("1.2", "工作安排如下：组织开展全国科普日系列活动，9月底前完成。", "9月底前"),
         ("1.3", "助力乡村振兴。", "")]
     assert [(p.code, p.line, p.value) for p in plan.context] == [("skipped_closing", 9, "以上工作由科普部统筹。")]
+
+
+def test_owners_inside_the_sentence_and_a_last_clause_naming_who(tmp_path):
+    text = "\n".join([
+        "某县人社局2026年工作要点",
+        "一、就业服务",
+        "（一）稳岗扩就业",
+        "1. 组织春风行动专场招聘会，6月底前完成，张晓明负责。",
+        "2. 开展高校毕业生就业见习，全年开展。（牵头单位：就业科；配合单位：办公室）",
+        "3. 落实失业保险稳岗返还政策，确保专人负责。",
+        "（二）技能培训",
+        "1. 完成职业技能培训3000人次，责任人：李红，10月底前。",
+        "2. 建设技能大师工作室2个，由职业能力建设科负责。",
+        "3. 办好全县技能大赛，9月底前完成，分管副局长负责。",
+        "二、社会保障",
+        "（一）推进全民参保计划，年底前完成。责任单位：社保股。",
+        "（二）持续推进社保卡一卡通应用，11月底前完成。"])
+    plan = interpret(text_document(tmp_path / "p.txt", text), None)
+    # "，X负责。" names a person, a unit or a role, but not "专人"; "，责任人：李红，" leaves the
+    # clause after it as the task's text; "，全年开展。" is the deadline, "持续推进…" the verb.
+    assert [(t.ref, t.content, t.deadline.text, t.deadline.due, t.deadline.ongoing, t.owners, t.lead_units, t.units)
+            for t in plan.tasks] == [
+        ("1.1.1", "组织春风行动专场招聘会，6月底前完成", "6月底前", date(2026, 6, 30), False, ["张晓明"], [], []),
+        ("1.1.2", "开展高校毕业生就业见习，全年开展。", "全年开展", date(2026, 12, 31), True, [], ["就业科"], []),
+        ("1.1.3", "落实失业保险稳岗返还政策，确保专人负责。", "", None, False, [], [], []),
+        ("1.2.1", "完成职业技能培训3000人次，10月底前。", "10月底前", date(2026, 10, 31), False, ["李红"], [], []),
+        ("1.2.2", "建设技能大师工作室2个", "", None, False, [], [], ["职业能力建设科"]),
+        ("1.2.3", "办好全县技能大赛，9月底前完成", "9月底前", date(2026, 9, 30), False, ["分管副局长"], [], []),
+        ("2.1", "推进全民参保计划，年底前完成。", "年底前", date(2026, 12, 31), False, [], [], ["社保股"]),
+        ("2.2", "持续推进社保卡一卡通应用，11月底前完成。", "11月底前", date(2026, 11, 30), False, [], [], []),
+    ]

@@ -98,6 +98,7 @@ class AdminPage:
         return self._render("admin.html", request, **await self.bot.offload(self._overview))
 
     def _overview(self) -> dict:
+        from bot.plan.readers import KNOWN
         from bot.store import outbox
         from bot.store.completion import bindings
 
@@ -112,7 +113,7 @@ class AdminPage:
                 row[platform] = getattr(ids, platform, "") if ids else ""
             people.append(row)
         default = store.active_plan(self.bot.clock.today())
-        return {"plans": plans, "people": people, "pushes": outbox.rows(store, ("pending", "failed")),
+        return {"plans": plans, "people": people, "pushes": outbox.rows(store, ("pending", "failed")), "kinds": KNOWN,
                 "today": self.bot.clock.today(), "default_id": default.id if default else None}
 
     async def upload(self, request: Request) -> Response:

@@ -220,7 +220,8 @@ def confirm_binding(store: Store, platform: str, person: str, sender_id: str, ad
     """"确认 严众能" from an admin: ``sender_id``'s request to be ``person`` counts from now on."""
     with store.write() as db:
         db.execute("""UPDATE bindings SET confirmed_by = ?, confirmed_at = ? WHERE platform = ? AND person = ?
-                      AND sender_id = ? AND confirmed_at IS NULL AND removed_at IS NULL""", [admin, meta.at, platform, person, sender_id])
+                      AND sender_id = ? AND confirmed_at IS NULL AND removed_at IS NULL""",
+                   [admin, meta.at, platform, person, sender_id])
         add_event(db, meta.at, "binding.confirmed", admin, platform=platform, chat=meta.chat, msg_id=meta.msg_id,
                   after={"sender_id": sender_id, "person": person})
 

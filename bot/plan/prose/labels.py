@@ -36,6 +36,17 @@ _LEAD_CLAUSE = re.compile(r"[，,；;。]?[\s\u3000]*由?"
 # What a name of a unit ends with: a lead clause names units, a sentence ending in 牵头 may not.
 _UNIT_END = re.compile(r"(局|委|办|厅|部|室|中心|院|会|所|处|科|站|馆|队|组|社|行|司|署|政府|单位|部门|协|团|联)$")
 _NAME_SPLIT = re.compile(r"[、，,]")
+# "……，张晓明负责。" / "……，由办公室负责落实。": the last clause, names and 负责, nothing else.
+_OWNER_CLAUSE = re.compile(r"[，,；;][\s\u3000]*由?(?P<names>[^，,；;。：:（()）\d]{2,30}?)(同志)?(具体)?负责"
+                           r"(落实|实施|推进|办理)?[。；;]?[\s\u3000]*$")
+# A role named as an owner (责任人 in a table holds these too).
+_ROLE_END = re.compile(r"(主任|书记|局长|科长|股长|部长|处长|主席|秘书长|馆长|所长|站长|队长|院长|校长|领导)$")
+# A person's name: two to four Han characters, not a word that only stands where a name could
+# (专人, 各地, 相关人员, 本单位…).
+_PERSON = re.compile(r"(?![专各相有本该此其全每分主具])[\u4e00-\u9fff]{2,4}(?<![人员方地级们])")
+# Inside a sentence: a clause starts after a comma and ends at the next clause mark.
+_COMMA = re.compile(r"[，,]")
+_CLAUSE_END = re.compile(r"[，,。；;]")
 # Where an unbracketed annotation may start after the item's last sentence: "……。牵头单位：A".
 _SENTENCE_END = re.compile(r"[。；;]")
 _CLOSE = {"（": "）", "(": ")"}
@@ -116,6 +127,8 @@ def find_annotations(text: str) -> list[Annotation]:
             found.append(Annotation(index, close + 1, (Segment("lead_phrase", "", text[index + 1:end].strip()),)))
     tail = next((m.end() for m in _SENTENCE_END.finditer(text, found[-1].end if found else 0)
                  if _labelled(text, m.end())), None)
+    found.extend(_inside_sentence(text, found, len(text) if tail is None else tail))
+    found.sort(key=lambda group: group.start)
     if tail is not None:
         found.append(Annotation(tail, len(text), segments(text[tail:])))
     elif not found or found[-1].end < len(text.rstrip("。；; \t\u3000")):
@@ -123,7 +136,46 @@ def find_annotations(text: str) -> list[Annotation]:
         leads = _NAME_SPLIT.split(clause["lead"]) if clause else []
         if clause and clause.start() > 0 and all(_UNIT_END.search(n.strip()) for n in leads):
             found.append(Annotation(clause.start(), len(text), (Segment("lead_phrase", "", clause["body"]),)))
+        elif (owner := _owner_clause(text, found[-1].end if found else 0)) is not None:
+            found.append(owner)
     return found
+
+
+def _inside_sentence(text: str, found: list[Annotation], stop: int) -> list[Annotation]:
+    """Labelled clauses between commas inside a sentence: "……3000人次，责任人：李红，10月底前。"
+    A group runs from its comma to the next clause that starts no label, so the clauses after
+    it ("10月底前") stay the item's text."""
+    groups: list[Annotation] = []
+    for comma in _COMMA.finditer(text, 0, stop):
+        begin = comma.end()
+        if any(g.start <= comma.start() < g.end for g in [*found, *groups]) or not _labelled(text, begin, stop):
+            continue
+        end = begin
+        while True:
+            after = _CLAUSE_END.search(text, end, stop)
+            end = after.start() if after else stop
+            if after is None or not _labelled(text, after.end(), stop):
+                break
+            end = after.end()
+        groups.append(Annotation(comma.start(), end, segments(text[begin:end])))
+    return groups
+
+
+def _owner_clause(text: str, start: int) -> Annotation | None:
+    """An item's last clause naming who does it, unbracketed: "……，张晓明负责。", "……，由办公室负责。"
+    Each name must read as a unit (ends as one: 局, 科, 办公室…), a role (主任, 科长…) or a
+    person (two to four characters, not a word such as 专人 or 各地)."""
+    clause = _OWNER_CLAUSE.search(text, start)
+    if clause is None or clause.start() == 0:
+        return None
+    names = [n.strip(" \t\u3000") for n in _NAME_SPLIT.split(clause["names"])]
+    if all(_UNIT_END.search(n) for n in names):
+        role = "units"
+    elif all(_ROLE_END.search(n) or _PERSON.fullmatch(n) for n in names):
+        role = "owners"
+    else:
+        return None
+    return Annotation(clause.start(), len(text), (Segment(role, "", "、".join(names)),))
 
 
 def label_line(text: str) -> Annotation | None:

@@ -10,6 +10,7 @@ sentence whose subject is its owners; the other dates are milestones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.plan.document import Place
@@ -209,6 +210,8 @@ def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
         if phrase.due is None:
             problem(plan, "deadline_unparsed", place, part.ref, phrase.text)
     own = [p for p in found if p.actor is None and p.due is not None]
+    if not deadline.text and not own:
+        deadline = _ongoing_clause(content, year) or deadline
     if not deadline.text and own:
         latest = max(own, key=lambda p: p.due)
         deadline = Deadline(latest.text, latest.due)
@@ -226,3 +229,16 @@ def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
     for milestone in sorted(milestones, key=lambda m: m.date):
         unique.setdefault(milestone.date, milestone)
     return deadline, list(unique.values())
+
+
+_CLAUSE = re.compile(r"[^，,。；;：:（()）]+")
+
+
+def _ongoing_clause(content: str, year: int) -> Deadline | None:
+    """A clause of its own that is a 全年开展-like phrase ("……，全年开展。"), read as a 完成时限
+    cell is; a phrase inside a clause ("持续推进…建设") is the task's verb, not its deadline."""
+    for clause in _CLAUSE.findall(content):
+        read = parse_deadline(clause.strip(" \t\u3000"), year)
+        if read.ongoing:
+            return read
+    return None
