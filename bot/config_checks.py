@@ -32,6 +32,7 @@ def fail(where: str, mistake: str, **data: object) -> ConfigError:
 
 
 def section_of(config: Config, name: str) -> SimpleNamespace:
+    """The section ``name`` of ``config``, dotted names reaching into a nested one ("wecom.aibot")."""
     head, _, tail = name.partition(".")
     section = getattr(config, head)
     return getattr(section, tail) if tail else section
