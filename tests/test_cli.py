@@ -216,3 +216,19 @@ def test_remind_on_a_quiet_day_says_there_is_nothing(workdir):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "11月28日没有要发的提醒（非工作日、没有到期或节点的任务，或计划已过推送期）。\n"
     assert json.loads(duban("remind", "--on", "2020-11-28", "--dry-run", "--json", cwd=workdir).stdout) == []
+
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(workdir, monkeypatch, capsys):
+    """``duban tasks --all | head -1``: the pipe closes under the writer; the command ends quietly."""
+    import os
+
+    from bot.cli import main
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has left
+    with open(write_end, "w", encoding="utf-8", buffering=1) as pipe:  # line by line, as to a terminal
+        monkeypatch.setattr(sys, "stdout", pipe)
+        monkeypatch.chdir(workdir)
+        assert main(["tasks", "--all"]) == 141
+    assert "Traceback" not in capsys.readouterr().err

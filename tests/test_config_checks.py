@@ -60,9 +60,9 @@ def test_admins_and_people_one_slip_from_the_plan_are_named_but_role_members_are
                            "roles": {"县（市、区）科协主席": {"members": ["林丽丽"]}}}, "c", PROJECT_DIR, env={})
     assert name_slips(config, PLAN_PEOPLE) == [
         "bot.admins：计划里没有 朱明升，是否是 朱明生？（写错的名字不是管理员。） / bot.admins: no 朱明升 in any plan; "
-        "did you mean 朱明生?",
+        "did you mean 朱明生?\n  → 把 bot.admins 里的 朱明升 改成计划里的写法：朱明生",
         'people：计划里没有 林永陆，是否是 林永禄？（[people."林永陆"] 的账号不会对应到计划里的人。） / '
-        "no 林永陆 in any plan; did you mean 林永禄?",
+        'no 林永陆 in any plan; did you mean 林永禄?\n  → 把 [people."林永陆"] 里的 林永陆 改成计划里的写法：林永禄',
     ]
 
 
