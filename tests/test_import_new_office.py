@@ -1,0 +1,38 @@
+"""A new office's own Word table (issue 11): 序号/重点工作/具体措施/牵头领导/责任科室/责任人/完成时限,
+section rows merged full width, 牵头领导 and 重点工作 merged down, "X牵头，Y配合" in one cell."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from bot.plan import read_plan
+from tests.office_plans import Sheet, write_docx
+
+HEADER = ["序号", "重点工作", "具体措施", "牵头领导", "责任科室", "责任人", "完成时限"]
+TITLE = ["某县人社局2026年重点工作任务分解表"]
+
+
+def office_table(path: Path, deadlines: tuple[str, str, str] = ("6月底前", "9月底前", "年底前")) -> Path:
+    """The office's table: two sections, 重点工作 and 牵头领导 merged down over tasks 1–2."""
+    rows = [HEADER, ["一、扩大社会保险覆盖面"] * 7,
+            ["1", "工伤保险扩面", "将新业态从业人员纳入工伤保险。", "王建国", "工伤保险股牵头，各乡镇人民政府配合",
+             "李明", deadlines[0]],
+            ["2", "工伤保险扩面", "开展建筑项目按项目参保专项行动。", "王建国", "工伤保险股", "李明", deadlines[1]],
+            ["二、提升经办服务"] * 7,
+            ["3", "窗口服务", "推行社保业务“一窗通办”。", "赵敏", "社会保险服务中心牵头，各股室、二级单位配合",
+             "陈红", deadlines[2]]]
+    sheet = Sheet(rows, merges=[(1, 0, 1, 6), (2, 1, 3, 1), (2, 3, 3, 3), (4, 0, 4, 6)])
+    return write_docx(path, TITLE, [sheet])
+
+
+def test_the_broader_column_inside_sections_heads_each_task_content(tmp_path):
+    draft = read_plan(office_table(tmp_path / "p.docx"))
+    assert [s.heading for s in draft.sections] == ["一、扩大社会保险覆盖面", "二、提升经办服务"]
+    assert [(t.ref, t.section, t.content) for t in draft.tasks] == [
+        ("1", 1, "工伤保险扩面：将新业态从业人员纳入工伤保险。"),
+        ("2", 1, "工伤保险扩面：开展建筑项目按项目参保专项行动。"),
+        ("3", 2, "窗口服务：推行社保业务“一窗通办”。")]
+    assert [(t.lead, t.owners) for t in draft.tasks] == [(["王建国"], ["李明"]), (["王建国"], ["李明"]),
+                                                       (["赵敏"], ["陈红"])]
+    assert [t.deadline.due for t in draft.tasks] == [date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)]
