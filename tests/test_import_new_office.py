@@ -36,3 +36,30 @@ def test_the_broader_column_inside_sections_heads_each_task_content(tmp_path):
     assert [(t.lead, t.owners) for t in draft.tasks] == [(["王建国"], ["李明"]), (["王建国"], ["李明"]),
                                                        (["赵敏"], ["陈红"])]
     assert [t.deadline.due for t in draft.tasks] == [date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)]
+
+
+PROSE = """某县人社局2026年工作要点
+一、扩大社会保险覆盖面
+1.推进新业态从业人员参加工伤保险，由社会保险股牵头，各乡镇人民政府配合。
+2.开展建筑项目参保专项行动，劳动监察大队牵头，乡镇劳动保障所配合。
+3.完善乡镇社保服务网点建设，就业服务中心牵头，各乡镇农机站配合。
+"""
+
+
+def test_prose_units_ending_in_gu_suo_zhongxin_dadui_zhan_lead_their_items(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text(PROSE, encoding="utf-8")
+    draft = read_plan(path)
+    assert [(t.ref, t.content, t.lead_units, t.units, t.cooperating) for t in draft.tasks] == [
+        ("1", "推进新业态从业人员参加工伤保险", ["社会保险股"], [], ["各乡镇人民政府"]),
+        ("2", "开展建筑项目参保专项行动", ["劳动监察大队"], [], ["乡镇劳动保障所"]),
+        ("3", "完善乡镇社保服务网点建设", ["就业服务中心"], [], ["各乡镇农机站"])]
+
+
+def test_one_definition_of_what_a_unit_name_ends_with():
+    from bot.plan.rules.names import is_unit_name
+    from bot.plan.table.fit import fit
+    assert [is_unit_name(n) for n in ("社会保险股", "劳动保障所", "就业服务中心", "劳动监察大队", "农机站",
+                                      "王建国", "专人")] == [True, True, True, True, True, False, False]
+    # The table's column fit reads the same endings: a 股 is a body, not a person's name.
+    assert (fit("财务股", "owners"), fit("财务股", "units")) == (fit("财务科", "owners"), fit("财务科", "units"))

@@ -15,7 +15,12 @@
   the lead units and the cooperating units; other names are the column's own role.
 * Names are stored clean: no blanks ("林  丽" = 林丽), full-width brackets (bot.text.clean_name).
 
-Public API: :func:`split_names`, :func:`read_parties` (→ :class:`Parties`).
+* What a unit's name ends with (:data:`UNIT_END`: 局, 科, 股, 所, 中心, 大队, 站…) is one
+  definition here for every interpreter: prose reads a lead clause's names as units by it, the
+  table's column fit tells a body from a person by it.
+
+Public API: :func:`split_names`, :func:`read_parties` (→ :class:`Parties`), :data:`UNIT_END`,
+:func:`is_unit_name`.
 """
 
 from __future__ import annotations
@@ -30,6 +35,21 @@ _CLOSE = {"（": "）", "(": ")", "《": "》", "“": "”", "[": "]", "【": "
 # Separators between the levels of a list ("区卫健委，各乡镇人民政府、街道办事处") and inside one.
 HIGH = "，,；;"
 LOW = "、"
+
+# What the name of a unit ends with: 县人社局, 发改委, 办公室, 社会保险股, 劳动保障所, 就业服务中心,
+# 劳动监察大队, 水利站, 市科技馆, 科协, 县委组织部, 各乡镇人民政府, 相关单位, 建设公司, 项目指挥部.
+UNIT_ENDINGS = ("局", "委", "办", "厅", "部", "室", "科", "股", "处", "所", "中心", "站", "队", "院", "馆",
+                "会", "组", "社", "行", "司", "署", "团", "联", "协", "政府", "单位", "部门", "公司", "集团",
+                "街道", "办事处", "指挥部", "管委会", "学校", "园")
+UNIT_ENDS = "|".join(sorted(UNIT_ENDINGS, key=len, reverse=True))  # a regex alternation, longest first
+UNIT_END = re.compile(f"(?:{UNIT_ENDS})$")
+
+
+def is_unit_name(name: str) -> bool:
+    """Whether ``name`` ("社会保险股", "劳动监察大队") ends as the name of a unit does (:data:`UNIT_END`);
+    a trailing 。 or blank is ignored."""
+    return bool(UNIT_END.search(name.strip(" \t\u3000。.")))
+
 
 # A note about a unit's role, in brackets after its name: not part of the name.
 _ROLE_NOTE = re.compile(r"[（(][^（）()]*(牵头|配合|汇总|负责|参与|下同|协助|主责)[^（）()]*[）)]")
