@@ -63,3 +63,11 @@ def test_one_definition_of_what_a_unit_name_ends_with():
                                       "王建国", "专人")] == [True, True, True, True, True, False, False]
     # The table's column fit reads the same endings: a 股 is a body, not a person's name.
     assert (fit("财务股", "owners"), fit("财务股", "units")) == (fit("财务科", "owners"), fit("财务科", "units"))
+
+
+def test_a_leading_ge_binds_a_list_of_kind_words():
+    from bot.plan.rules.names import read_parties, split_names
+    assert [split_names(t) for t in ("各股室、二级单位", "各站所、下属单位", "各股室、县社保中心")] == [
+        ["各股室、二级单位"], ["各站所、下属单位"], ["各股室", "县社保中心"]]
+    parties = read_parties("社会保险服务中心牵头，各股室、二级单位配合")
+    assert (parties.lead_units, parties.units, parties.cooperating) == (["社会保险服务中心"], [], ["各股室、二级单位"])

@@ -4,7 +4,8 @@
   (a new paragraph in the cell) separates entries too, unless the line before it ends in a
   separator (a list wrapped over lines: "区财政局、⏎⏎区工信局").
 * A group stays whole where the plan means one group: a leading 各 binds the kinds listed
-  after it in the same clause ("各科室、单位", "各乡镇人民政府、街道办事处", "各区、县级市"),
+  after it in the same clause ("各科室、单位", "各股室、二级单位", "各站所、下属单位",
+  "各乡镇人民政府、街道办事处", "各区、县级市"),
   not a body with a name of its own ("各县（市、区）政府、丽水开发区管委会" are two).
 * A place written once for a list is given to the later entries that are bare department
   names ("市发改委、国土房管局、规划局" → 市国土房管局, 市规划局); an entry naming its own
@@ -56,8 +57,9 @@ _ROLE_NOTE = re.compile(r"[（(][^（）()]*(牵头|配合|汇总|负责|参与|
 # Kinds of bodies a leading 各 distributes over ("各乡镇人民政府、街道办事处"): an administrative
 # level, an institution word, or both — never a body with a proper name.
 _LEVEL = r"(?:省|市|州|区|县|县级市|县（市、区）|乡|镇|乡镇|街道|村|社区|园区|开发区|片区)"
-_INSTITUTION = (r"(?:人民政府|政府|办事处|街道办事处|单位|部门|科室|部室|处室|直属单位|有关单位|相关单位|企业|学校|"
-                r"医院|机关|委员会|党委|党组|党工委|管委会|团体|协会|学会|院校|高校|公司)")
+_INSTITUTION = (r"(?:人民政府|政府|办事处|街道办事处|单位|部门|科室|部室|处室|股室|站所|所站|中心|站|所|队|"
+                r"(?:直属|有关|相关|下属|所属|二级|基层|成员|局属|委属|系统)(?:单位|机构)|派出机构|内设机构|"
+                r"企业|学校|医院|机关|委员会|党委|党组|党工委|管委会|团体|协会|学会|院校|高校|公司)")
 _KIND = re.compile(rf"^(?:{_LEVEL}{_INSTITUTION}?|{_INSTITUTION})$")
 # A bare department name that takes a place written once before it: "国土房管局", "外经贸局".
 _DEPARTMENT = re.compile(r"^[^省市州区县乡镇村各]{1,6}(局|委|办|厅)$")
