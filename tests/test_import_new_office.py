@@ -71,3 +71,32 @@ def test_a_leading_ge_binds_a_list_of_kind_words():
         ["各股室、二级单位"], ["各站所、下属单位"], ["各股室", "县社保中心"]]
     parties = read_parties("社会保险服务中心牵头，各股室、二级单位配合")
     assert (parties.lead_units, parties.units, parties.cooperating) == (["社会保险服务中心"], [], ["各股室、二级单位"])
+
+
+def test_recurring_and_festival_deadlines():
+    from bot.plan.rules.deadlines import parse_deadline
+    quarterly = parse_deadline("每季度末", 2026)
+    assert (quarterly.due, quarterly.ongoing, [(m.date, m.text) for m in quarterly.schedule]) == (
+        date(2026, 12, 31), True, [(date(2026, 3, 31), "第一季度末"), (date(2026, 6, 30), "第二季度末"),
+                                   (date(2026, 9, 30), "第三季度末"), (date(2026, 12, 31), "第四季度末")])
+    monthly = [parse_deadline(t, 2026) for t in ("每月", "每月底", "每月10日前")]
+    assert [(d.due, d.ongoing, d.schedule) for d in monthly] == [(date(2026, 12, 31), True, ())] * 3
+    half = parse_deadline("每半年", 2026)
+    assert [m.date for m in half.schedule] == [date(2026, 6, 30), date(2026, 12, 31)]
+    # The 2026 春节 holiday began on 2026-02-15 (chinesecalendar); 国庆 always on 10-01.
+    assert [parse_deadline(t, 2025).due for t in ("2026年春节前", "春节前完成", "国庆节前")] == [
+        date(2026, 2, 14), date(2025, 1, 27), date(2025, 9, 30)]
+    unknown = parse_deadline("2035年春节前", 2026)  # a year chinesecalendar has no holidays for
+    assert (unknown.text, unknown.due, unknown.problem) == ("2035年春节前", None, "deadline_holiday_unknown")
+    assert parse_deadline("每季度通报", 2026).due is None  # a frequency of something else: no reading
+
+
+def test_the_office_table_reads_recurring_deadlines_and_warns_of_an_unknown_spring_festival(tmp_path):
+    draft = read_plan(office_table(tmp_path / "p.docx", ("每季度末", "每月", "2035年春节前")))
+    assert [(t.ref, t.deadline.text, t.deadline.due, t.deadline.ongoing, [m.date for m in t.milestones])
+            for t in draft.tasks] == [
+        ("1", "每季度末", date(2026, 12, 31), True,
+         [date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)]),
+        ("2", "每月", date(2026, 12, 31), True, []),
+        ("3", "2035年春节前", None, False, [])]
+    assert [(p.code, p.ref, p.value) for p in draft.problems] == [("deadline_holiday_unknown", "3", "2035年春节前")]

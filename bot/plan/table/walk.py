@@ -238,8 +238,8 @@ class Walk:
         if "deadline" in columns.roles:
             draft.deadline = parse_deadline(filled.get("deadline", ""), year)
             if draft.deadline.text and draft.deadline.due is None:
-                self.problem("deadline_unparsed", row.place_of(columns.roles.index("deadline")),
-                             draft.deadline.text, task=index)
+                self.problem(draft.deadline.problem or "deadline_unparsed",
+                             row.place_of(columns.roles.index("deadline")), draft.deadline.text, task=index)
         else:
             schedule = find_schedule(content, year)
             if schedule:
