@@ -100,3 +100,19 @@ def test_the_office_table_reads_recurring_deadlines_and_warns_of_an_unknown_spri
         ("2", "每月", date(2026, 12, 31), True, []),
         ("3", "2035年春节前", None, False, [])]
     assert [(p.code, p.ref, p.value) for p in draft.problems] == [("deadline_holiday_unknown", "3", "2035年春节前")]
+
+
+def test_the_admin_preview_words_each_problem_as_the_cli_preview_does(tmp_path, serve):
+    import httpx
+
+    from tests.conftest import make_bot
+    path = office_table(tmp_path / "分解表.docx", ("每季度末", "下周三前", "2035年春节前"))
+    bot = make_bot(tmp_path, on=date(2026, 3, 2), server={"token": "s3cret"})
+    with path.open("rb") as file:
+        answer = httpx.post(f"{serve(bot)}/admin/upload?token=s3cret", files={"plan": (path.name, file)}, timeout=30)
+    bot.close()
+    assert answer.status_code == 200, answer.text
+    assert "<li>第4行（2）：完成时间无法识别：“下周三前”，保留原文，不设到期日</li>" in answer.text
+    assert ("<li>第6行（3）：完成时间“2035年春节前”是节日前，但日历数据（chinesecalendar）还没有这一年的放假安排，"
+            "保留原文，暂不设到期日；请升级 chinesecalendar 后重新导入，或写明具体日期</li>") in answer.text
+    assert "deadline_unparsed" not in answer.text and "deadline_holiday_unknown" not in answer.text
