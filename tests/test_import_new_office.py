@@ -116,3 +116,54 @@ def test_the_admin_preview_words_each_problem_as_the_cli_preview_does(tmp_path, 
     assert ("<li>第6行（3）：完成时间“2035年春节前”是节日前，但日历数据（chinesecalendar）还没有这一年的放假安排，"
             "保留原文，暂不设到期日；请升级 chinesecalendar 后重新导入，或写明具体日期</li>") in answer.text
     assert "deadline_unparsed" not in answer.text and "deadline_holiday_unknown" not in answer.text
+
+
+def _office_bot(tmp_path):
+    from bot.plan.roles import mark_roles
+    from bot.store import Store, apply_plan
+    from tests.conftest import make_bot
+    draft = read_plan(office_table(tmp_path / "分解表.docx"))
+    assert draft.labels == {"number": "序号", "category": "重点工作", "content": "具体措施", "lead": "牵头领导",
+                            "units": "责任科室", "owners": "责任人", "deadline": "完成时限"}
+    store = Store(tmp_path / "duban.db")
+    apply_plan(store, mark_roles(draft) or draft, actor="cli", at="2026-03-02T09:00:00+08:00")
+    store.close()
+    return make_bot(tmp_path, on=date(2026, 3, 2))
+
+
+def test_the_detail_names_units_as_the_plan_does_and_leaves_out_empty_rows(tmp_path):
+    bot = _office_bot(tmp_path)
+    try:
+        assert bot.store.plans()[-1].labels["units"] == "责任科室"
+        first = bot.say("任务1").text.splitlines()
+        third = bot.say("任务3").text.splitlines()
+    finally:
+        bot.close()
+    assert first[:6] == ["【1】工伤保险扩面：将新业态从业人员纳入工伤保险。", "所属：一、扩大社会保险覆盖面",
+                         "完成时间：6月底前·6月30日", "状态：进行中", "牵头领导：王建国", "责任人：李明"]
+    # No "相关部室、单位：未写明", no separate 牵头单位/配合单位 rows: the plan has one 责任科室 column.
+    assert first[6:8] == ["责任科室：工伤保险股（牵头）、各乡镇人民政府（配合）", "记录："]
+    assert third[4:8] == ["牵头领导：赵敏", "责任人：陈红",
+                          "责任科室：社会保险服务中心（牵头）、各股室、二级单位（配合）", "记录："]
+
+
+def test_the_export_has_the_plans_own_columns_and_each_unit_in_one_column(tmp_path):
+    from openpyxl import load_workbook
+
+    from bot.export import export
+    bot = _office_bot(tmp_path)
+    try:
+        path = export(bot, tmp_path / "完成情况表.xlsx")
+    finally:
+        bot.close()
+    sheet = load_workbook(path).worksheets[0]
+    rows = [[cell.value for cell in row][:7] for row in sheet.iter_rows(min_row=3, max_row=8)]
+    assert rows == [
+        ["序号", "具体措施", "完成时限", "牵头领导", "责任人", "责任科室", "状态"],
+        ["一、扩大社会保险覆盖面", None, None, None, None, None, None],
+        ["1", "工伤保险扩面：将新业态从业人员纳入工伤保险。", "6月底前", "王建国", "李明",
+         "工伤保险股（牵头）、各乡镇人民政府（配合）", "进行中"],
+        ["2", "工伤保险扩面：开展建筑项目按项目参保专项行动。", "9月底前", "王建国", "李明", "工伤保险股", "进行中"],
+        ["二、提升经办服务", None, None, None, None, None, None],
+        ["3", "窗口服务：推行社保业务“一窗通办”。", "年底前", "赵敏", "陈红",
+         "社会保险服务中心（牵头）、各股室、二级单位（配合）", "进行中"]]
