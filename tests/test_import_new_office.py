@@ -126,7 +126,8 @@ def _office_bot(tmp_path):
     assert draft.labels == {"number": "序号", "category": "重点工作", "content": "具体措施", "lead": "牵头领导",
                             "units": "责任科室", "owners": "责任人", "deadline": "完成时限"}
     store = Store(tmp_path / "duban.db")
-    apply_plan(store, mark_roles(draft) or draft, actor="cli", at="2026-03-02T09:00:00+08:00")
+    mark_roles(draft)
+    apply_plan(store, draft, actor="cli", at="2026-03-02T09:00:00+08:00")
     store.close()
     return make_bot(tmp_path, on=date(2026, 3, 2))
 
@@ -167,3 +168,26 @@ def test_the_export_has_the_plans_own_columns_and_each_unit_in_one_column(tmp_pa
         ["二、提升经办服务", None, None, None, None, None, None],
         ["3", "窗口服务：推行社保业务“一窗通办”。", "年底前", "赵敏", "陈红",
          "社会保险服务中心（牵头）、各股室、二级单位（配合）", "进行中"]]
+
+
+def test_a_quarterly_task_is_reminded_before_each_quarter_end_and_a_question_finds_its_group(tmp_path):
+    from bot.plan.roles import mark_roles
+    from bot.store import Store, apply_plan
+    from reminders.tick import plan_day
+    from tests.conftest import make_bot
+    draft = read_plan(office_table(tmp_path / "p.docx", ("每季度末", "每月", "年底前")))
+    mark_roles(draft)
+    store = Store(tmp_path / "duban.db")
+    apply_plan(store, draft, actor="cli", at="2026-03-02T09:00:00+08:00")
+    store.close()
+    bot = make_bot(tmp_path, on=date(2026, 3, 2))
+    try:
+        # 14 days before 03-31 (a Tuesday workday): the quarter's end is a milestone of task 1 only.
+        pushes = plan_day(bot, date(2026, 3, 17))
+        assert [p.refs for p in pushes] == [["1"]]
+        # The first workday of April: the monthly check-in of the two recurring tasks.
+        assert sorted(ref for p in plan_day(bot, date(2026, 4, 1)) for ref in p.refs) == ["1", "2"]
+        # The group's words find the tasks under it.
+        assert bot.say("工伤保险扩面谁负责").refs == ["1", "2"]
+    finally:
+        bot.close()
