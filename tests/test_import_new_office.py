@@ -149,14 +149,19 @@ def test_the_detail_names_units_as_the_plan_does_and_leaves_out_empty_rows(tmp_p
 
 
 def test_the_export_has_the_plans_own_columns_and_each_unit_in_one_column(tmp_path):
+    from icalendar import Calendar
     from openpyxl import load_workbook
 
     from bot.export import export
     bot = _office_bot(tmp_path)
     try:
         path = export(bot, tmp_path / "完成情况表.xlsx")
+        calendar = Calendar.from_ical(export(bot, tmp_path / "deadlines.ics").read_bytes())
     finally:
         bot.close()
+    first = next(e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]).startswith("【到期】1 "))
+    assert str(first["DESCRIPTION"]).splitlines()[3:] == [
+        "牵头领导：王建国", "责任人：李明", "责任科室：工伤保险股（牵头）、各乡镇人民政府（配合）"]
     sheet = load_workbook(path).worksheets[0]
     rows = [[cell.value for cell in row][:7] for row in sheet.iter_rows(min_row=3, max_row=8)]
     assert rows == [
