@@ -196,3 +196,11 @@ def test_a_quarterly_task_is_reminded_before_each_quarter_end_and_a_question_fin
         assert bot.say("工伤保险扩面谁负责").refs == ["1", "2"]
     finally:
         bot.close()
+
+
+def test_an_empty_cell_is_reported_with_the_plans_own_column_name(tmp_path):
+    from bot.plan.preview import preview
+    rows = [["序号", "具体措施", "责任科室", "完成时限"], ["1", "开展参保扩面宣传。", "", "6月底前"]]
+    draft = read_plan(write_docx(tmp_path / "p.docx", TITLE, [Sheet(rows)]))
+    assert [(p.code, p.ref) for p in draft.problems] == [("no_units", "1")]
+    assert "第2行（1）：责任科室为空（只有合并的单元格才沿用上方内容）" in preview(draft)
