@@ -23,6 +23,13 @@ class PlanInfo:
     year: int
     issued: date | None
     source: str
+    headers: tuple[tuple[str, str], ...] = ()  # (column role, the plan's own header label), sorted
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """What the plan's own header calls each column role ({"units": "责任科室"}); {} when it has
+        no header of its own (prose, a plan imported before labels were kept)."""
+        return dict(self.headers)
 
     @property
     def active_from(self) -> date:

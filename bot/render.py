@@ -23,7 +23,8 @@ def _day(value: date | None) -> str:
 
 def environment(*folders: Path) -> jinja2.Environment:
     """An environment over ``folders`` with the filters every template may use:
-    ``short(n)`` (cut with …), ``day`` (ISO date or "")."""
+    ``short(n)`` (cut with …), ``day`` (ISO date or ""); the function ``unit_columns(task, labels)``
+    (bot.export.columns: which of the plan's own columns each unit of a task is in)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False,
@@ -35,6 +36,9 @@ def environment(*folders: Path) -> jinja2.Environment:
     )
     env.filters["short"] = shorten
     env.filters["day"] = _day
+    from bot.export.columns import unit_columns
+
+    env.globals["unit_columns"] = unit_columns
     return env
 
 

@@ -156,7 +156,7 @@ def test_an_unmerged_empty_cell_stays_empty_in_a_sheet(tmp_path):
     one_two = next(t for t in imported.draft.tasks if t.ref == "1.2")
     assert one_two.lead == []
     # The warning names the sheet's own row: title, blank, header, section, 1.1, then 1.2 on row 6.
-    assert "第6行（1.2）：牵头领导为空（只有合并的单元格才沿用上方内容）" in imported.report
+    assert "第6行（1.2）：责任领导为空（只有合并的单元格才沿用上方内容）" in imported.report  # the header's own word
 
 
 def test_numbers_and_dates_read_as_a_person_sees_them(tmp_path):

@@ -45,7 +45,7 @@ def calendar(bot: Bot) -> bytes:
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))  # all-day: DTEND is the next day, exclusive
             event.add("summary", summary)
-            event.add("description", str(words.description(task)))
+            event.add("description", str(words.description(task, plan.labels)))
             event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
             cal.add_component(event)
     return cal.to_ical()

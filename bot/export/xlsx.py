@@ -1,6 +1,7 @@
 """The 完成情况表: the plan's own columns (序号, 工作内容, 完成时限, and of 牵头领导, 牵头单位,
-责任人, 相关部室、单位, 配合单位, 督办 those the plan names) plus 状态, 完成时间, 完成人 and
-最新进展, one sheet per plan, the section rows as the plan has them. Laid out to read and print
+责任人, 相关部室、单位, 配合单位, 督办 those the plan names; headed by the plan's own header words
+where it has a header, units kept in the plan's own unit columns: bot.export.columns) plus 状态,
+完成时间, 完成人 and 最新进展, one sheet per plan, the section rows as the plan has them. Laid out to read and print
 in WPS and Excel: a title, a frozen header repeated on every printed page, wrapped text, column
 widths, borders, landscape A4 fitted to the page width.
 """
@@ -19,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.export import labels
+from bot.export.columns import ROLE_OF_KEY, UNIT_ROLES, unit_columns
 from bot.model import PlanInfo, TaskView
 from bot.store.reports import histories, plan_notes
 from handlers.status import state
@@ -77,7 +79,8 @@ def _fill(sheet: Worksheet, bot: Bot, plan: PlanInfo, words: Any) -> None:
     archived = plan.archived_on(today)
     tasks = bot.store.tasks(plan.id)
     notes, events = plan_notes(bot.store, plan.id), histories(bot.store, plan.id)
-    keys = [key for key in WIDTHS if key not in PARTY_COLUMNS or any(_parties(t)[key] for t in tasks)]
+    own = plan.labels
+    keys = [key for key in WIDTHS if key not in PARTY_COLUMNS or any(_parties(t, own)[key] for t in tasks)]
     last = get_column_letter(len(keys))
     codes = {t.ref: state(t, today, archived) for t in tasks}
 
@@ -86,7 +89,7 @@ def _fill(sheet: Worksheet, bot: Bot, plan: PlanInfo, words: Any) -> None:
     _banner(sheet, 1, last, str(words.table_title(plan)), Font(bold=True, size=16), "center", 32)
     _banner(sheet, 2, last, str(words.as_of(today, done, len(tasks), overdue, archived)), Font(size=11), "right", 20)
     for column, key in enumerate(keys, 1):
-        cell = sheet.cell(HEADER_ROW, column, words.columns[key])
+        cell = sheet.cell(HEADER_ROW, column, _header(key, own, words.columns))
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[key]
@@ -101,7 +104,7 @@ def _fill(sheet: Worksheet, bot: Bot, plan: PlanInfo, words: Any) -> None:
                 _section_row(sheet, row, len(keys), section)
         row += 1
         code, days = codes[task.ref]
-        values = _values(task, code, days, notes.get(task.ref, []), events.get(task.ref, []), tz, words)
+        values = _values(task, code, days, notes.get(task.ref, []), events.get(task.ref, []), tz, words, own)
         for column, key in enumerate(keys, 1):
             cell = sheet.cell(row, column, values[key])
             cell.border = BORDER
@@ -121,8 +124,16 @@ def _fill(sheet: Worksheet, bot: Bot, plan: PlanInfo, words: Any) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def _header(key: str, own: dict[str, str], defaults: dict[str, str]) -> str:
+    """Column ``key``'s header: the plan's own word for it, unless that word is another column's
+    (the seed calls its deadline 完成时间, which here heads the time a task was done)."""
+    label = own.get(ROLE_OF_KEY.get(key, key), "")
+    taken = {word for other, word in defaults.items() if other != key}
+    return label if label and label not in taken else defaults[key]
+
+
 def _values(task: TaskView, code: str, days: int, notes: list[dict], events: list, tz: ZoneInfo,
-            words: Any) -> dict[str, object]:
+            words: Any, own: dict[str, str]) -> dict[str, object]:
     """One task row's cell values by column key."""
     reporters = [s.by for s in task.shares if s.done and s.by]
     if task.done and not reporters:  # a task with no owners, closed by its lead or an admin
@@ -130,7 +141,8 @@ def _values(task: TaskView, code: str, days: int, notes: list[dict], events: lis
     latest = notes[-1] if notes else None
     return {
         "ref": task.ref, "content": task.content, "deadline_text": task.deadline_text,
-        **{key: "、".join(names) for key, names in _parties(task).items()},
+        **{key: "、".join(names) for key, names in _parties(task, own).items() if key not in UNIT_ROLES},
+        **{key: str(words.units(entries)) for key, entries in unit_columns(task, own).items()},
         "state": str(words.state(code, days, task.shares_done, len(task.shares))),
         "done_at": wall_time(task.done_at, tz) if task.done and task.done_at else None,
         "done_by": "、".join(dict.fromkeys(reporters)),
@@ -138,13 +150,12 @@ def _values(task: TaskView, code: str, days: int, notes: list[dict], events: lis
     }
 
 
-def _parties(task: TaskView) -> dict[str, list[str]]:
-    """The names of each people-and-units column: lead people, lead units, owners, responsible
-    units (neither lead nor cooperating), cooperating units, supervisors."""
-    named = {*task.lead_units, *task.cooperating}
-    return {"lead": task.lead_people, "lead_units": task.lead_units, "owners": task.owners,
-            "units": [u for u in task.units if u not in named], "cooperating": task.cooperating,
-            "supervisors": task.supervisors}
+def _parties(task: TaskView, own: dict[str, str]) -> dict[str, list[str]]:
+    """The names of each people-and-units column: lead people, owners, supervisors, and the units
+    in each of the plan's unit columns (bot.export.columns: a plan with one 责任科室 column keeps
+    its 牵头 and 配合 units there)."""
+    units = {role: [name for name, _ in entries] for role, entries in unit_columns(task, own).items()}
+    return {"lead": task.lead_people, "owners": task.owners, "supervisors": task.supervisors, **units}
 
 
 def wall_time(at: str, tz: ZoneInfo) -> datetime:

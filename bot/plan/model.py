@@ -102,6 +102,9 @@ class PlanDraft:
     ``context``: the paragraphs not read as tasks because they are context (a covering notice,
     a preamble, 保障措施, the text beside a plan table), each run with its place and why
     (``skipped_<reason>``): listed in the report apart from ``problems``, which are warnings.
+    ``labels``: what the plan's own header calls each column role it has ({"units": "责任科室",
+    "lead": "牵头领导"}; empty for a plan with no header of its own, such as prose), so a task's
+    detail and the exported table name its columns as the office does.
     """
 
     title: str
@@ -114,6 +117,7 @@ class PlanDraft:
     titled: bool = True
     roles: set[str] = field(default_factory=set)
     context: list[ImportProblem] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def partial(self) -> bool:

@@ -143,7 +143,8 @@ class Store(UnitOfWork):
 
     def _plans(self) -> list[PlanInfo]:
         return [PlanInfo(r["id"], r["title"], r["year"], date.fromisoformat(r["issued"]) if r["issued"] else None,
-                         r["source"]) for r in self._rows("SELECT * FROM plans ORDER BY year, id")]
+                         r["source"], tuple(sorted(json.loads(r["labels"] or "{}").items())))
+                for r in self._rows("SELECT * FROM plans ORDER BY year, id")]
 
     def active_plan(self, today: date | None = None) -> PlanInfo | None:
         """The plan questions go to on ``today`` when they name none (bot/plan_choice.py: the

@@ -10,6 +10,7 @@ stay); a task no longer in the file is marked ``in_plan = 0`` and reported.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -204,6 +205,9 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str) -> Import
             plan_id = db.execute(
                 "INSERT INTO plans (title, year, issued, source, imported_at) VALUES (?, ?, ?, ?, ?)",
                 [draft.title, draft.year, issued, draft.source, at]).lastrowid
+        # The header's words are how the plan is shown, not a change to it: kept as last read.
+        db.execute("UPDATE plans SET labels = ? WHERE id = ?",
+                   [json.dumps(draft.labels, ensure_ascii=False, sort_keys=True), plan_id])
         result = ImportResult(plan_id)
         sections = _sections(db, plan_id, draft)
         seen = set()

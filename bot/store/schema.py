@@ -361,3 +361,10 @@ def m008_nothing_deleted(db: Database) -> None:
         ALTER TABLE bindings ADD COLUMN removed_at TEXT;
         """,
     )
+
+
+@migrations()
+def m009_plan_labels(db: Database) -> None:
+    """What each plan's own header calls its columns ({"units": "责任科室"}, JSON; '{}' for a plan
+    with no header of its own): a task's detail and the exported table name columns as the office does."""
+    _run(db, "ALTER TABLE plans ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';")

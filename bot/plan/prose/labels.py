@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from bot.plan.rules.labels import label_role, split_labelled
+from bot.plan.rules.names import is_unit_name  # a lead clause names units; a sentence ending in 牵头 may not
 
 # The roles an annotation gives its names or its date (bot.plan.rules.labels.label_role):
 # "lead" people, "lead_units", "units", "cooperating" units, "owners" people, "supervisors", "deadline".
@@ -33,8 +34,6 @@ _LEAD_PHRASE = re.compile(r"^[^，,；;。：:（()）]{2,60}?(分别)?牵头(�
 _LEAD_CLAUSE = re.compile(r"[，,；;。]?[\s\u3000]*由?"
                           r"(?P<body>(?P<lead>[^，,；;。：:（()）]{2,40}?)(分别)?牵头(负责|落实)?"
                           r"([，,][^，,；;。：:（()）]{2,60}?(等)?(配合|参与|协助|协办))?)[。；;]?[\s\u3000]*$")
-# What a name of a unit ends with: a lead clause names units, a sentence ending in 牵头 may not.
-_UNIT_END = re.compile(r"(局|委|办|厅|部|室|中心|院|会|所|处|科|站|馆|队|组|社|行|司|署|政府|单位|部门|协|团|联)$")
 _NAME_SPLIT = re.compile(r"[、，,]")
 # "……，张晓明负责。" / "……，由办公室负责落实。": the last clause, names and 负责, nothing else.
 _OWNER_CLAUSE = re.compile(r"[，,；;][\s\u3000]*由?(?P<names>[^，,；;。：:（()）\d]{2,30}?)(同志)?(具体)?负责"
@@ -134,7 +133,7 @@ def find_annotations(text: str) -> list[Annotation]:
     elif not found or found[-1].end < len(text.rstrip("。；; \t\u3000")):
         clause = _LEAD_CLAUSE.search(text, found[-1].end if found else 0)
         leads = _NAME_SPLIT.split(clause["lead"]) if clause else []
-        if clause and clause.start() > 0 and all(_UNIT_END.search(n.strip()) for n in leads):
+        if clause and clause.start() > 0 and all(is_unit_name(n) for n in leads):
             found.append(Annotation(clause.start(), len(text), (Segment("lead_phrase", "", clause["body"]),)))
         elif (owner := _owner_clause(text, found[-1].end if found else 0)) is not None:
             found.append(owner)
@@ -169,7 +168,7 @@ def _owner_clause(text: str, start: int) -> Annotation | None:
     if clause is None or clause.start() == 0:
         return None
     names = [n.strip(" \t\u3000") for n in _NAME_SPLIT.split(clause["names"])]
-    if all(_UNIT_END.search(n) for n in names):
+    if all(is_unit_name(n) for n in names):
         role = "units"
     elif all(_ROLE_END.search(n) or _PERSON.fullmatch(n) for n in names):
         role = "owners"

@@ -203,7 +203,7 @@ def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
             deadline = read
         milestones.extend(read.schedule)
         if value.strip() and read.due is None:
-            problem(plan, "deadline_unparsed", place, part.ref, read.text)
+            problem(plan, read.problem or "deadline_unparsed", place, part.ref, read.text)
     owners = [*parties.lead, *parties.lead_units, *parties.units, *parties.owners]
     found = find_dates(content, year, owners)
     for phrase in found:

@@ -23,10 +23,11 @@ import unicodedata
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import cn2an
 
+from bot.plan.rules.festivals import FESTIVALS, holiday_start
 from bot.plan.rules.milestones import Milestone
 from bot.text import join_wrapped, strip_blank
 
@@ -38,14 +39,17 @@ class Deadline:
     ``text`` is the phrase as written with soft wraps joined ("全年开展", "11 月底前"; "" when
     the plan gives none); ``due`` the date it implies (Asia/Shanghai calendar day) or None when
     it does not parse; ``ongoing`` is True for 全年开展-like phrases (due 12-31, shown but not
-    counted down); ``schedule`` the periods of a phrase naming several (each a milestone, the
-    latest is ``due``), else empty.
+    counted down, also a task that recurs: 每月, 每季度末); ``schedule`` the periods of a phrase
+    naming several (each a milestone, the latest is ``due``) or of a recurring one (每季度末: each
+    quarter's end), else empty; ``problem`` the report code when the phrase was understood but
+    gives no date (a holiday of a year chinesecalendar does not know), else "".
     """
 
     text: str
     due: date | None
     ongoing: bool = False
     schedule: tuple[Milestone, ...] = ()
+    problem: str = ""  # why a phrase that was understood has no date ("deadline_holiday_unknown"), else ""
 
 
 def _month_end(year: int, month: int) -> date:
@@ -93,6 +97,43 @@ _PERIOD = rf"(?:第?{_Q}(?:[、，,和及与至-]?第?{_Q})*季度|[上下]半�
 # Several periods in a row ("上半年、三季度、四季度"); one written after 每 is a frequency.
 _SCHEDULE = re.compile(rf"(?<!每)(?<!每个)(?<!各){_PERIOD}(?:[、，,和及与]{_PERIOD})*")
 _DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4, "１": 1, "２": 2, "３": 3, "４": 4}
+
+
+# A task that recurs (完成时限 "每季度末", "每月底", "每月10日前", "每半年"): a frequency is not a due
+# date (DESIGN §3.1), so the task is ongoing — due 12-31, shown, never counted down, reminded by the
+# monthly check-in — and a quarter or half year recurring gives each period's end as a milestone
+# (reminded 14, 7 and 1 days before, like quarterly targets).
+_EVERY = re.compile(r"每(?:个)?(?P<period>季度|半年|月|旬|周|星期|年度|年|天|日)"
+                    r"(?:末|底|初|中|上旬|中旬|下旬|最后一?个?(?:工作日|天|日)|第?\d{1,2}(?:日|号)|\d{1,2}个?工作日)?"
+                    r"(?:前|之前|以前|内)?" + _DONE)
+_HALF_ENDS = (Milestone(date(1, 6, 30), "上半年末"), Milestone(date(1, 12, 31), "下半年末"))
+# "春节前", "2027年春节前", "国庆节前完成": the day before the holiday begins.
+_FESTIVAL = re.compile(rf"(?P<name>{FESTIVALS})(?:节日|假期|放假)?(?:前|之前|以前)" + _DONE)
+
+
+def _recurring(text: str, year: int) -> Deadline | None:
+    """The reading of a phrase naming how often the task recurs, else None (see :data:`_EVERY`)."""
+    match = _EVERY.fullmatch(_LEADING.sub("", strip_blank(unicodedata.normalize("NFKC", text))))
+    if match is None:
+        return None
+    if match["period"] == "季度":
+        ends = tuple(Milestone(date(year, *_QUARTER_END[q]), f"第{'一二三四'[q - 1]}季度末") for q in range(1, 5))
+    elif match["period"] == "半年":
+        ends = tuple(Milestone(m.date.replace(year=year), m.text) for m in _HALF_ENDS)
+    else:
+        ends = ()
+    return Deadline(join_wrapped(text), date(year, 12, 31), True, ends)
+
+
+def _festival(text: str, phrase: str, year: int) -> Deadline | None:
+    """The reading of "春节前"-like ``phrase`` (year taken off) in ``year``, else None."""
+    match = _FESTIVAL.fullmatch(phrase)
+    if match is None:
+        return None
+    start = holiday_start(match["name"], year)
+    if start is None:
+        return Deadline(text, None, problem="deadline_holiday_unknown")
+    return Deadline(text, start - timedelta(days=1))
 
 
 def _normalised(text: str) -> str:
@@ -143,11 +184,17 @@ def parse_deadline(raw: str, year: int) -> Deadline:
     schedule = _schedule(text, year)
     if schedule:
         return Deadline(text, max(m.date for m in schedule), False, schedule)
+    recurring = _recurring(text, year)
+    if recurring:
+        return recurring
     phrase = _LEADING.sub("", _normalised(text))
     explicit = _EXPLICIT_YEAR.match(phrase)
     if explicit:
         year = int(explicit[1])
         phrase = phrase[explicit.end():] or "年底"  # "到2022年": the year's end
+    festival = _festival(text, phrase, year)
+    if festival:
+        return festival
     for pattern, reading in _RULES:
         match = pattern.fullmatch(phrase)
         if match:

@@ -4,7 +4,8 @@
   (a new paragraph in the cell) separates entries too, unless the line before it ends in a
   separator (a list wrapped over lines: "区财政局、⏎⏎区工信局").
 * A group stays whole where the plan means one group: a leading 各 binds the kinds listed
-  after it in the same clause ("各科室、单位", "各乡镇人民政府、街道办事处", "各区、县级市"),
+  after it in the same clause ("各科室、单位", "各股室、二级单位", "各站所、下属单位",
+  "各乡镇人民政府、街道办事处", "各区、县级市"),
   not a body with a name of its own ("各县（市、区）政府、丽水开发区管委会" are two).
 * A place written once for a list is given to the later entries that are bare department
   names ("市发改委、国土房管局、规划局" → 市国土房管局, 市规划局); an entry naming its own
@@ -15,7 +16,12 @@
   the lead units and the cooperating units; other names are the column's own role.
 * Names are stored clean: no blanks ("林  丽" = 林丽), full-width brackets (bot.text.clean_name).
 
-Public API: :func:`split_names`, :func:`read_parties` (→ :class:`Parties`).
+* What a unit's name ends with (:data:`UNIT_END`: 局, 科, 股, 所, 中心, 大队, 站…) is one
+  definition here for every interpreter: prose reads a lead clause's names as units by it, the
+  table's column fit tells a body from a person by it.
+
+Public API: :func:`split_names`, :func:`read_parties` (→ :class:`Parties`), :data:`UNIT_END`,
+:func:`is_unit_name`.
 """
 
 from __future__ import annotations
@@ -31,13 +37,29 @@ _CLOSE = {"（": "）", "(": ")", "《": "》", "“": "”", "[": "]", "【": "
 HIGH = "，,；;"
 LOW = "、"
 
+# What the name of a unit ends with: 县人社局, 发改委, 办公室, 社会保险股, 劳动保障所, 就业服务中心,
+# 劳动监察大队, 水利站, 市科技馆, 科协, 县委组织部, 各乡镇人民政府, 相关单位, 建设公司, 项目指挥部.
+UNIT_ENDINGS = ("局", "委", "办", "厅", "部", "室", "科", "股", "处", "所", "中心", "站", "队", "院", "馆",
+                "会", "组", "社", "行", "司", "署", "团", "联", "协", "政府", "单位", "部门", "公司", "集团",
+                "街道", "办事处", "指挥部", "管委会", "学校", "园")
+UNIT_ENDS = "|".join(sorted(UNIT_ENDINGS, key=len, reverse=True))  # a regex alternation, longest first
+UNIT_END = re.compile(f"(?:{UNIT_ENDS})$")
+
+
+def is_unit_name(name: str) -> bool:
+    """Whether ``name`` ("社会保险股", "劳动监察大队") ends as the name of a unit does (:data:`UNIT_END`);
+    a trailing 。 or blank is ignored."""
+    return bool(UNIT_END.search(name.strip(" \t\u3000。.")))
+
+
 # A note about a unit's role, in brackets after its name: not part of the name.
 _ROLE_NOTE = re.compile(r"[（(][^（）()]*(牵头|配合|汇总|负责|参与|下同|协助|主责)[^（）()]*[）)]")
 # Kinds of bodies a leading 各 distributes over ("各乡镇人民政府、街道办事处"): an administrative
 # level, an institution word, or both — never a body with a proper name.
 _LEVEL = r"(?:省|市|州|区|县|县级市|县（市、区）|乡|镇|乡镇|街道|村|社区|园区|开发区|片区)"
-_INSTITUTION = (r"(?:人民政府|政府|办事处|街道办事处|单位|部门|科室|部室|处室|直属单位|有关单位|相关单位|企业|学校|"
-                r"医院|机关|委员会|党委|党组|党工委|管委会|团体|协会|学会|院校|高校|公司)")
+_INSTITUTION = (r"(?:人民政府|政府|办事处|街道办事处|单位|部门|科室|部室|处室|股室|站所|所站|中心|站|所|队|"
+                r"(?:直属|有关|相关|下属|所属|二级|基层|成员|局属|委属|系统)(?:单位|机构)|派出机构|内设机构|"
+                r"企业|学校|医院|机关|委员会|党委|党组|党工委|管委会|团体|协会|学会|院校|高校|公司)")
 _KIND = re.compile(rf"^(?:{_LEVEL}{_INSTITUTION}?|{_INSTITUTION})$")
 # A bare department name that takes a place written once before it: "国土房管局", "外经贸局".
 _DEPARTMENT = re.compile(r"^[^省市州区县乡镇村各]{1,6}(局|委|办|厅)$")

@@ -33,7 +33,7 @@ from bot.plan.table.facts import plan_year
 from bot.plan.table.header import Columns, fits, header_roles, settle, two_row_header
 from bot.plan.table.rows import Segment, TableRow
 from bot.plan.table.walk import Walk
-from bot.text import join_wrapped, xml_safe
+from bot.text import join_wrapped, strip_blank, xml_safe
 
 __all__ = ["NoPlanTable", "interpret", "plan_words"]
 
@@ -76,6 +76,7 @@ def interpret(document: Document, year: int | None = None) -> PlanDraft:
     used = {segment.sheet for segment in segments}
     plan.problems += [replace(p, value=xml_safe(p.value)) for p in document.problems
                       if p.place is None or p.place.sheet is None or p.place.sheet in used]
+    plan.labels = header_labels(segments[0].columns)
     walk = Walk(plan, _numbered(segments))
     for segment in segments:
         walk.segment(segment)
@@ -85,6 +86,17 @@ def interpret(document: Document, year: int | None = None) -> PlanDraft:
     if not plan.tasks:
         raise PlanError("no_tasks", document.source)
     return plan
+
+
+def header_labels(columns: Columns) -> dict[str, str]:
+    """Each column role's label as the header writes it, blanks dropped ("完成 时间" → "完成时间");
+    the first column of a role names it. Roles the plan reads but does not label stay out."""
+    labels: dict[str, str] = {}
+    for role, label in zip(columns.roles, columns.labels, strict=False):
+        written = strip_blank(join_wrapped(label))
+        if role and written and role not in labels:
+            labels[role] = written
+    return labels
 
 
 # Finding the plan table -------------------------------------------------------------------------

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 
 from bot.plan.rules.deadlines import find_schedule, parse_deadline
+from bot.plan.rules.names import UNIT_ENDS
 from bot.plan.rules.numbering import read_label, task_number
 from bot.text import clean_name, join_wrapped
 
-# What the names of bodies end with (县水务局, 区发改委, 办公室, 县护城河指挥部, 各街道, 魏武国控集团).
-_BODY = re.compile(r"(局|委|办|厅|室|科|部|处|中心|政府|公司|集团|街道|办事处|院|所|站|馆|会|队|单位|部门|"
-                   r"分局|支行|园|区|县|市|镇|乡|村|社区|指挥部|管委会|协会|学会|联合会|组|团|校|学院|医院|银行)[。.]?$")
+# What the names of bodies end with: a unit (bot.plan.rules.names.UNIT_END) or a place
+# (各街道, 某区, 县, 各乡镇, 社区) or a school (实验小学校).
+_BODY = re.compile(rf"(?:{UNIT_ENDS}|区|县|市|镇|乡|村|社区|校)[。.]?$")
 _LEADS = re.compile(r"牵头|配合|参与|协助|协办|负责")
 _PERSON = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _SENTENCE_END = re.compile(r"[。；;！!？?]$")

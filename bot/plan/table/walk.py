@@ -173,6 +173,19 @@ class Walk:
             self._section(text, rows=False)
             self.category = canon(text)
 
+    def _grouped(self, content: str) -> str:
+        """``content`` under the unnumbered group in force as "group：content" ("工伤保险扩面：将…").
+
+        A numbered group ("（一）加强预期引导") lives on in the ref (1.1.1); an unnumbered one — the
+        broader of two content columns inside section rows — has nowhere else to go: the store
+        keeps sections and contents, and questions search contents, so it heads the content."""
+        if self.group is None or self.group[0] is not None:
+            return content
+        heading = self.group[1].rstrip("：:。；; ")
+        if not heading or canon(content).startswith(canon(heading)):
+            return content
+        return f"{heading}：{content}"
+
     # Tasks -----------------------------------------------------------------------------------------
     def _record(self, draft: TaskDraft, number: str | None, instance: int | None, *, keep: bool = True) -> int:
         self.tasks.append(_Task(draft, Numbered(self.section, self.group, number, instance), keep))
@@ -209,6 +222,7 @@ class Walk:
     def _task(self, segment: Segment, row: TableRow, cells: list[Cell], values: dict[str, str], content: str) -> None:
         columns = segment.columns
         number, instance, content, made_up = self._number(segment, cells, content)
+        content = self._grouped(content)
         index = self._record(TaskDraft("", self.section.position if self.section else None, content,
                                        Deadline("", None), line=row.line, place=row.place), number, instance)
         if made_up:
@@ -224,8 +238,8 @@ class Walk:
         if "deadline" in columns.roles:
             draft.deadline = parse_deadline(filled.get("deadline", ""), year)
             if draft.deadline.text and draft.deadline.due is None:
-                self.problem("deadline_unparsed", row.place_of(columns.roles.index("deadline")),
-                             draft.deadline.text, task=index)
+                self.problem(draft.deadline.problem or "deadline_unparsed",
+                             row.place_of(columns.roles.index("deadline")), draft.deadline.text, task=index)
         else:
             schedule = find_schedule(content, year)
             if schedule:
