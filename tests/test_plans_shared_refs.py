@@ -1,0 +1,91 @@
+"""Two active plans that both number their tasks 1, 2, 3 … (DESIGN §5 "Several plans can be
+active at once"): an annual plan and a prose 专项督办 方案 issued in November. A ref both have is
+asked about, naming both titles, unless the message names the plan (by year only when the year
+tells them apart, or by words of a title the other lacks); a 完成 goes to the plan where the
+sender owns or leads the task, an admin's too, and is otherwise asked about — never a guess."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.conftest import make_bot
+
+ANNUAL = "测试市科协2026年重点工作计划"
+SPECIAL = "2026年岁末年初重点工作专项督办方案"
+ANNUAL_TEXT = f"""{ANNUAL}
+2026年1月10日
+1. 开展科普进校园活动，责任人：张伟，12月20日前完成。
+2. 举办青少年机器人竞赛，责任人：李红，12月31日前完成。
+3. 编写年度科普报告，责任人：张伟，11月30日前完成。
+4. 召开学术年会，责任人：王芳，12月15日前完成。
+"""
+SPECIAL_TEXT = f"""{SPECIAL}
+2026年11月20日
+1. 整改科技馆消防隐患，责任人：张伟，12月10日前完成。
+2. 报送专项督办情况，责任人：王芳，12月31日前完成。
+3. 开展冬季安全检查，责任人：孙浩，2027年1月15日前完成。
+4. 筹备春节慰问活动，责任人：吴晓东，2027年2月5日前完成。
+"""
+ASK_3 = (f"3 在2个计划里都有：《{ANNUAL}》《{SPECIAL}》。请说明是哪个计划，例如：\n"
+         "· 测试市科协重点 {said}\n· 岁末年初重点工作专项督办 {said}")
+
+
+def two_plans(tmp_path, on: date = date(2026, 12, 3), **config):
+    """The annual plan (the current one) and the special list, both active on ``on``."""
+    (tmp_path / "annual.txt").write_text(ANNUAL_TEXT, encoding="utf-8")
+    (tmp_path / "special.txt").write_text(SPECIAL_TEXT, encoding="utf-8")
+    bot = make_bot(tmp_path, on=on, plan=tmp_path / "annual.txt", **config)
+    bot.import_plan(tmp_path / "special.txt")
+    assert [p.title for p in bot.store.plans()] == [ANNUAL, SPECIAL]
+    return bot
+
+
+@pytest.fixture
+def office(tmp_path):
+    bot = two_plans(tmp_path, bot={"admins": ["吴晓东"]})
+    yield bot
+    bot.close()
+
+
+def refs(text: str) -> list[str]:
+    """The refs a reply lists or shows ("1 …" list lines, "【2】" a detail), as a person reads them."""
+    return re.findall(r"^(?:【)?(\d+)(?: |】)", text, re.MULTILINE)
+
+
+def done(bot) -> list[tuple[str, str]]:
+    return [(p.title, t.ref) for p in bot.store.plans() for t in bot.store.tasks(p.id) if t.done]
+
+
+@pytest.mark.parametrize("said", ["3", "任务3", "2026年计划 3", "3完成了吗"])
+def test_a_ref_both_plans_have_is_asked_about_naming_both(office, said):
+    shown = said.replace("2026年计划 ", "")  # the year both plans share is no name: the example drops it
+    assert office.say(said, as_="张伟").text == ASK_3.format(said=shown)
+
+
+def test_the_examples_of_the_question_answer_it_and_dates_are_no_refs(office):
+    assert office.say("测试市科协重点 3", as_="张伟").text.splitlines()[0] == "【3】编写年度科普报告，11月30日前完成。"
+    assert office.say("岁末年初重点工作专项督办 3", as_="张伟").text.splitlines()[:2] == [
+        f"（按《{SPECIAL}》回答）", "【3】开展冬季安全检查，2027年1月15日前完成。"]
+    assert office.say("3月到期", as_="张伟").text == "3月没有到期的。"
+
+
+@pytest.mark.parametrize("said, expected", [
+    ("专项督办的任务", ["1", "2", "3", "4"]),
+    ("岁末年初的任务", ["1", "2", "3", "4"]),
+    (f"{SPECIAL}的任务", ["1", "2", "3", "4"]),
+    ("专项方案里张伟负责什么", ["1"]),
+    ("岁末年初方案 2", ["2"]),
+])
+def test_words_of_a_title_the_other_lacks_choose_that_plan_and_are_no_topic(office, said, expected):
+    lines = office.say(said, as_="张伟").text.splitlines()
+    assert lines[0] == f"（按《{SPECIAL}》回答）" and refs("\n".join(lines[1:])) == expected
+    assert "内容含" not in "\n".join(lines)
+
+
+def test_the_special_lists_full_title_lists_its_tasks(office):
+    assert office.say(f"{SPECIAL}的任务", as_="张伟").text.splitlines()[1:3] == [
+        "任务（4项）：", "1 整改科技馆消防隐患，12月10日前完成｜12月10日前·12月10日｜还有7天"]
+    assert office.say("岁末年初方案 8", as_="张伟").text.splitlines()[0] == f"（按《{SPECIAL}》回答）"
