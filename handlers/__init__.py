@@ -115,6 +115,8 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
     directory = store.directory()
     scope = plan_named.choose(store, message, today=today, chats=tuple(chats), bot_name=bot_name,
                               names=[*directory.people, *directory.roles, *directory.units])
+    if scope.asked and message.kind == "text":
+        scope = _completion_decides(store, message, scope, today=today, bot_name=bot_name, directory=directory)
     plan = scope.plan
     if plan is None:
         raise LookupError("the store has no plan: run `duban import FILE`")
@@ -132,6 +134,22 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
         if reply is not None:
             return plan_named.framed(ctx.render, replace(reply, read=not entry.writes, plan_id=plan.id), scope)
     raise AssertionError("the help intent answers everything")  # pragma: no cover
+
+
+def _completion_decides(store: Store, message: Message, scope, *, today: date, bot_name: str, directory):
+    """A 完成 of a ref several active plans have goes to the one plan where the sender owns or
+    leads it (also an admin: never a guess); with none or several such plans it is asked about
+    (DESIGN §5, §6). ``scope`` is plan_named's; returns it, or it chosen."""
+    fits = complete.plans_to_complete(store, message.person, scope.ref, scope.asked)
+    if len(fits) != 1:
+        return scope
+    plan = fits[0]
+    text = clean_message(scope.said or message.text)[:MAX_TEXT]
+    parsed = understand(text, bot_name=bot_name, index=plan_index(plan.id, store.tasks(plan.id), directory),
+                        today=today, plan_year=plan.year)
+    if not complete.is_completion(parsed) or scope.ref not in parsed.refs:
+        return scope
+    return replace(scope, plan=plan, asked=[], text=scope.said or message.text, named=True)
 
 
 # The intent modules register themselves on import; they need the names above.

@@ -51,6 +51,23 @@ def owns(ctx: Context, task: TaskView, person: str) -> bool:
     return any(share.owner in mine for share in task.shares)
 
 
+def is_completion(query: Query) -> bool:
+    """``query`` is a 完成 message (DESIGN §6 forms), not a question that contains 完成."""
+    words = _ALL.sub("", _NOISE.sub("", query.words)).removeprefix("任务")
+    return not query.asked.question and bool(_COMPLETE.match(words))
+
+
+def plans_to_complete(store, person: str | None, ref: str, plans: list) -> list:
+    """Of ``plans`` (all having ``ref``), those where ``person`` owns a share of ``ref`` (also
+    through a role) or leads it: a 完成 of a ref several active plans have goes there, and an
+    admin's too; never a guess (DESIGN §5, §6). [] when the sender is unknown."""
+    if person is None:
+        return []
+    mine = {person, *store.roles_of(person)}
+    return [plan for plan in plans if (task := store.task(plan.id, ref)) is not None
+            and (person in task.lead or any(share.owner in mine for share in task.shares))]
+
+
 @intent("bind", priority=5, writes=True)
 def bind(ctx: Context, query: Query) -> Reply | None:
     """我是严众能 (an unmapped sender asks) / 确认 严众能 (an admin confirms)."""

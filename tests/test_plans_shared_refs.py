@@ -72,6 +72,29 @@ def test_the_examples_of_the_question_answer_it_and_dates_are_no_refs(office):
     assert office.say("3月到期", as_="张伟").text == "3月没有到期的。"
 
 
+def test_complete_goes_to_the_plan_where_the_sender_owns_the_ref(office):
+    reply = office.say("完成 3", as_="孙浩")  # 孙浩 owns the special list's 3, not the annual plan's
+    assert reply.text.splitlines()[:2] == [f"（按《{SPECIAL}》回答）", "3 已全部完成，办结。"]
+    assert reply.closed == ["3"] and done(office) == [(SPECIAL, "3")]
+
+
+def test_complete_by_an_owner_of_the_ref_in_both_plans_is_asked_about(office):
+    assert office.say("完成 1", as_="张伟").text == ASK_3.replace("3 在", "1 在").format(said="完成 1")
+    assert done(office) == []
+
+
+def test_an_admins_complete_prefers_the_plan_where_the_admin_owns_it_and_never_guesses(office):
+    reply = office.say("完成 4", as_="吴晓东")  # his own 4 is in the special list; the annual 4 is 王芳's
+    assert reply.text.splitlines()[:2] == [f"（按《{SPECIAL}》回答）", "4 已全部完成，办结。"]
+    assert done(office) == [(SPECIAL, "4")]
+    # 2 is nobody's of his in either plan: asked, nothing closed.
+    assert office.say("完成 2", as_="吴晓东").text == ASK_3.replace("3 在", "2 在").format(said="完成 2")
+    assert done(office) == [(SPECIAL, "4")]
+    # Named, an admin closes it where he says.
+    assert office.say("岁末年初 完成 2", as_="吴晓东").closed == ["2"]
+    assert done(office) == [(SPECIAL, "2"), (SPECIAL, "4")]
+
+
 @pytest.mark.parametrize("said, expected", [
     ("专项督办的任务", ["1", "2", "3", "4"]),
     ("岁末年初的任务", ["1", "2", "3", "4"]),
