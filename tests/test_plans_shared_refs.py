@@ -7,10 +7,12 @@ sender owns or leads the task, an admin's too, and is otherwise asked about — 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from bot import plan_choice
+from reminders.tick import day_reminders, plan_day
 from tests.conftest import make_bot
 
 ANNUAL = "测试市科协2026年重点工作计划"
@@ -112,3 +114,24 @@ def test_the_special_lists_full_title_lists_its_tasks(office):
     assert office.say(f"{SPECIAL}的任务", as_="张伟").text.splitlines()[1:3] == [
         "任务（4项）：", "1 整改科技馆消防隐患，12月10日前完成｜12月10日前·12月10日｜还有7天"]
     assert office.say("岁末年初方案 8", as_="张伟").text.splitlines()[0] == f"（按《{SPECIAL}》回答）"
+
+
+def test_a_plan_pushes_until_the_month_after_its_latest_due_date(tmp_path):
+    bot = two_plans(tmp_path, reminders={"holidays": ["2027-01-01"]})  # no 2027 data: Mon–Fri but New Year
+    annual, special = bot.store.plans()
+    assert (annual.active_until, special.active_until) == (date(2027, 1, 31), date(2027, 3, 31))
+    seen = []
+    day = date(2027, 1, 25)
+    while day <= date(2027, 3, 31):
+        seen += [(day.isoformat(), "A" if found.plan.id == annual.id else "B", r.ref, r.kind)
+                 for found in day_reminders(bot, day).plans for r in found.found]
+        day += timedelta(days=1)
+    # The annual plan's last push is its 4's weekly overdue in January; the special list's 4 (due
+    # Friday 2027-02-05) is reminded 7, 3, 1 days before, on the day, then weekly until March ends.
+    assert [d for d, which, _, _ in seen if which == "A"][-1] == "2027-01-27"
+    assert [(d, kind) for d, which, ref, kind in seen if (which, ref) == ("B", "4")][:6] == [
+        ("2027-01-29", "due_soon"), ("2027-02-02", "due_soon"), ("2027-02-04", "due_soon"),
+        ("2027-02-05", "due_today"), ("2027-02-08", "overdue"), ("2027-02-15", "overdue")]
+    assert seen[-1] == ("2027-03-29", "B", "4", "overdue")
+    assert plan_day(bot, date(2027, 4, 1)) == [] and special.archived_on(date(2027, 4, 1))
+    assert [p.title for p in plan_choice.active(bot.store.plans(), date(2027, 2, 10))] == [SPECIAL]
