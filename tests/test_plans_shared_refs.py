@@ -135,3 +135,11 @@ def test_a_plan_pushes_until_the_month_after_its_latest_due_date(tmp_path):
     assert seen[-1] == ("2027-03-29", "B", "4", "overdue")
     assert plan_day(bot, date(2027, 4, 1)) == [] and special.archived_on(date(2027, 4, 1))
     assert [p.title for p in plan_choice.active(bot.store.plans(), date(2027, 2, 10))] == [SPECIAL]
+
+
+def test_the_digests_hint_names_a_ref_of_its_own_lines(office):
+    [push] = plan_day(office, date(2026, 12, 3))
+    lines = push.text.splitlines()
+    first_line = next(line for line in lines if line[:1].isdigit())
+    assert first_line.startswith("1 ") and "X.Y" not in push.text  # the plans number 1, 2, 3: no "X.Y"
+    assert lines[-1] == "办完的任务请 @督办助手 回复“完成 任务编号”，例如“完成 1”。"
