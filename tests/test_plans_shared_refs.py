@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import httpx
 import pytest
+from icalendar import Calendar
 
 from bot import plan_choice
+from bot.export import export
+from bot.status import status_pages
 from reminders.tick import day_reminders, plan_day
 from tests.conftest import make_bot
 
@@ -143,3 +147,20 @@ def test_the_digests_hint_names_a_ref_of_its_own_lines(office):
     first_line = next(line for line in lines if line[:1].isdigit())
     assert first_line.startswith("1 ") and "X.Y" not in push.text  # the plans number 1, 2, 3: no "X.Y"
     assert lines[-1] == "办完的任务请 @督办助手 回复“完成 任务编号”，例如“完成 1”。"
+
+
+def test_the_status_page_and_the_calendar_cover_every_active_plan(office, serve, tmp_path):
+    blocks = status_pages(office)
+    assert [(b.plan.title, b.overall.done, b.overall.total, b.overall.overdue) for b in blocks] == [
+        (ANNUAL, 0, 4, 1), (SPECIAL, 0, 4, 0)]  # the annual 3 was due November 30
+    html = httpx.get(f"{serve(office)}/status", timeout=10).text
+    assert html.index(f"<h1>《{ANNUAL}》工作进度</h1>") < html.index(f"<h1>《{SPECIAL}》工作进度</h1>")
+    assert html.count('data-ref="3"') == 2 and f'id="plan{blocks[1].plan.id}-task-3"' in html
+    cal = Calendar.from_ical(export(office, tmp_path / "deadlines.ics").read_bytes())
+    assert str(cal["X-WR-CALNAME"]) == f"{ANNUAL}、{SPECIAL} · 完成时限与时间节点"
+    due = sorted((e.decoded("dtstart").isoformat(), str(e["description"]).splitlines()[0])
+                 for e in cal.walk("VEVENT"))
+    assert due == [("2026-11-30", f"计划：《{ANNUAL}》"), ("2026-12-10", f"计划：《{SPECIAL}》"),
+                   ("2026-12-15", f"计划：《{ANNUAL}》"), ("2026-12-20", f"计划：《{ANNUAL}》"),
+                   ("2026-12-31", f"计划：《{SPECIAL}》"), ("2026-12-31", f"计划：《{ANNUAL}》"),
+                   ("2027-01-15", f"计划：《{SPECIAL}》"), ("2027-02-05", f"计划：《{SPECIAL}》")]
