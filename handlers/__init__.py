@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from bot import plan_choice
 from bot.messages import Message, Reply
 from bot.model import PlanInfo, TaskView
 from bot.render import environment
@@ -132,8 +133,42 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
     for entry in REGISTRY:
         reply = entry.handler(ctx, parsed)
         if reply is not None:
+            if entry.name == "lists" and not scope.named and _across_plans(parsed):
+                reply = _each_plan(ctx, reply, scope, message, directory)
             return plan_named.framed(ctx.render, replace(reply, read=not entry.writes, plan_id=plan.id), scope)
     raise AssertionError("the help intent answers everything")  # pragma: no cover
+
+
+def _across_plans(parsed: Query) -> bool:
+    """A list by person or date ("我的任务", "张伟负责什么", "本月到期"), with no topic words,
+    refs or sections (those are one plan's words): with several active plans it lists each
+    plan's tasks (DESIGN §5: a newer plan does not end another's answers)."""
+    return bool(parsed.names or parsed.mine or parsed.window or parsed.asked.status) and not (
+        parsed.terms or parsed.refs or parsed.sections or parsed.unknown_refs)
+
+
+def _each_plan(ctx: Context, reply: Reply, scope, message: Message, directory) -> Reply:
+    """``reply`` (the default plan's list) followed by the same question's list from every other
+    plan active in the chat's scope that has tasks for it, each under its title; ``reply`` as it
+    is when no other plan has any."""
+    from handlers.query import lists
+
+    plans = plan_choice.in_scope(ctx.store.plans(), ctx.chats, message.platform, message.chat_id)
+    blocks = []
+    for other in plan_choice.active(plans, ctx.today):
+        if other.id == ctx.plan.id:
+            continue
+        other_ctx = replace(ctx, plan=other, memo={}, _tasks=None)
+        other_ctx.index = plan_index(other.id, other_ctx.tasks, directory)
+        parsed = understand(clean_message(scope.text)[:MAX_TEXT], bot_name=ctx.bot_name, index=other_ctx.index,
+                            today=ctx.today, plan_year=other.year)
+        found = lists(other_ctx, parsed) if _across_plans(parsed) else None
+        if found is not None and found.refs:
+            blocks.append((other, found))
+    if not blocks:
+        return reply
+    text = ctx.render("plan_named.j2", code="each", blocks=[(ctx.plan, reply), *blocks]).text
+    return Reply(text, [*reply.refs, *(ref for _, found in blocks for ref in found.refs)])
 
 
 def _completion_decides(store: Store, message: Message, scope, *, today: date, bot_name: str, directory):

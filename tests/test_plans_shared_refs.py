@@ -6,6 +6,7 @@ sender owns or leads the task, an admin's too, and is otherwise asked about — 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date, timedelta
 
@@ -15,8 +16,10 @@ from icalendar import Calendar
 
 from bot import plan_choice
 from bot.export import export
+from bot.platforms import SendResult
 from bot.status import status_pages
-from reminders.tick import day_reminders, plan_day
+from reminders.outbox import Sender
+from reminders.tick import day_reminders, plan_day, run_tick
 from tests.conftest import make_bot
 
 ANNUAL = "测试市科协2026年重点工作计划"
@@ -86,6 +89,14 @@ def test_complete_goes_to_the_plan_where_the_sender_owns_the_ref(office):
 
 def test_complete_by_an_owner_of_the_ref_in_both_plans_is_asked_about(office):
     assert office.say("完成 1", as_="张伟").text == ASK_3.replace("3 在", "1 在").format(said="完成 1")
+    assert done(office) == []
+
+
+def test_complete_by_an_owner_of_the_ref_in_both_plans_lists_both_plans_open_tasks(office):
+    assert office.say("完成", as_="张伟").text.splitlines() == [  # no reminder yet: his open tasks
+        "请带上任务编号，如“测试市科协重点 完成 1”。你未完成的任务：", f"《{ANNUAL}》",
+        "1 开展科普进校园活动，12月20日前完成。", "3 编写年度科普报告，11月30日前完成。",
+        f"《{SPECIAL}》", "1 整改科技馆消防隐患，12月10日前完成。"]
     assert done(office) == []
 
 
@@ -164,3 +175,39 @@ def test_the_status_page_and_the_calendar_cover_every_active_plan(office, serve,
                    ("2026-12-15", f"计划：《{ANNUAL}》"), ("2026-12-20", f"计划：《{ANNUAL}》"),
                    ("2026-12-31", f"计划：《{SPECIAL}》"), ("2026-12-31", f"计划：《{ANNUAL}》"),
                    ("2027-01-15", f"计划：《{SPECIAL}》"), ("2027-02-05", f"计划：《{SPECIAL}》")]
+
+
+def test_person_and_date_lists_show_each_active_plans_tasks_under_its_title(office):
+    assert office.say("我的任务", as_="孙浩").text.splitlines() == [
+        f"《{ANNUAL}》", "你没有负责的任务。", "", f"《{SPECIAL}》", "你负责的任务（1项）：",
+        "3 开展冬季安全检查，2027年1月15日前完成｜2027年1月15日前·1月15日｜进行中"]
+    mine = office.say("张伟负责什么", as_="张伟").text
+    assert mine.splitlines()[0] == f"《{ANNUAL}》" and refs(mine) == ["1", "3", "1"]
+    assert mine.splitlines()[4:] == ["", f"《{SPECIAL}》", "张伟负责的任务（1项）：",
+                                     "1 整改科技馆消防隐患，12月10日前完成｜12月10日前·12月10日｜还有7天"]
+    assert refs(office.say("本月到期", as_="张伟").text) == ["4", "1", "2", "1", "2"]
+    assert office.say("下个月到期的", as_="张伟").text.splitlines() == [
+        f"《{ANNUAL}》", "下个月没有到期的。", "", f"《{SPECIAL}》", "下个月到期的任务（1项）：",
+        "3 开展冬季安全检查，2027年1月15日前完成｜2027年1月15日前·1月15日｜进行中"]
+    # A plan with nothing for the question adds nothing; a named plan answers alone.
+    assert office.say("逾期", as_="张伟").text.splitlines()[0] == "已逾期未完成的任务（1项）："
+    assert refs(office.say("岁末年初 我的任务", as_="张伟").text) == ["1"]
+
+
+def test_a_bare_complete_goes_to_the_plan_of_the_reminder_line(office):
+    run_tick(office, date(2026, 12, 3))  # only the special list's 1 (张伟's, due 12-10) is reminded today
+
+    async def local(push):
+        return SendResult(True)
+
+    assert asyncio.run(Sender(office, {"local": local}).deliver_due()) == 1
+    reply = office.say("完成", as_="张伟")  # 张伟 also owns the annual plan's 1: the line's plan decides
+    assert reply.text.splitlines()[:2] == [f"（按《{SPECIAL}》回答）", "1 已全部完成，办结。"]
+    assert done(office) == [(SPECIAL, "1")]
+    # Nothing of his left in the last reminder: his open tasks (only the annual plan has any now);
+    # 完成 1 then means the 1 still open among the plans where he owns a 1.
+    assert office.say("完成", as_="张伟").text.splitlines() == [
+        "请带上任务编号，如“完成 1”。你未完成的任务：",
+        "1 开展科普进校园活动，12月20日前完成。", "3 编写年度科普报告，11月30日前完成。"]
+    assert office.say("完成 1", as_="张伟").text.splitlines()[0] == f"（按《{ANNUAL}》回答）"
+    assert done(office) == [(ANNUAL, "1"), (SPECIAL, "1")]
