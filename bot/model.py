@@ -6,7 +6,19 @@ Dates are Asia/Shanghai calendar days; times are aware ISO-8601 strings as store
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+
+def window_end(year: int, last_due: date | None = None) -> date:
+    """The last day a plan of ``year`` is active (pushes, and questions go to it): January 31 of
+    the next year — a December task's overdue month — or, when a task is due later (a 岁末年初
+    list's February tasks), the end of the month after its latest due date (DESIGN §5)."""
+    end = date(year + 1, 1, 31)
+    if last_due is None:
+        return end
+    after = date(last_due.year + (last_due.month == 12), last_due.month % 12 + 1, 1)
+    month_end = date(after.year + (after.month == 12), after.month % 12 + 1, 1) - timedelta(days=1)
+    return max(end, month_end)
 
 
 @dataclass(frozen=True)
@@ -14,7 +26,8 @@ class PlanInfo:
     """An imported plan: ``year`` 2020, ``issued`` 2020-03-16 (None when the plan does not say).
 
     It is active — it pushes reminders, and a question may go to it — from its issue date (else
-    January 1 of its year) to January 31 of the next year; several plans may be active at once
+    January 1 of its year) to January 31 of the next year, or later while its tasks are
+    due later (``last_due``, :func:`window_end`); several plans may be active at once
     (next year's imported in December, a 专项督办 list beside the annual plan: DESIGN §5).
     After its window it is archived: it still answers, marked as archived."""
 
@@ -23,6 +36,7 @@ class PlanInfo:
     year: int
     issued: date | None
     source: str
+    last_due: date | None = None
     headers: tuple[tuple[str, str], ...] = ()  # (column role, the plan's own header label), sorted
 
     @property
@@ -37,14 +51,15 @@ class PlanInfo:
 
     @property
     def active_until(self) -> date:
-        """January 31 of the next year: the overdue series stops then (DESIGN §5)."""
-        return date(self.year + 1, 1, 31)
+        """January 31 of the next year, or the end of the month after the latest due date when
+        that is later: the overdue series stops then (DESIGN §5)."""
+        return window_end(self.year, self.last_due)
 
     def active_on(self, today: date) -> bool:
         return self.active_from <= today <= self.active_until
 
     def archived_on(self, today: date) -> bool:
-        """Archived on ``today`` (Asia/Shanghai): past January 31 of the next year (DESIGN §5)."""
+        """Archived on ``today`` (Asia/Shanghai): past :attr:`active_until` (DESIGN §5)."""
         return today > self.active_until
 
 

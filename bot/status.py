@@ -1,4 +1,4 @@
-"""The status page, ``GET /status`` (issue 7): the active plan's progress by section and by
+"""The status page, ``GET /status`` (issue 7): each active plan's progress by section and by
 owner (done/total, overdue), each task with its owners' shares, notes and history. Read-only,
 server-rendered from ``bot/templates/status.html`` with no script and nothing fetched from
 elsewhere (offices run it without internet). Guarded like the local chat (:mod:`bot.access`).
@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from bot import plan_choice
 from bot.access import require_token
 from bot.model import EventView, PlanInfo, TaskView
 from bot.render import ROOT, environment
@@ -68,12 +69,25 @@ class StatusPage:
     failures: list[dict] = field(default_factory=list)  # open failed-push notices (bot/store/outbox.py)
 
 
-def status_page(bot: Bot) -> StatusPage:
-    """The page's data from the active plan (an empty page when nothing is imported)."""
+def status_pages(bot: Bot) -> list[StatusPage]:
+    """One block of the page per plan active on the clock's day (several may be: DESIGN §5),
+    the plan questions go to first; else the plan questions go to alone; one empty block when
+    nothing is imported."""
     today = bot.clock.today()
-    plan = bot.store.active_plan(bot.clock.today())
-    if plan is None:
-        return StatusPage(None, today)
+    default = bot.store.active_plan(today)
+    if default is None:
+        return [StatusPage(None, today)]
+    live = plan_choice.active(bot.store.plans(), today)
+    plans = [default, *(plan for plan in live if plan != default)]
+    return [_page(bot, plan, today) for plan in plans]
+
+
+def status_page(bot: Bot) -> StatusPage:
+    """The first block of the page: the plan questions go to (empty when nothing is imported)."""
+    return status_pages(bot)[0]
+
+
+def _page(bot: Bot, plan: PlanInfo, today: date) -> StatusPage:
     archived = plan.archived_on(today)
     notes, events = plan_notes(bot.store, plan.id), histories(bot.store, plan.id)
     page = StatusPage(plan, today, archived, failures=open_failures(bot.store))
@@ -101,8 +115,8 @@ def status_routes(bot: Bot) -> list[Route]:
     pages = environment(ROOT / "bot" / "templates")
 
     async def show(request: Request) -> Response:
-        page = await bot.offload(status_page, bot)
-        html = pages.get_template("status.html").render(bot_name=bot.config.bot.name, page=page)
+        blocks = await bot.offload(status_pages, bot)
+        html = pages.get_template("status.html").render(bot_name=bot.config.bot.name, blocks=blocks)
         return HTMLResponse(html)
 
     return [Route("/status", require_token(bot.config.server.token, show), methods=["GET"])]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from bot import plan_choice
 from bot.messages import Message, Reply
 from bot.model import PlanInfo, TaskView
 from bot.render import environment
@@ -115,6 +116,8 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
     directory = store.directory()
     scope = plan_named.choose(store, message, today=today, chats=tuple(chats), bot_name=bot_name,
                               names=[*directory.people, *directory.roles, *directory.units])
+    if scope.asked and message.kind == "text":
+        scope = _completion_decides(store, message, scope, today=today, bot_name=bot_name, directory=directory)
     plan = scope.plan
     if plan is None:
         raise LookupError("the store has no plan: run `duban import FILE`")
@@ -130,8 +133,58 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
     for entry in REGISTRY:
         reply = entry.handler(ctx, parsed)
         if reply is not None:
+            if entry.name == "lists" and not scope.named and _across_plans(parsed):
+                reply = _each_plan(ctx, reply, scope, message, directory)
             return plan_named.framed(ctx.render, replace(reply, read=not entry.writes, plan_id=plan.id), scope)
     raise AssertionError("the help intent answers everything")  # pragma: no cover
+
+
+def _across_plans(parsed: Query) -> bool:
+    """A list by person or date ("我的任务", "张伟负责什么", "本月到期"), with no topic words,
+    refs or sections (those are one plan's words): with several active plans it lists each
+    plan's tasks (DESIGN §5: a newer plan does not end another's answers)."""
+    return bool(parsed.names or parsed.mine or parsed.window or parsed.asked.status) and not (
+        parsed.terms or parsed.refs or parsed.sections or parsed.unknown_refs)
+
+
+def _each_plan(ctx: Context, reply: Reply, scope, message: Message, directory) -> Reply:
+    """``reply`` (the default plan's list) followed by the same question's list from every other
+    plan active in the chat's scope that has tasks for it, each under its title; ``reply`` as it
+    is when no other plan has any."""
+    from handlers.query import lists
+
+    plans = plan_choice.in_scope(ctx.store.plans(), ctx.chats, message.platform, message.chat_id)
+    blocks = []
+    for other in plan_choice.active(plans, ctx.today):
+        if other.id == ctx.plan.id:
+            continue
+        other_ctx = replace(ctx, plan=other, memo={}, _tasks=None)
+        other_ctx.index = plan_index(other.id, other_ctx.tasks, directory)
+        parsed = understand(clean_message(scope.text)[:MAX_TEXT], bot_name=ctx.bot_name, index=other_ctx.index,
+                            today=ctx.today, plan_year=other.year)
+        found = lists(other_ctx, parsed) if _across_plans(parsed) else None
+        if found is not None and found.refs:
+            blocks.append((other, found))
+    if not blocks:
+        return reply
+    text = ctx.render("plan_named.j2", code="each", blocks=[(ctx.plan, reply), *blocks]).text
+    return Reply(text, [*reply.refs, *(ref for _, found in blocks for ref in found.refs)])
+
+
+def _completion_decides(store: Store, message: Message, scope, *, today: date, bot_name: str, directory):
+    """A 完成 of a ref several active plans have goes to the one plan where the sender owns or
+    leads it (also an admin: never a guess); with none or several such plans it is asked about
+    (DESIGN §5, §6). ``scope`` is plan_named's; returns it, or it chosen."""
+    fits = complete.plans_to_complete(store, message.person, scope.ref, scope.asked)
+    if len(fits) != 1:
+        return scope
+    plan = fits[0]
+    text = clean_message(scope.said or message.text)[:MAX_TEXT]
+    parsed = understand(text, bot_name=bot_name, index=plan_index(plan.id, store.tasks(plan.id), directory),
+                        today=today, plan_year=plan.year)
+    if not complete.is_completion(parsed) or scope.ref not in parsed.refs:
+        return scope
+    return replace(scope, plan=plan, asked=[], text=scope.said or message.text, named=True)
 
 
 # The intent modules register themselves on import; they need the names above.

@@ -11,13 +11,15 @@ role the role's share; the lead or an admin, who has no share, the whole task ("
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
+from bot import plan_choice
 from bot.messages import Reply
 from bot.model import TaskView
 from bot.store import completion, outbox
 from bot.store.completion import Meta
-from handlers import Context, intent
+from handlers import Context, intent, plan_named
 from handlers.understanding import Query
 from handlers.understanding.normalise import normalise
 from handlers.understanding.refs import find_places
@@ -49,6 +51,26 @@ def owns(ctx: Context, task: TaskView, person: str) -> bool:
     """``person`` holds a share of ``task``: as its owner, or as a member of an owning role or unit."""
     mine = {person, *ctx.store.roles_of(person)}
     return any(share.owner in mine for share in task.shares)
+
+
+def is_completion(query: Query) -> bool:
+    """``query`` is a 完成 message (DESIGN §6 forms), not a question that contains 完成."""
+    words = _ALL.sub("", _NOISE.sub("", query.words)).removeprefix("任务")
+    return not query.asked.question and bool(_COMPLETE.match(words))
+
+
+def plans_to_complete(store, person: str | None, ref: str, plans: list) -> list:
+    """Of ``plans`` (all having ``ref``), those where ``person`` owns a share of ``ref`` (also
+    through a role) or leads it — only the one where it is still open, when just one is: a 完成
+    of a ref several active plans have goes there, and an admin's too; never a guess (DESIGN §5,
+    §6). [] when the sender is unknown."""
+    if person is None:
+        return []
+    mine = {person, *store.roles_of(person)}
+    fits = [(plan, task) for plan in plans if (task := store.task(plan.id, ref)) is not None
+            and (person in task.lead or any(share.owner in mine for share in task.shares))]
+    still_open = [plan for plan, task in fits if not task.done]
+    return still_open if len(still_open) == 1 else [plan for plan, _ in fits]
 
 
 @intent("bind", priority=5, writes=True)
@@ -111,25 +133,57 @@ def _chat_name(ctx: Context) -> str | None:
     return LOCAL_CHAT if message.platform == "local" and not ctx.chats else None
 
 
-def _which(ctx: Context, query: Query) -> tuple[TaskView | None, Reply | None]:
-    """The task a bare 完成 means, or the reply that asks (DESIGN §6 resolution order). A
-    全年开展 task is never closed by a bare 完成: the sender is asked for its ref (DESIGN §4)."""
+def _which(ctx: Context, query: Query) -> tuple[tuple[Context, TaskView] | None, Reply | None]:
+    """The task a bare 完成 means, with the context of its plan, or the reply that asks (DESIGN
+    §6 resolution order). The last reminder's lines name their plans, so with several active
+    plans a bare 完成 goes to the plan the line came from; the sender's open tasks are listed
+    from every active plan of the chat, each plan's under its title. A 全年开展 task is never
+    closed by a bare 完成: the sender is asked for its ref (DESIGN §4)."""
     quoted = find_places(normalise(ctx.message.quoted_text or ""), ctx.index.refs, ctx.index.sections,
                          ctx.index.vocabulary.corpus).refs
     chat = _chat_name(ctx)
-    recent = quoted or (outbox.last_sent_refs(ctx.store, chat) if chat else [])
-    mine = sorted((t for ref in recent if (t := ctx.task(ref)) and not t.done
-                   and (_shares_of(ctx, t, ctx.person) or ctx.person in t.lead)),
-                  key=lambda t: t.position)
+    recent = [(ctx.plan.id, ref) for ref in quoted] or (outbox.last_sent_plan_refs(ctx.store, chat) if chat else [])
+    plans = _live_plans(ctx)
+    by_id = {plan.id: plan for plan in plans} | {ctx.plan.id: ctx.plan}
+    mine = []
+    for plan_id, ref in recent:
+        plan = by_id.get(ctx.plan.id if plan_id is None else plan_id)
+        task = ctx.store.task(plan.id, ref) if plan else None
+        if task and not task.done and (_shares_of(ctx, task, ctx.person) or ctx.person in task.lead):
+            mine.append((plan, task))
+    order = [plan.id for plan in plans]
+    mine.sort(key=lambda pt: (order.index(pt[0].id) if pt[0].id in order else -1, pt[1].position))
+    several = len({plan.id for plan, _ in mine}) > 1
     if len(mine) == 1:
-        if mine[0].ongoing:
-            return None, ctx.render("complete.j2", code="ongoing_needs_ref", task=mine[0])
-        return mine[0], None
+        plan, task = mine[0]
+        if task.ongoing:
+            return None, ctx.render("complete.j2", code="ongoing_needs_ref", task=task)
+        return (_in_plan(ctx, plan), task), None
     if mine:
-        return None, ctx.render("complete.j2", code="which", refs=[t.ref for t in mine], tasks=mine,
-                                lead=any(ctx.person in t.lead for t in mine))
-    open_tasks = [t for t in ctx.tasks if not t.done and _shares_of(ctx, t, ctx.person)]
-    return None, ctx.render("complete.j2", code="none_recent", refs=[t.ref for t in open_tasks], tasks=open_tasks)
+        return None, ctx.render("complete.j2", code="which", refs=[t.ref for _, t in mine], tasks=[t for _, t in mine],
+                                lead=any(ctx.person in t.lead for _, t in mine),
+                                names=[plan_named.naming(p, plans) for p, _ in mine] if several else [])
+    open_tasks = [(plan, t) for plan in plans for t in ctx.store.tasks(plan.id)
+                  if not t.done and _shares_of(ctx, t, ctx.person)]
+    several = len({plan.id for plan, _ in open_tasks}) > 1
+    return None, ctx.render("complete.j2", code="none_recent", refs=[t.ref for _, t in open_tasks],
+                            tasks=[t for _, t in open_tasks], titles=[p.title for p, _ in open_tasks],
+                            names=[plan_named.naming(p, plans) for p, _ in open_tasks] if several else [])
+
+
+def _live_plans(ctx: Context) -> list:
+    """The plans a bare 完成 in this chat may mean: those active today in the chat's scope, the
+    plan the message goes to first (DESIGN §5)."""
+    scope = plan_choice.in_scope(ctx.store.plans(), ctx.chats, ctx.message.platform, ctx.message.chat_id)
+    others = [plan for plan in plan_choice.active(scope, ctx.today) if plan.id != ctx.plan.id]
+    return [ctx.plan, *others]
+
+
+def _in_plan(ctx: Context, plan) -> Context:
+    """``ctx`` answering from ``plan`` (a bare 完成 whose task is in another active plan)."""
+    if plan.id == ctx.plan.id:
+        return ctx
+    return replace(ctx, plan=plan, memo={}, _tasks=None)
 
 
 @intent("complete", priority=15, writes=True)
@@ -147,8 +201,15 @@ def complete(ctx: Context, query: Query) -> Reply | None:
     if ctx.person is None:
         return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
     if not query.refs:
-        task, asked = _which(ctx, query)
-        return asked if task is None else _complete_one(ctx, task, whole)
+        found, asked = _which(ctx, query)
+        if found is None:
+            return asked
+        where, task = found
+        reply = _complete_one(where, task, whole)
+        if where is ctx:
+            return reply
+        head = where.render("plan_named.j2", code="named").text  # another plan's task: say which
+        return Reply(f"{head}\n{reply.text}", reply.refs, closed=reply.closed)
     replies = []
     for ref in query.refs:
         task = ctx.task(ref)

@@ -22,18 +22,19 @@ from bot.messages import Message
 from bot.model import PlanInfo
 from bot.store import Store
 from bot.text import canon
+from handlers.understanding.normalise import normalise
+from handlers.understanding.refs import find_places
 
 _RELATIVE = {"明年": 1, "来年": 1, "下一年": 1, "下年度": 1, "下一年度": 1, "去年": -1, "上一年": -1, "上年度": -1,
              "上一年度": -1, "今年": 0, "本年度": 0}
 _DOC_WORDS = "计划|工作要点|要点|分解表|任务清单|清单|台账|方案"
 _RELATIVE_NAME = re.compile(rf"({'|'.join(sorted(_RELATIVE, key=len, reverse=True))})\s*(的)?\s*({_DOC_WORDS})?")
 _YEAR_NAME = re.compile(rf"((?:19|20|21)\d\d)\s*年\s*(度)?\s*(的)?\s*(?=({_DOC_WORDS}|任务))({_DOC_WORDS})?")
-_AFTER_NAME = re.compile(rf"^\s*(里的|中的|的|里|中)?\s*({_DOC_WORDS})?")
+_AFTER_NAME = re.compile(rf"^\s*(里的|中的|的|里|中)?\s*({_DOC_WORDS})?\s*(里的|中的|里|中)?")
 # A title's year and its document-type words are not what tells one plan from another.
 _TITLE_YEAR = re.compile(r"(?:19|20|21)\d\d\s*(?:[-—至到~]\s*(?:19|20|21)\d\d)?\s*年\s*度?")
 _TITLE_TAIL = re.compile(
     rf"(?:重点工作任务分解表|工作任务分解表|任务分解表|重点任务|工作任务|{_DOC_WORDS}|事项|任务|工作|的)+$")
-_REF = re.compile(r"(?<![\d.．])(\d{1,2}(?:[.．]\d{1,3})+)(?![\d.．])")
 _ALL_OF_IT = re.compile(r"^(?:的|有)?(?:哪些|什么)?(?:任务|工作|事项)?(?:有哪些|有什么|是什么)?[?？吗呢]*$")
 ALL_TASKS = "所有任务"  # what a plan's name alone asks for (handlers' words for the whole list)
 
@@ -51,6 +52,7 @@ class PlanScope:
     asked: list[PlanInfo] = field(default_factory=list)
     ref: str = ""
     missing: int | None = None
+    said: str = ""
 
 
 def short_name(plan: PlanInfo, others: list[PlanInfo]) -> str:
@@ -86,23 +88,39 @@ def choose(store: Store, message: Message, *, today: date, chats: tuple = (), bo
         text = re.sub(rf"@\s*{re.escape(bot_name)}", " ", text)
     if default is None or message.kind != "text":
         return PlanScope(default, message.text)
-    found = _by_year(text, today, plans) or _by_name(text, plans, names)
+    found = _by_name(text, plans, names, today) or _by_year(text, today, plans)
     if found is not None:
         wanted, left, year = found
         if not wanted:
             return PlanScope(default, message.text, missing=year)
         plan, rest = plan_choice.default_plan(wanted, today), _rest(left)
+        # A year two active plans share ("2026年计划 3") does not tell them apart.
+        shared = _shared_ref(store, rest, plan_choice.active(wanted, today))
+        if shared is not None:
+            return PlanScope(plan, rest, asked=shared[1], ref=shared[0], said=rest)
         if plan != default:
             return PlanScope(plan, rest, named=True)
         # Naming the plan it goes to anyway changes nothing, unless the name is all it says (its list).
         return PlanScope(default, rest if rest == ALL_TASKS else message.text)
-    live = plan_choice.active(scope, today)
-    if len(live) > 1:
-        for ref in dict.fromkeys(r.replace("．", ".") for r in _REF.findall(text)):
-            having = [plan for plan in live if store.task(plan.id, ref)]
-            if len(having) > 1:
-                return PlanScope(default, message.text, asked=having, ref=ref)
+    shared = _shared_ref(store, text, plan_choice.active(scope, today))
+    if shared is not None:
+        return PlanScope(default, message.text, asked=shared[1], ref=shared[0])
     return PlanScope(default, message.text)
+
+
+def _shared_ref(store: Store, text: str, live: list[PlanInfo]) -> tuple[str, list[PlanInfo]] | None:
+    """The first ref ``text`` names that several of the ``live`` plans have, with those plans;
+    None when there is none. Refs are read as the understanding reads them ("3", "任务3",
+    "三.3"; not "3月", "5项"), against each plan's own refs."""
+    if len(live) < 2:
+        return None
+    normal = normalise(text)
+    named: dict[str, list[PlanInfo]] = {}
+    for plan in live:
+        tasks = store.tasks(plan.id)
+        for ref in find_places(normal, {t.ref: t.position for t in tasks}, {}, "").refs:
+            named.setdefault(ref, []).append(plan)
+    return next(((ref, having) for ref, having in named.items() if len(having) > 1), None)
 
 
 def _by_year(text: str, today: date, plans: list[PlanInfo]) -> tuple[list[PlanInfo], str, int] | None:
@@ -122,24 +140,64 @@ def _follows_task(text: str, end: int) -> bool:
     return text[end:].lstrip().startswith("任务")
 
 
-def _by_name(text: str, plans: list[PlanInfo], names: list[str]) -> tuple[list[PlanInfo], str, None] | None:
-    """The plan whose short name the text holds (the longest such name), or None."""
+def _by_name(text: str, plans: list[PlanInfo], names: list[str],
+             today: date) -> tuple[list[PlanInfo], str, None] | None:
+    """The plan a run of the text's characters names: two or more characters of its title (less
+    its year, document and generic words) that no other plan's title has ("专项督办", "岁末年初",
+    the whole title), among the plans active on ``today`` else among all; the longest such run
+    wins. Returns ([plan], the text without the title's words, None) or None. A person's,
+    role's or unit's name in the text is never read as a plan's name."""
     if len(plans) < 2:
         return None
-    taken = [canon(name) for name in names if len(name) >= 2 and canon(name) in canon(text)]
-    best: tuple[int, PlanInfo, re.Match] | None = None
+    masked = text[:_NAME_SPAN]
+    for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
+        masked = masked.replace(name, "\0" * len(name))
+    live = plan_choice.active(plans, today)
+    best: tuple[int, PlanInfo, int, int] | None = None
     for plan in plans:
-        name = short_name(plan, plans)
-        if not name or any(name in other or other in name for other in taken):
-            continue
-        match = re.search(r"\s*".join(map(re.escape, name)), text, re.IGNORECASE)
-        if match and (best is None or len(name) > best[0]):
-            best = (len(name), plan, match)
+        title, stem = canon(plan.title), _stem(plan.title)
+        others = [canon(other.title) for other in (live if plan in live else plans) if other.id != plan.id]
+        for start, end in _runs(masked, title):
+            run = canon(masked[start:end])
+            length = len(run) * 2 if run == title else _distinct(run, stem, others)  # the whole title names it
+            if length >= 2 and (best is None or length > best[0]):
+                best = (length, plan, start, end)
     if best is None:
         return None
-    _, plan, match = best
-    after = _AFTER_NAME.match(text[match.end():])
-    return [plan], text[:match.start()] + " " + text[match.end() + after.end():], None
+    _, plan, start, end = best
+    after = _AFTER_NAME.match(text[end:])
+    return [plan], text[:start] + " " + text[end + after.end():], None
+
+
+_NAME_SPAN = 200  # characters of a message searched for a plan's title words
+_GENERIC = re.compile(r"(?:重点|工作|任务|事项|计划|方案|要点|清单|年度|全年|有关|相关|[的和及与之])+")
+
+
+def _runs(text: str, title: str) -> list[tuple[int, int]]:
+    """The longest runs ``text[start:end]`` of two or more characters that are in ``title``
+    (compared in canonical form), left to right, not overlapping."""
+    runs, start = [], 0
+    while start < len(text):
+        end = start
+        while end < len(text) and canon(text[start:end + 1]) and canon(text[start:end + 1]) in title:
+            end += 1
+        if end - start >= 2 and "\0" not in text[start:end]:
+            runs.append((start, end))
+            start = end
+        else:
+            start += 1
+    return runs
+
+
+def _distinct(run: str, stem: str, others: list[str]) -> int:
+    """The length of the longest piece of ``run`` in ``stem`` that no title in ``others`` has and
+    that is not only generic words; 0 when there is none."""
+    for size in range(len(run), 1, -1):
+        for start in range(len(run) - size + 1):
+            piece = run[start:start + size]
+            if piece in stem and not _GENERIC.fullmatch(piece) and not any(piece in other for other in others):
+                return size
+    return 0
 
 
 def _rest(text: str) -> str:
@@ -170,7 +228,8 @@ def instead(render, scope: PlanScope, message_text: str, all_plans: list[PlanInf
     """The reply that asks which plan (a ref in several), or says there is no such plan; None
     when the message is to be answered."""
     if scope.asked:
-        said = re.sub(rf"@\s*{re.escape(bot_name)}", "", message_text).strip() if bot_name else message_text.strip()
+        said = scope.said or message_text
+        said = re.sub(rf"@\s*{re.escape(bot_name)}", "", said).strip() if bot_name else said.strip()
         examples = [f"{naming(plan, all_plans)} {said}" for plan in scope.asked]
         return render("plan_named.j2", code="ask", ref=scope.ref, plans=scope.asked, examples=examples)
     if scope.missing is not None:

@@ -151,12 +151,30 @@ def blocks(chosen: Chosen, *, grouped_checkins: bool = True) -> list[dict]:
     return result
 
 
+def example_ref(data: list[dict]) -> str:
+    """A ref for the closing hint "完成 …", taken from the digest's own lines (``data`` is
+    :func:`blocks`'): the first dated line's, else the first check-in's, so the hint is numbered
+    as the plan numbers its tasks ("3", "3.3", "1.1.1"); "" when there are no lines."""
+    for block in data:
+        for kind in ("due_today", "due_soon", "milestones", "overdue"):
+            if block[kind]:
+                return block[kind][0]["ref"]
+    for block in data:
+        for checkin in block["checkins"]:
+            refs = checkin[1] if isinstance(checkin, tuple) else [checkin["ref"]]
+            if refs:
+                return refs[0]
+    return ""
+
+
 def render(day: date, chosen: Chosen, *, notices: list[dict], max_bytes: int | None,
            bot_name: str = "督办助手") -> str | list[str]:
     """The digest text, or its parts when it is over ``max_bytes`` (UTF-8). ``bot_name`` is the
     name to @ in the closing hint: in a WeCom or DingTalk group the bot hears only @-messages."""
+    data = blocks(chosen)
     text = _env.get_template("digest.j2").render(
-        day=day, weekday=WEEKDAYS[day.weekday()], blocks=blocks(chosen), notices=notices, bot_name=bot_name,
+        day=day, weekday=WEEKDAYS[day.weekday()], blocks=data, notices=notices, bot_name=bot_name,
+        example=example_ref(data),
     ).strip()
     if max_bytes is None or len(text.encode()) <= max_bytes:
         return text

@@ -7,7 +7,8 @@ a milestone (5.30, 6.18) 14, 7 and 1 day before, also for 全年开展 tasks; an
 (全年开展) task gets only a monthly check-in on the first workday of the month. A reminder
 whose day is not a workday moves to the workday before it (an overdue one to the workday
 after it); two reminders of one task on one day are one (the most pressing). Nothing is
-dated before the plan's issue date, nor after January 31 of the next year (its active window).
+dated before the plan's issue date, nor after January 31 of the next year, or the end of the month
+after its latest due date when that is later (its active window, bot.model.window_end).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.model import TaskView
+from bot.model import TaskView, window_end
 from reminders.calendar import WorkCalendar
 
 # Kinds, most pressing first: one line per task and day shows the first of these.
@@ -46,9 +47,10 @@ class Reminder:
     milestone: str = ""
 
 
-def active_until(year: int) -> date:
-    """The last day a plan of ``year`` pushes reminders: January 31 of the next year."""
-    return date(year + 1, 1, 31)
+def active_until(year: int, tasks: list[TaskView] = ()) -> date:
+    """The last day a plan of ``year`` with ``tasks`` pushes reminders: January 31 of the next
+    year, or later while its tasks are due later (bot.model.window_end, DESIGN §5)."""
+    return window_end(year, max((t.due for t in tasks if t.due), default=None))
 
 
 def _due_days(task: TaskView, day: date, calendar: WorkCalendar, rules: Rules, until: date) -> list[str]:
@@ -77,8 +79,8 @@ def reminders_on(day: date, tasks: list[TaskView], calendar: WorkCalendar, rules
     """The reminders of ``day`` (Asia/Shanghai) for the open ``tasks`` of a plan of ``year``
     issued on ``issued``, one per task, in plan order. [] on a day that is not a workday or
     outside the plan's active window."""
-    start = issued or date(year, 1, 1)
-    if not start <= day <= active_until(year) or not calendar.is_workday(day):
+    start, until = issued or date(year, 1, 1), active_until(year, tasks)
+    if not start <= day <= until or not calendar.is_workday(day):
         return []
     found = []
     for task in tasks:
@@ -87,7 +89,7 @@ def reminders_on(day: date, tasks: list[TaskView], calendar: WorkCalendar, rules
         candidates: list[Reminder] = []
         if task.due and not task.ongoing:
             candidates += [Reminder(task.ref, kind, day, task.due, (task.due - day).days)
-                           for kind in _due_days(task, day, calendar, rules, active_until(year))]
+                           for kind in _due_days(task, day, calendar, rules, until)]
         for milestone in task.milestones:
             for lead in rules.milestone_lead_days:
                 if calendar.workday_on_or_before(milestone.date - timedelta(days=lead)) == day:

@@ -28,7 +28,7 @@ from bot.identity import platform_id
 from bot.model import TaskView
 from bot.render import environment
 from bot.store.outbox import OutboxPart
-from reminders.digest import TEMPLATES, WEEKDAYS, Chosen, PlanDay, blocks, pending, plan_refs, split
+from reminders.digest import TEMPLATES, WEEKDAYS, Chosen, PlanDay, blocks, example_ref, pending, plan_refs, split
 from reminders.policy import Reminder
 
 WECOM_APP = "wecom_app"
@@ -129,8 +129,9 @@ def parts(day: date, person: str, chosen: Chosen, *, max_bytes: int = MAX_BYTES)
     """``person``'s private message for ``day`` (cut into numbered parts over ``max_bytes``
     UTF-8 bytes): its text (each plan's lines under its title when there are several), the
     refs each part names with their plans, ``[person]``."""
+    data = blocks(chosen, grouped_checkins=False)
     text = _env.get_template("private.j2").render(
-        person=person, day=day, weekday=WEEKDAYS[day.weekday()], blocks=blocks(chosen, grouped_checkins=False),
+        person=person, day=day, weekday=WEEKDAYS[day.weekday()], blocks=data, example=example_ref(data),
     ).strip()
     texts = [text] if len(text.encode()) <= max_bytes else split(text, max_bytes)
     return [OutboxPart(chunk, list(dict.fromkeys(ref for _, ref in named)), [person], plan_refs=named)

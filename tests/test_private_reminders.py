@@ -67,7 +67,7 @@ def test_the_tick_queues_each_owner_only_their_own_lines(tmp_path):
     texts = {row.chat: row.text for row in outbox.rows(bot.store)}
     assert texts["私信:童聪良"].splitlines() == [
         "童聪良，您好：今天（11月27日 星期五）的督办提醒中有您的任务：", "", "即将到期：", LINE_3_3, "",
-        "办完后请在本对话中回复“完成 X.Y”（X.Y 为任务编号）；报告进展请回复“进展 X.Y 内容”。"]
+        "办完后请在本对话中回复“完成 任务编号”（例如“完成 3.3”）；报告进展请回复“进展 任务编号 内容”。"]
     # A private line is the group digest's line, word for word.
     assert LINE_3_3 in group.text.splitlines() and LINE_3_2 in group.text.splitlines()
     assert [line for line in texts["私信:林永禄"].splitlines() if line[:1].isdigit()] == [LINE_3_3, LINE_3_2]

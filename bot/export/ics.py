@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from icalendar import Calendar, Event
 
+from bot import plan_choice
 from bot.export import labels
 from bot.model import PlanInfo, TaskView
 
@@ -25,19 +26,22 @@ UID_DOMAIN = "duban.local"
 
 
 def calendar(bot: Bot) -> bytes:
-    """The .ics bytes of the active plan's due dates and milestones, stamped with ``bot.clock``'s
-    time. ``X-WR-CALNAME`` names the plan, so a calendar app shows it as its own calendar."""
+    """The .ics bytes of the due dates and milestones of every plan active on ``bot.clock``'s day
+    (several may be: DESIGN §5), else of the plan questions go to, stamped with the clock's time.
+    ``X-WR-CALNAME`` names the plans, so a calendar app shows them as their own calendar; with
+    several, each event's description starts with its plan's title."""
     words = labels()
-    plan = bot.store.active_plan(bot.clock.today())
+    today = bot.clock.today()
+    plans = plan_choice.active(bot.store.plans(), today) or [bot.store.active_plan(today)]
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", str(words.calendar_name(plan)))
+    cal.add("x-wr-calname", str(words.calendar_name(plans[0], plans[1:])))
     cal.add("x-wr-timezone", str(bot.clock.tz))
     stamp = bot.clock.now().astimezone(timezone.utc)
-    for task in bot.store.tasks(plan.id):
+    for plan, task in ((each, task) for each in plans for task in bot.store.tasks(each.id)):
         for uid, day, summary in dates(plan, task, words):
             event = Event()
             event.add("uid", uid)
@@ -45,7 +49,7 @@ def calendar(bot: Bot) -> bytes:
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))  # all-day: DTEND is the next day, exclusive
             event.add("summary", summary)
-            event.add("description", str(words.description(task, plan.labels)))
+            event.add("description", str(words.description(task, plan.labels, plan if len(plans) > 1 else None)))
             event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
             cal.add_component(event)
     return cal.to_ical()

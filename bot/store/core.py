@@ -142,9 +142,11 @@ class Store(UnitOfWork):
         return self._cached(("plans",), self._plans)
 
     def _plans(self) -> list[PlanInfo]:
+        rows = self._rows("""SELECT p.*, (SELECT MAX(t.due) FROM tasks t WHERE t.plan_id = p.id AND t.in_plan)
+                                AS last_due FROM plans p ORDER BY p.year, p.id""")
         return [PlanInfo(r["id"], r["title"], r["year"], date.fromisoformat(r["issued"]) if r["issued"] else None,
-                         r["source"], tuple(sorted(json.loads(r["labels"] or "{}").items())))
-                for r in self._rows("SELECT * FROM plans ORDER BY year, id")]
+                         r["source"], last_due=date.fromisoformat(r["last_due"]) if r["last_due"] else None,
+                         headers=tuple(sorted(json.loads(r["labels"] or "{}").items()))) for r in rows]
 
     def active_plan(self, today: date | None = None) -> PlanInfo | None:
         """The plan questions go to on ``today`` when they name none (bot/plan_choice.py: the

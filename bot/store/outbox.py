@@ -146,6 +146,21 @@ def last_sent_refs(store: Store, chat: str) -> list[str]:
     return refs
 
 
+def last_sent_plan_refs(store: Store, chat: str) -> list[tuple[int | None, str]]:
+    """(plan id, ref) of each task the last day's reminders delivered to ``chat`` named, in order;
+    the plan id is None for rows written before pushes recorded their plans."""
+    day = store._rows("SELECT MAX(on_date) AS day FROM outbox WHERE chat = ? AND status = 'sent'", (chat,))
+    if not day or day[0]["day"] is None:
+        return []
+    found: list[tuple[int | None, str]] = []
+    for r in store._rows("SELECT refs, plan_refs FROM outbox WHERE chat = ? AND on_date = ? AND status = 'sent' "
+                         "ORDER BY id", (chat, day[0]["day"])):
+        named = [tuple(pr) for pr in json.loads(r["plan_refs"] or "[]")]
+        named = named or [(None, ref) for ref in json.loads(r["refs"])]
+        found += [pr for pr in named if pr not in found]
+    return found
+
+
 def pending_naming(store: Store, ref: str) -> list[OutboxRow]:
     """Queued, not yet delivered rows that name ``ref``."""
     return [row for row in rows(store, ("pending",)) if ref in row.refs]
