@@ -318,14 +318,17 @@ class NameIndex:
     def _fits(self, window: str, name: str, piece: str, after: int) -> bool:
         """A sound-alike window is a slip of ``name``: the first character written right, one
         character different at most, not a word of the plan, and a two-character person name
-        only when a person word follows (林立 is a word; 林立同志 a name)."""
+        only when a person word follows or nothing else is left around it (林立 is a word; 林立同志
+        and 林丽负责什么 typed 林立负责什么 are a name)."""
         form = canon(self._form_of(name, window))
         if window[0] != form[0] or sum(a != b for a, b in zip(window, form, strict=False)) > 1:
             return False
         if window in self.corpus:  # a word of the plan, not a slip
             return False
         if self.kinds[name] == "person" and len(window) < 3:
-            return bool(_PERSON_CUE.match(piece[after:]))
+            # A person word follows, or the window stands alone: the question words around it
+            # (负责什么, 的任务) were taken out before slips are looked for.
+            return bool(_PERSON_CUE.match(piece[after:])) or piece == window
         return self.kinds[name] == "person" or len(window) >= 3
 
     def _near(self, window: str, piece: str, after: int) -> list[str]:

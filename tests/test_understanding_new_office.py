@@ -1,0 +1,62 @@
+"""A new office's first questions (issue 12, understanding): two-character names with a
+homophone slip, a name that is one character off two people, surname + short title (陈局),
+months without a year near the turn of the year, 本季度, a unit by part of its name,
+每季度, and words split wrongly. One small plan of the year 2026 written here, asked on
+3 December 2026 with tasks due in January and February 2027."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.conftest import make_bot
+from tests.plans import tab_plan
+
+ROWS = [
+    {"task": 1, "工作内容": "组织开展创业担保贷款发放工作", "完成时间": "2026年12月10日前", "牵头领导": "陈建国",
+     "责任人": "孙浩", "相关部室、单位": "就业服务中心"},
+    {"task": 2, "工作内容": "开展冬季安全生产专项检查", "完成时间": "2027年1月31日前", "牵头领导": "陈建国",
+     "责任人": "周斌", "相关部室、单位": "安全生产监督大队"},
+    {"task": 3, "工作内容": "报送社保基金运行分析", "完成时间": "每季度末", "牵头领导": "李明华",
+     "责任人": "吴晓燕", "相关部室、单位": "办公室"},
+    {"task": 4, "工作内容": "完成年度劳动合同抽查", "完成时间": "2026年10月底前", "牵头领导": "李明华",
+     "责任人": "钱晓红", "相关部室、单位": "安全生产监督大队"},
+    {"task": 5, "工作内容": "编制下一年度培训计划", "完成时间": "2027年2月底前", "牵头领导": "陈建国",
+     "责任人": "何静、陈立", "相关部室、单位": "培训科"},
+    {"task": 6, "工作内容": "整理年度档案", "完成时间": "2026年11月30日前", "牵头领导": "李明华",
+     "责任人": "刘洋", "相关部室、单位": "办公室、培训科"},
+    {"task": 7, "工作内容": "召开年终总结会", "完成时间": "2026年12月25日前", "牵头领导": "李明华",
+     "责任人": "孙浩", "相关部室、单位": "培训科"},
+    {"task": 8, "工作内容": "更新公共服务事项清单", "完成时间": "2026年12月20日前", "牵头领导": "李明华",
+     "责任人": "杨帆、杨凡", "相关部室、单位": "就业服务中心"},
+]
+TODAY = date(2026, 12, 3)
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("new_office")
+    plan = tab_plan(folder / "plan.txt", ROWS, title="测试县人社局2026年度工作要点")
+    bot = make_bot(folder, on=TODAY, plan=plan)
+    assert bot.say("完成 1.8", as_="杨帆").text.startswith("1.8")
+    assert bot.say("完成 1.8", as_="杨凡").text.startswith("1.8")
+    yield bot
+    bot.close()
+
+
+def lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    ("周彬负责什么", ["按 周斌 回答（你写的是“周彬”）。", "", "周斌负责的任务（1项）：",
+                      "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中"]),
+    ("何晶的任务", ["按 何静 回答（你写的是“何晶”）。", "", "何静负责的任务（1项）：",
+                    "1.5 编制下一年度培训计划｜2027年2月底前·2月28日｜进行中"]),
+    ("刘阳负责什么", ["按 刘洋 回答（你写的是“刘阳”）。", "", "刘洋负责的任务（1项）：",
+                      "1.6 整理年度档案｜2026年11月30日前·11月30日｜已逾期3天"]),
+    ("杨繁负责什么", ["你是指 杨帆 还是 杨凡？请写全名，如“杨帆负责什么”。"]),
+])
+def test_two_character_names_with_a_homophone(bot, question, reply):
+    assert lines(bot.say(question).text) == reply
