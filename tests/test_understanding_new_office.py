@@ -60,3 +60,16 @@ def lines(text: str) -> list[str]:
 ])
 def test_two_character_names_with_a_homophone(bot, question, reply):
     assert lines(bot.say(question).text) == reply
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    # One character off two people: the surname of one, the last character of the other.
+    ("吴晓红负责什么", ["你是指 吴晓燕 还是 钱晓红？请写全名，如“吴晓燕负责什么”。"]),
+    ("钱晓燕负责什么", ["你是指 吴晓燕 还是 钱晓红？请写全名，如“吴晓燕负责什么”。"]),
+    # Another surname of the plan before a given name only one person has: said, not silent.
+    ("孙晓红负责什么", ["按 钱晓红 回答（你写的是“孙晓红”）。", "", "钱晓红负责的任务（1项）：",
+                        "1.4 完成年度劳动合同抽查｜2026年10月底前·10月31日｜已逾期33天"]),
+    ("晓红负责什么", ["钱晓红负责的任务（1项）：", "1.4 完成年度劳动合同抽查｜2026年10月底前·10月31日｜已逾期33天"]),
+])
+def test_a_name_one_character_off_is_never_someone_else_silently(bot, question, reply):
+    assert lines(bot.say(question).text) == reply

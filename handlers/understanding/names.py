@@ -200,12 +200,38 @@ class NameIndex:
         while index < len(text):
             for form in self.by_first.get(text[index], ()):
                 if text.startswith(form, index) and not self._inside_a_word(text, index, index + len(form)):
-                    spans.append((index, index + len(form), self._written(form, index)))
+                    item = self._written(form, index)
+                    other = self._other_surname(text, index, item)
+                    if other is not None:
+                        spans[-1:] = [s for s in spans[-1:] if s[1] <= index - 1]
+                        spans.append(other)
+                    else:
+                        spans.append((index, index + len(form), item))
                     index += len(form)
                     break
             else:
                 index += 1
         return self._found(text, spans)
+
+    def _other_surname(self, text: str, index: int, item: Name | Ambiguous) -> tuple | None:
+        """A given name found after another surname of the plan's people (黄丽娟 when the plan
+        has 赵丽娟 and 黄丽萍): the whole name is a slip, never the given name's owner taken
+        silently. (start, end, Name "slip" | Ambiguous) over the whole written name, or None."""
+        if not isinstance(item, Name) or item.kind != "person" or item.how != "alias" or index == 0:
+            return None
+        given = item.name[-2:]
+        before = text[index - 1]
+        if len(item.name) < 3 or not text.startswith(given, index) or before not in self.people_by_first:
+            return None
+        written = before + given
+        fits = [p for p in self.people if len(p) == len(written)
+                and sum(a != b for a, b in zip(p, written, strict=True)) == 1]
+        if item.name not in fits:
+            return None
+        if len(fits) > 1:
+            return index - 1, index + len(given), Ambiguous(written, tuple(fits), "person")
+        return index - 1, index + len(given), Name(item.name, "person", written, "slip", index - 1,
+                                                   index + len(given))
 
     def _inside_a_word(self, text: str, start: int, end: int) -> bool:
         """A short person name that is part of a longer phrase of the plan's contents here
