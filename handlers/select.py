@@ -67,7 +67,7 @@ def _overdue_left_out(tasks: list[TaskView], window: Window) -> int:
     if not window.until or window.start is None:
         return 0
     return sum(1 for t in tasks if not t.done and not t.ongoing and t.due and t.due < window.start
-               and t.due <= window.end and t.due.year == window.end.year)
+               and t.due <= window.end and t.due.year in (window.start.year, window.end.year))
 
 
 def _filters(query: Query, tasks: list[TaskView]) -> list[TaskView]:

@@ -73,3 +73,23 @@ def test_two_character_names_with_a_homophone(bot, question, reply):
 ])
 def test_a_name_one_character_off_is_never_someone_else_silently(bot, question, reply):
     assert lines(bot.say(question).text) == reply
+
+
+OVERDUE_NOTE = "另有2项已逾期未完成，发“逾期”查看。"
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    ("1月底前到期的有哪些", ["2027年1月底前到期的任务（3项）：",
+                             "1.1 组织开展创业担保贷款发放工作｜2026年12月10日前·12月10日｜还有7天",
+                             "1.7 召开年终总结会｜2026年12月25日前·12月25日｜进行中",
+                             "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中", OVERDUE_NOTE]),
+    ("1月到期的", ["2027年1月到期的任务（1项）：", "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中"]),
+    ("二月份到期的", ["2027年2月到期的任务（1项）：", "1.5 编制下一年度培训计划｜2027年2月底前·2月28日｜进行中"]),
+    # A month of the plan's year with its own due dates stays in the plan's year.
+    ("10月到期的", ["10月到期的任务（1项）：", "1.4 完成年度劳动合同抽查｜2026年10月底前·10月31日｜已逾期33天"]),
+    ("元旦前要完成的", ["元旦前到期的任务（2项）：",
+                        "1.1 组织开展创业担保贷款发放工作｜2026年12月10日前·12月10日｜还有7天",
+                        "1.7 召开年终总结会｜2026年12月25日前·12月25日｜进行中", OVERDUE_NOTE]),
+])
+def test_a_month_already_past_means_the_coming_one(bot, question, reply):
+    assert lines(bot.say(question).text) == reply

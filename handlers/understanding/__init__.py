@@ -110,7 +110,7 @@ class Query:
 
 class PlanIndex:
     """What understanding needs of one plan: its refs (→ position), sections (number → refs in
-    order; number → title words), vocabulary and names."""
+    order; number → title words), due dates, vocabulary and names."""
 
     def __init__(self, tasks: list[TaskView], directory: Directory):
         self.refs = {t.ref: t.position for t in tasks}
@@ -121,6 +121,7 @@ class PlanIndex:
                 self.sections.setdefault(task.section_no, []).append(task.ref)
                 title = re.sub(r"^[一二三四五六七八九十百\d]+[、.．]\s*", "", task.section)
                 self.titles[task.section_no] = canon(title)
+        self.dues = frozenset(t.due for t in tasks if t.due is not None)  # a past month may mean the coming one
         contents = [canon(t.content) for t in tasks]
         self.vocabulary = Vocabulary(contents)
         self.memo: dict = {}  # what handlers derive from the plan once (help's examples)
@@ -193,7 +194,7 @@ def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_
     as_lead, as_owner = _capacities(scan, found.names)
     words = canon(found.rest.replace(GAP, " "))
     written, rest = find_written(found.rest)
-    window, rest = find_window(rest, today, plan_year)
+    window, rest = find_window(rest, today, plan_year, index.dues)
     asked = find_asks(rest, normal=normal)
     asked.written = written
     sections, rest = find_section_words(asked.rest, index.titles, index.vocabulary.corpus)

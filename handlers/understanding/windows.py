@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import cn2an
@@ -78,13 +78,14 @@ _HOLIDAYS = {"国庆": "National Day", "十一": "National Day", "春节": "Spri
 def _holiday(name: str, year: int, today: date) -> date | None:
     """The first day of the named holiday in ``year`` (the next one after today when that is
     later), from chinesecalendar's table; None outside its years."""
+    if name == "元旦":  # always 1 January: no table needed, so years past the table's end work too
+        first = date(year + 1, 1, 1)
+        return first if first > today else date(today.year + 1, 1, 1)
     import chinese_calendar
 
     wanted = _HOLIDAYS[name]
     for y in (year, year + 1):
         days = sorted(d for d, n in chinese_calendar.holidays.items() if d.year == y and n == wanted)
-        if name == "元旦" and y == year:
-            days = sorted(d for d, n in chinese_calendar.holidays.items() if d.year == y + 1 and n == wanted)
         if days and days[0] > today:
             return days[0]
     return None
@@ -199,12 +200,31 @@ def _numerals_to_digits(text: str) -> str:
     return _CN_QUARTER.sub(lambda m: str(cn2an.cn2an(m[1], "normal")), text)
 
 
-def find_window(text: str, today: date, plan_year: int) -> tuple[Window | None, str]:
+def _coming(window: Window, next_year: Window | None, today: date, dues: Collection[date]) -> Window:
+    """``window`` or, when it is past and the same words a year later are not, that one."""
+    if next_year is None or next_year == window or next_year.end < today:
+        return window
+    coming = replace(next_year, label=f"{next_year.end.year}年{next_year.label}")
+    if window.until and window.end < today and any(
+            date(next_year.end.year, 1, 1) <= d <= next_year.end for d in dues):
+        return coming
+    if not window.until and window.end < today.replace(day=1) and any(next_year.holds(d) for d in dues):
+        return coming
+    return window
+
+
+def find_window(text: str, today: date, plan_year: int,
+                dues: Collection[date] = ()) -> tuple[Window | None, str]:
     """The window ``text`` names and ``text`` with that phrase taken out; (None, text) if none.
 
     ``text`` is in normal form with names already taken out, so a month inside a name is
     never read as a window. A year written before a month, quarter or half-year is that year
-    ("20年12月" is December 2020), whatever the plan's year."""
+    ("20年12月" is December 2020), whatever the plan's year. With no year written, a calendar
+    word already past means the coming one when the plan has due dates (``dues``) there (a
+    2026 plan's tasks due in January 2027): a deadline ("1月底前" on 3 December) when some are
+    due in the coming year up to it, a month or quarter wholly before this month when some are
+    due inside it. A plan with nothing due next year keeps its year (9月底前 on 2 November:
+    nothing left to do, the overdue ones are counted)."""
     text = _numerals_to_digits(text)
     year = plan_year
     written_year = _YEAR.search(text)
@@ -215,6 +235,8 @@ def find_window(text: str, today: date, plan_year: int) -> tuple[Window | None, 
         match = pattern.search(text)
         if match:
             window = build(match, today, year)
+            if window is not None and not written_year:
+                window = _coming(window, build(match, today, year + 1), today, dues)
             if window is not None:
                 return window, text[: match.start()] + " " + text[match.end():]
     return None, text
