@@ -64,6 +64,8 @@ def _ongoing_left_out(tasks: list[TaskView], window: Window) -> int:
 
 
 def _overdue_left_out(tasks: list[TaskView], window: Window) -> int:
+    if window.since is not None and window.start is not None:  # 本月: its days before today
+        return sum(1 for t in tasks if not t.done and not t.ongoing and t.due and window.since <= t.due < window.start)
     if not window.until or window.start is None:
         return 0
     return sum(1 for t in tasks if not t.done and not t.ongoing and t.due and t.due < window.start

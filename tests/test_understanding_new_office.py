@@ -93,3 +93,14 @@ OVERDUE_NOTE = "另有2项已逾期未完成，发“逾期”查看。"
 ])
 def test_a_month_already_past_means_the_coming_one(bot, question, reply):
     assert lines(bot.say(question).text) == reply
+
+
+def test_this_quarter_counts_from_today_and_counts_its_overdue_like_this_month(bot):
+    assert lines(bot.say("本季度到期的").text) == [
+        "本季度到期的任务（3项）：",
+        "1.1 组织开展创业担保贷款发放工作｜2026年12月10日前·12月10日｜还有7天",
+        "1.7 召开年终总结会｜2026年12月25日前·12月25日｜进行中",
+        "1.8 更新公共服务事项清单｜2026年12月20日前·12月20日｜已完成",
+        OVERDUE_NOTE]
+    month = lines(bot.say("本月到期的").text)
+    assert month[0] == "本月到期的任务（3项）：" and month[1:] == lines(bot.say("这个季度要完成的").text)[1:-1]

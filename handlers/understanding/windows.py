@@ -27,13 +27,15 @@ class Window:
     """Tasks due in [``start``, ``end``] (Asia/Shanghai days); ``overdue`` means due before
     ``end`` and still open. ``label`` is the phrase to show ("本月", "10月", "上半年");
     ``until`` marks a deadline counted from today ("9月底前"), whose overdue tasks are
-    answered by 逾期 and only counted in the reply."""
+    answered by 逾期 and only counted in the reply; ``since`` the first day of a period counted
+    from today (本周, 本月, 本季度), whose days before today hold overdue tasks counted the same way."""
 
     label: str
     start: date | None
     end: date
     overdue: bool = False
     until: bool = False
+    since: date | None = None
 
     def holds(self, due: date) -> bool:
         return (self.start is None or self.start <= due) and due <= self.end
@@ -54,7 +56,8 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _quarter(label: str, year: int, q: int, start: date | None = None) -> Window:
-    return Window(label, start or date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
+    first = date(year, 3 * q - 2, 1)
+    return Window(label, start or first, _month_end(year, 3 * q), since=first if start else None)
 
 
 def _monday(today: date) -> date:
@@ -145,7 +148,7 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
     (re.compile(r"下周|下星期|下个星期|下礼拜|下个礼拜|nextweek|next week"),
      lambda m, t, y: Window("下周", _monday(t) + timedelta(days=7), _monday(t) + timedelta(days=13))),
     (re.compile(r"本周|这周|这个星期|本星期|这星期|本礼拜|这礼拜|这个礼拜|周内|thisweek|this week"),
-     lambda m, t, y: Window("本周", t, _monday(t) + timedelta(days=6))),
+     lambda m, t, y: Window("本周", t, _monday(t) + timedelta(days=6), since=_monday(t))),
     (re.compile(r"(?:周|星期|礼拜)([一二三四五六日天1-7])(?:前|之前|以前)"), _weekday_before),
     (re.compile(r"最近|近期|快到期|即将到期|马上到期|快要到期|马上要到期|soon"),
      lambda m, t, y: _until(f"{SOON_DAYS}天内", t, t + timedelta(days=SOON_DAYS))),
@@ -160,7 +163,7 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
                 r"(?:by|before)(?:the)?end(?:of)?(?:the|this)?month"),
      lambda m, t, y: _until("月底前", t, _month_end(t.year, t.month))),
     (re.compile(r"本月|这个月|当月|这月|thismonth|this month"),
-     lambda m, t, y: Window("本月", t, _month_end(t.year, t.month))),
+     lambda m, t, y: Window("本月", t, _month_end(t.year, t.month), since=t.replace(day=1))),
     (re.compile(r"本季度|这季度|这个季度|thisquarter|this quarter"),
      lambda m, t, y: _quarter("本季度", t.year, (t.month - 1) // 3 + 1, start=t)),
     (re.compile(r"下季度|下个季度|下一季度|nextquarter|next quarter"),
