@@ -55,6 +55,16 @@ def ambiguous(ctx: Context, query: Query) -> Reply | None:
     return ctx.render("ambiguous.j2", ambiguous=query.ambiguous)
 
 
+@intent("stranger", priority=17)
+def stranger(ctx: Context, query: Query) -> Reply | None:
+    """A word written as someone the plan does not have ("钟局牵头的逾期任务"): say so, never the
+    list without that filter."""
+    if not query.strangers or query.refs:
+        return None
+    return ctx.render("nothing_found.j2", terms=query.strangers[:1], person_asked=True, unused=[], understood="",
+                      examples=examples(ctx))
+
+
 @intent("task_refs", priority=20)
 def task_refs(ctx: Context, query: Query) -> Reply | None:
     """Questions about tasks named by number: "2.1", "任务2.1", "二点一", "第二部分第一条", with who/when/status."""

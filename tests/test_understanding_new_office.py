@@ -104,3 +104,26 @@ def test_this_quarter_counts_from_today_and_counts_its_overdue_like_this_month(b
         OVERDUE_NOTE]
     month = lines(bot.say("本月到期的").text)
     assert month[0] == "本月到期的任务（3项）：" and month[1:] == lines(bot.say("这个季度要完成的").text)[1:-1]
+
+
+LEADS_CHEN = ["陈建国牵头的任务（3项）：",
+              "1.1 组织开展创业担保贷款发放工作｜2026年12月10日前·12月10日｜还有7天",
+              "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中",
+              "1.5 编制下一年度培训计划｜2027年2月底前·2月28日｜进行中"]
+NOBODY = "计划里没有叫“{}”的人，也没有内容含“{}”的任务。可以问“姓名负责什么”（名字要和分解表里写的一样），或发“帮助”看用法。"
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    # 陈建国 leads, 陈立 only owns: a surname with a title means the lead, said.
+    ("陈局牵头哪些", ["按 陈建国 回答（你写的是“陈局”）。", "", *LEADS_CHEN]),
+    ("陈局长牵头哪些", ["按 陈建国 回答（你写的是“陈局长”）。", "", *LEADS_CHEN]),
+    ("陈局牵头的逾期任务", ["按 陈建国 回答（你写的是“陈局”）。", "", "陈建国牵头的任务中，没有逾期未完成的。"]),
+    ("李处牵头的逾期任务", ["按 李明华 回答（你写的是“李处”）。", "", "李明华牵头的已逾期未完成的任务（2项）：",
+                            "1.4 完成年度劳动合同抽查｜2026年10月底前·10月31日｜已逾期33天",
+                            "1.6 整理年度档案｜2026年11月30日前·11月30日｜已逾期3天"]),
+    # Nobody of that surname: never the overdue list without the filter.
+    ("钟局牵头的逾期任务", [NOBODY.format("钟局", "钟局")]),
+    ("钟明牵头的逾期任务", [NOBODY.format("钟明", "钟明")]),
+])
+def test_a_surname_with_a_short_title(bot, question, reply):
+    assert lines(bot.say(question).text) == reply

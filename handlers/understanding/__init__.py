@@ -29,7 +29,7 @@ from bot.model import TaskView
 from bot.store import Directory
 from bot.text import canon
 from handlers.understanding.asks import Asked, find_asks, find_written
-from handlers.understanding.names import GAP, Ambiguous, Name, NameIndex
+from handlers.understanding.names import GAP, HONORIFICS, SHORT_TITLES, Ambiguous, Name, NameIndex
 from handlers.understanding.normalise import normalise, strip_mentions
 from handlers.understanding.refs import find_places, find_section_words
 from handlers.understanding.topics import Term, Vocabulary
@@ -41,6 +41,9 @@ MAX_QUESTION = 300  # characters of normal text a question may have
 # After a name, the word that says in which capacity it is meant ("徐锦清牵头、严众能负责的").
 _AS_LEAD = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:牵头|分管|领导|lead)")
 _AS_OWNER = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:负责|承办|具体负责|own)")
+# After an unused word, what says it was meant as someone ("钟明牵头的"; not "负责人是谁").
+_AS_SOMEONE = re.compile(r"^(?:同志|的)?(?:都|也|所)?(?:牵头|分管|负责|承办)(?!人|单位|部门|领导|科室)")
+_TITLED = re.compile("(?:" + "|".join(sorted((*HONORIFICS, *SHORT_TITLES), key=len, reverse=True)) + ")$")
 
 
 @dataclass
@@ -55,7 +58,8 @@ class Query:
     ``unknown_refs`` ref-shaped numbers it lacks; ``sections`` by number or title; ``window``;
     ``asked`` what is asked and the filter words (:class:`~.asks.Asked`); ``terms`` the topic
     words, ``term_groups`` the same cut where a conjunction joins two topics (科普日和科技工作者日),
-    and ``unused`` the words nothing explained; ``everything`` for 所有任务.
+    and ``unused`` the words nothing explained; ``everything`` for 所有任务; ``strangers`` the
+    unused words written as someone (钟局, 钟局长, "钟明牵头的"): no list may ignore them.
     """
 
     text: str
@@ -74,6 +78,7 @@ class Query:
     term_groups: list[list[Term]] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
     everything: bool = False
+    strangers: list[str] = field(default_factory=list)
 
     def of_kind(self, *kinds: str) -> list[str]:
         """The names of these kinds ("person", "role", "unit"), in order."""
@@ -127,7 +132,8 @@ class PlanIndex:
         self.memo: dict = {}  # what handlers derive from the plan once (help's examples)
         self.names = NameIndex(tuple(directory.people), tuple(directory.roles), tuple(directory.units),
                                tuple((text, tuple(t.units)) for text, t in zip(contents, tasks, strict=True)),
-                               common=_is_common)
+                               common=_is_common,
+                               leads=frozenset(name for t in tasks for name in t.lead if name not in t.lead_units))
 
 
 def _is_common(word: str) -> bool:
@@ -181,6 +187,16 @@ def _capacities(scan: str, names: list[Name]) -> tuple[frozenset[str], frozenset
     return frozenset(lead), frozenset(owner)
 
 
+def _strangers(scan: str, unused: list[str]) -> list[str]:
+    """The unused words written as a person: a title at their end, or a capacity after them."""
+    found = []
+    for word in unused:
+        at = scan.find(word)
+        if len(word) <= 4 and (_TITLED.search(word) or (at >= 0 and _AS_SOMEONE.match(scan[at + len(word):]))):
+            found.append(word)
+    return found
+
+
 def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_year: int) -> Query:
     """Understand one message (see the module docstring). Never raises on any text."""
     written_text = strip_mentions(text, bot_name)
@@ -218,5 +234,5 @@ def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_
         as_lead=as_lead, as_owner=as_owner, refs=places.refs, unknown_refs=places.unknown,
         sections=list(dict.fromkeys([*places.sections, *sections])), window=window, asked=asked,
         terms=topic.terms, term_groups=topic.groups if len(topic.groups) > 1 else [], unused=topic.unused,
-        everything=asked.everything,
+        everything=asked.everything, strangers=_strangers(scan, topic.unused),
     )

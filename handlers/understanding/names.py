@@ -37,6 +37,10 @@ from handlers.understanding.sounds import sound_string, spelled
 
 HONORIFICS = ("同志", "主任", "老师", "主席", "部长", "科长", "处长", "局长", "书记", "秘书长", "馆长", "院长",
               "领导", "总")
+# Titles said short after a surname (陈局, 王处, 李科): a name only when it is no word of the plan.
+SHORT_TITLES = ("局", "处", "科")
+# Titles that say the person leads: among several people of the surname, the plan's leads are meant.
+LEADING_TITLES = frozenset(h for h in HONORIFICS if h not in ("同志", "老师")) | frozenset(SHORT_TITLES)
 _LEVEL = "市县区省镇乡"
 _BRACKETED = re.compile(r"（([^（）]*)）")
 # After a name, what makes a slip of a short name believable.
@@ -59,7 +63,7 @@ def _distance(a: str, b: str) -> int:
 class Name:
     """A name found in a message: ``name`` as stored, ``kind`` "person", "role" or "unit";
     ``written`` as typed when that differs ("严中能"); ``how`` "exact", "alias", "sound",
-    "slip", "abbreviation" or "pinyin"; ``start``/``end`` its place in the scanned text."""
+    "slip", "abbreviation", "pinyin" or "title" (陈局: the one lead of the surname); ``start``/``end`` its place in the scanned text."""
 
     name: str
     kind: str
@@ -71,7 +75,7 @@ class Name:
     @property
     def guessed(self) -> bool:
         """Taken from a slip, so the answer says whom it took ("按 严众能 回答")."""
-        return self.how in ("sound", "slip", "abbreviation", "pinyin")
+        return self.how in ("sound", "slip", "abbreviation", "pinyin", "title")
 
 
 @dataclass(frozen=True)
@@ -130,8 +134,10 @@ class NameIndex:
     for a given name."""
 
     def __init__(self, people: tuple[str, ...], roles: tuple[str, ...], units: tuple[str, ...],
-                 contents: tuple[tuple[str, tuple[str, ...]], ...], common=lambda word: False):
+                 contents: tuple[tuple[str, tuple[str, ...]], ...], common=lambda word: False,
+                 leads: frozenset[str] = frozenset()):
         self.people, self.roles, self.units = people, roles, units
+        self.leads = leads
         self.kinds = {**{u: "unit" for u in units}, **{r: "role" for r in roles}, **{p: "person" for p in people}}
         texts = [(text, set(named)) for text, named in contents]
         corpus = "\n".join(text for text, _ in texts)
@@ -164,6 +170,9 @@ class NameIndex:
             for honorific in HONORIFICS:
                 add(person + honorific, person, "exact")
                 add(person[0] + honorific, person, "alias")
+            for title in SHORT_TITLES:
+                if canon(person[0] + title) not in corpus:
+                    add(person[0] + title, person, "alias")
             given = person[-2:]
             if len(person) >= 3 and given_count[given] == 1 and given not in people:
                 for honorific in HONORIFICS:
@@ -274,8 +283,16 @@ class NameIndex:
         exact = [name for name, how in matches if how == "exact"]
         if len(exact) == 1 or len({name for name, _ in matches}) == 1:
             name, how = (exact[0], "exact") if exact else matches[0]
+            if how == "alias" and form[1:] in SHORT_TITLES:
+                how = "title"  # 孙局: a guess from the surname alone, said
             return Name(name, self.kinds[name], form, how, start, start + len(form))
         names = tuple(dict.fromkeys(name for name, _ in matches))
+        if form[1:] in LEADING_TITLES and all(self.kinds[n] == "person" for n in names):
+            # 陈局长 with 陈建国 leading and 陈立 owning: the lead is meant, and the reply says so.
+            leading = tuple(n for n in names if n in self.leads)
+            if len(leading) == 1:
+                return Name(leading[0], "person", form, "title", start, start + len(form))
+            names = leading or names
         return Ambiguous(form, names, self.kinds[names[0]])
 
     @property
