@@ -73,7 +73,7 @@ def _overdue_left_out(tasks: list[TaskView], window: Window) -> int:
 
 
 def _filters(query: Query, tasks: list[TaskView]) -> list[TaskView]:
-    """Sections, status, 全年开展 or not, the deadline as written."""
+    """Sections, status, 全年开展 or not, a recurring deadline (每季度), the deadline as written."""
     asked = query.asked
     if query.sections:
         tasks = [t for t in tasks if t.section_no in query.sections]
@@ -83,6 +83,9 @@ def _filters(query: Query, tasks: list[TaskView]) -> list[TaskView]:
         tasks = [t for t in tasks if t.ongoing]
     elif asked.ongoing is False:
         tasks = [t for t in tasks if t.due is not None and not t.ongoing]
+    if asked.every:  # 每季度: the deadline as written recurs by that unit (每季度末, 按季度报送)
+        every = re.compile(rf"(?:每|按|逐)(?:个|一)?{asked.every}")
+        tasks = [t for t in tasks if every.search(canon(t.deadline_text))]
     if asked.written:
         wanted = canon(asked.written)
         exact = [t for t in tasks if canon(t.deadline_text) == wanted]

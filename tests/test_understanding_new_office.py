@@ -127,3 +127,12 @@ NOBODY = "计划里没有叫“{}”的人，也没有内容含“{}”的任务
 ])
 def test_a_surname_with_a_short_title(bot, question, reply):
     assert lines(bot.say(question).text) == reply
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    ("每季度都要报的有哪些", ["完成时间写“每季度”的任务（1项）：", "1.3 报送社保基金运行分析｜每季度末｜进行中"]),
+    ("按季度报送的有几项", ["内容含“报送”的完成时间写“每季度”的任务一共1项：", "1.3 报送社保基金运行分析｜每季度末｜进行中"]),
+    ("每月要报的", ["没有完成时间写“每月”的。"]),
+])
+def test_a_recurring_deadline_is_a_filter_not_a_person(bot, question, reply):
+    assert lines(bot.say(question).text) == reply

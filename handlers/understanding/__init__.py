@@ -110,7 +110,7 @@ class Query:
         """Something narrows the tasks: a name, a ref, a section, a window, a filter or words."""
         a = self.asked
         return bool(self.names or self.refs or self.sections or self.window or self.terms or a.status
-                    or a.ongoing is not None or a.written or self.mine or self.everything)
+                    or a.ongoing is not None or a.written or a.every or self.mine or self.everything)
 
 
 class PlanIndex:
