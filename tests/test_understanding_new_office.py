@@ -136,3 +136,19 @@ def test_a_surname_with_a_short_title(bot, question, reply):
 ])
 def test_a_recurring_deadline_is_a_filter_not_a_person(bot, question, reply):
     assert lines(bot.say(question).text) == reply
+
+
+BRIGADE = ["涉及安全生产监督大队的任务（2项）：",
+           "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中",
+           "1.4 完成年度劳动合同抽查｜2026年10月底前·10月31日｜已逾期33天"]
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    # Part of the unit's head typed before its tail: all of it is the unit, none of it a topic
+    # word (安全 alone would keep 1.2 only, 生产 likewise).
+    ("安全监督大队的任务", ["按 安全生产监督大队 回答（你写的是“安全监督大队”）。", "", *BRIGADE]),
+    ("生产监督大队的任务", BRIGADE),
+    ("监督大队的任务", BRIGADE),
+])
+def test_a_unit_by_part_of_its_name_leaves_no_topic_words(bot, question, reply):
+    assert lines(bot.say(question).text) == reply

@@ -110,6 +110,12 @@ def _bracket_forms(name: str) -> set[str]:
     return forms
 
 
+def _is_subsequence(short: str, long: str) -> bool:
+    """Every character of ``short`` in ``long``, in order."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 def _unit_aliases(name: str) -> set[str]:
     """Shorter forms of a unit or role name: no level prefix, its place alone, its long tails."""
     aliases = set()
@@ -210,9 +216,9 @@ class NameIndex:
             for form in self.by_first.get(text[index], ()):
                 if text.startswith(form, index) and not self._inside_a_word(text, index, index + len(form)):
                     item = self._written(form, index)
-                    other = self._other_surname(text, index, item)
+                    other = self._other_surname(text, index, item) or self._head_typed(text, index, item, spans)
                     if other is not None:
-                        spans[-1:] = [s for s in spans[-1:] if s[1] <= index - 1]
+                        spans[-1:] = [s for s in spans[-1:] if s[1] <= other[0]]
                         spans.append(other)
                     else:
                         spans.append((index, index + len(form), item))
@@ -241,6 +247,25 @@ class NameIndex:
             return index - 1, index + len(given), Ambiguous(written, tuple(fits), "person")
         return index - 1, index + len(given), Name(item.name, "person", written, "slip", index - 1,
                                                    index + len(given))
+
+    def _head_typed(self, text: str, index: int, item: Name | Ambiguous, spans: list) -> tuple | None:
+        """A unit or role found by its tail with part of its head typed before it (劳动监察大队 for
+        劳动保障监察大队): the head is part of the name, never left as topic words. (start, end,
+        Name "abbreviation") over what was typed, or None."""
+        if not isinstance(item, Name) or item.kind not in ("unit", "role") or item.how != "alias":
+            return None
+        full = canon(item.name)
+        at = full.rfind(item.written)
+        if at <= 0 or at + len(item.written) != len(full):
+            return None
+        head, floor = full[:at], max([0, *(end for _, end, _ in spans)])
+        for length in range(min(len(head), index - floor), 1, -1):
+            typed = text[index - length: index]
+            if _is_subsequence(typed, head):
+                return index - length, index + len(item.written), Name(
+                    item.name, item.kind, typed + item.written, "abbreviation", index - length,
+                    index + len(item.written))
+        return None
 
     def _inside_a_word(self, text: str, start: int, end: int) -> bool:
         """A short person name that is part of a longer phrase of the plan's contents here
