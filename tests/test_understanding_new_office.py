@@ -152,3 +152,16 @@ BRIGADE = ["涉及安全生产监督大队的任务（2项）：",
 ])
 def test_a_unit_by_part_of_its_name_leaves_no_topic_words(bot, question, reply):
     assert lines(bot.say(question).text) == reply
+
+
+def test_a_sound_alike_never_strands_the_next_word():
+    from handlers.understanding.topics import Vocabulary
+
+    vocabulary = Vocabulary(["促进创业带动就业", "发放创业担保贷款"])
+    topic = vocabulary.segment("创业贷款", sound=True)
+    assert ([t.written for t in topic.terms], topic.unused) == (["创业", "贷款"], [])
+
+
+def test_issued_or_not_is_a_status_question(bot):
+    assert lines(bot.say("创业贷款发了没有").text) == [
+        "1.1 组织开展创业担保贷款发放工作：还有7天（2026年12月10日前·12月10日）", "　还没有人报进展。"]
