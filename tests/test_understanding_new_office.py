@@ -165,3 +165,16 @@ def test_a_sound_alike_never_strands_the_next_word():
 def test_issued_or_not_is_a_status_question(bot):
     assert lines(bot.say("创业贷款发了没有").text) == [
         "1.1 组织开展创业担保贷款发放工作：还有7天（2026年12月10日前·12月10日）", "　还没有人报进展。"]
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    ("12月10号之前要干完的", ["12月10日前到期的任务（1项）：",
+                              "1.1 组织开展创业担保贷款发放工作｜2026年12月10日前·12月10日｜还有7天", OVERDUE_NOTE]),
+    ("12月25日到期的", ["12月25日到期的任务（1项）：", "1.7 召开年终总结会｜2026年12月25日前·12月25日｜进行中"]),
+    ("1月31号前要完成的", ["2027年1月31日前到期的任务（3项）：",
+                           "1.1 组织开展创业担保贷款发放工作｜2026年12月10日前·12月10日｜还有7天",
+                           "1.7 召开年终总结会｜2026年12月25日前·12月25日｜进行中",
+                           "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中", OVERDUE_NOTE]),
+])
+def test_a_month_and_day(bot, question, reply):
+    assert lines(bot.say(question).text) == reply

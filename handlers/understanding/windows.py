@@ -4,7 +4,7 @@ Calendar words mean the plan's year, or the year the question gives (2020年12�
 N月, N月上旬/中旬/下旬, 上半年, 下半年, 第N季度 (四季度, Q4). Words about now count from today:
 今天, 明天, 后天, 昨天到期的, 本周/这礼拜, 下周/下礼拜, 下下周, 本月/这个月, 下个月, 下下个月,
 本季度, 下季度, 最近, N天内/未来N天, 两周内, 未来一个月/N个月内. A deadline in a question
-("N月底前", 月底前, 下个月底前, 年底前, 国庆前, 春节前, 周五前, 15号前) means open tasks due from
+("N月底前", 月底前, 下个月底前, 年底前, 国庆前, 春节前, 周五前, 15号前, 12月10号前) means open tasks due from
 today up to that day: what is already past due is the answer to 逾期 and is not added.
 Pure functions: the caller passes today and the plan year; holidays come from chinesecalendar.
 """
@@ -117,6 +117,15 @@ def _day_before(m: re.Match[str], t: date, y: int) -> Window:
     return _until(f"{day}号前", t, end)
 
 
+def _on(m: re.Match[str], year: int, make: Callable[[date], Window]) -> Window | None:
+    """The window ``make`` gives for the day month ``m[1]``, day ``m[2]`` of ``year``; None for
+    a day the month lacks (2月30号)."""
+    try:
+        return make(date(year, int(m[1]), int(m[2])))
+    except ValueError:
+        return None
+
+
 _Build = Callable[[re.Match[str], date, int], Window | None]
 _MONTHS_EN = "|".join(name.lower() for name in calendar.month_name if name)
 _N = r"(\d+|[一二两三四五六七八九十]+)"
@@ -179,6 +188,10 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
      lambda m, t, y: _until("年底前", t, date(y, 12, 31))),
     (re.compile(r"(国庆|十一|春节|过年|五一|劳动节|清明|端午|中秋|元旦)(?:节)?(?:前|之前|以前|放假前)"),
      _before_holiday),
+    (re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])月([1-3]?\d)(?:号|日)(?:前|之前|以前)"),
+     lambda m, t, y: _on(m, y, lambda day: _until(f"{day.month}月{day.day}日前", t, day))),
+    (re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])月([1-3]?\d)(?:号|日)(?!前|之前|以前)"),
+     lambda m, t, y: _on(m, y, lambda day: Window(f"{day.month}月{day.day}日", day, day))),
     (re.compile(r"(?<![\d.])([1-3]?\d)(?:号|日)(?:前|之前|以前)"), _day_before),
     (re.compile(rf"(?<![\d.])(1[0-2]|0?[1-9])月{_BEFORE}"),
      lambda m, t, y: _until(f"{int(m[1])}月底前", t, _month_end(y, int(m[1])))),
