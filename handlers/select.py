@@ -27,7 +27,7 @@ _ME_AND = re.compile(r"我(?:和|跟|与|同)|(?:和|跟|与|同)我")
 @dataclass
 class Block:
     """One list of a reply. ``kind`` says whose list it is (the template words it): "owner",
-    "lead", "lead_instead", "supervisor", "both", "mixed", "unit", "unit_lead", "units_both",
+    "lead", "lead_instead", "supervisor", "both", "mixed", "unit", "unit_lead", "unit_instead", "units_both",
     "section", "search", "window", "all", "refs"; ``who`` the name(s) or words; ``you`` when it
     is the sender's own; ``ongoing_left_out`` 全年开展 tasks a window leaves out;
     ``overdue_left_out`` overdue tasks a "…前" window leaves to 逾期; ``choices`` the tasks a
@@ -126,12 +126,16 @@ class Selector:
 
     def of_unit(self, name: str) -> tuple[str, list[TaskView]]:
         """("unit_lead", tasks it leads) when the question says 牵头 and the unit leads any;
-        else ("unit", every task naming it: DESIGN §4 "tasks naming the unit")."""
+        ("unit_instead", every task naming it) when it says 牵头 and the unit leads none, so the
+        reply says so; else ("unit", every task naming it: DESIGN §4 "tasks naming the unit")."""
+        named = [t for t in self.ctx.tasks if name in t.units or name in t.lead]
         if self.query.asked.lead or name in self.query.as_lead:
             led = [t for t in self.ctx.tasks if name in t.lead_units]
             if led:
                 return "unit_lead", led
-        return "unit", [t for t in self.ctx.tasks if name in t.units or name in t.lead]
+            if named:
+                return "unit_instead", named
+        return "unit", named
 
     def blocks(self) -> list[Block]:
         """The lists the question asks for (see the module docstring)."""

@@ -178,3 +178,15 @@ def test_issued_or_not_is_a_status_question(bot):
 ])
 def test_a_month_and_day(bot, question, reply):
     assert lines(bot.say(question).text) == reply
+
+
+OFFICE = ["1.3 报送社保基金运行分析｜每季度末｜进行中", "1.6 整理年度档案｜2026年11月30日前·11月30日｜已逾期3天"]
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    ("办公室牵头哪些", ["办公室没有牵头的任务，以下是涉及办公室的任务（2项）：", *OFFICE]),
+    ("办公室牵头几项", ["办公室没有牵头的任务；涉及办公室的任务一共2项：", *OFFICE]),
+    ("办公室的任务", ["涉及办公室的任务（2项）：", *OFFICE]),
+])
+def test_a_unit_that_leads_nothing_says_so(bot, question, reply):
+    assert lines(bot.say(question).text) == reply
