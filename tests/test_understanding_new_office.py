@@ -190,3 +190,12 @@ OFFICE = ["1.3 报送社保基金运行分析｜每季度末｜进行中", "1.6 
 ])
 def test_a_unit_that_leads_nothing_says_so(bot, question, reply):
     assert lines(bot.say(question).text) == reply
+
+
+def test_two_names_joined_each_with_a_slip_or_unknown(bot):
+    assert lines(bot.say("周彬和何晶负责什么").text) == [
+        "按 周斌 回答（你写的是“周彬”）。", "按 何静 回答（你写的是“何晶”）。", "",
+        "周斌负责的任务（1项）：", "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中", "",
+        "何静负责的任务（1项）：", "1.5 编制下一年度培训计划｜2027年2月底前·2月28日｜进行中"]
+    # Someone the plan lacks next to someone it has: never the one list as if both were meant.
+    assert lines(bot.say("钟明和周斌共同负责的").text) == [NOBODY.format("钟明", "钟明")]

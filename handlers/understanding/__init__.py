@@ -43,6 +43,7 @@ _AS_LEAD = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:
 _AS_OWNER = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:负责|承办|具体负责|own)")
 # After an unused word, what says it was meant as someone ("钟明牵头的"; not "负责人是谁").
 _AS_SOMEONE = re.compile(r"^(?:同志|的)?(?:都|也|所)?(?:牵头|分管|负责|承办)(?!人|单位|部门|领导|科室)")
+_JOINS = set("和与及跟同、")
 _TITLED = re.compile("(?:" + "|".join(sorted((*HONORIFICS, *SHORT_TITLES), key=len, reverse=True)) + ")$")
 
 
@@ -187,12 +188,18 @@ def _capacities(scan: str, names: list[Name]) -> tuple[frozenset[str], frozenset
     return frozenset(lead), frozenset(owner)
 
 
-def _strangers(scan: str, unused: list[str]) -> list[str]:
-    """The unused words written as a person: a title at their end, or a capacity after them."""
+def _strangers(scan: str, unused: list[str], names: list[Name]) -> list[str]:
+    """The unused words written as a person: a title at their end, a capacity after them, or a
+    person's name joined to them ("钟明和周斌")."""
+    people = {(n.start, n.end) for n in names if n.kind == "person" and n.how == "exact"}
     found = []
     for word in unused:
         at = scan.find(word)
-        if len(word) <= 4 and (_TITLED.search(word) or (at >= 0 and _AS_SOMEONE.match(scan[at + len(word):]))):
+        end = at + len(word)
+        joined = at >= 0 and any(
+            (start == end + 1 and scan[end] in _JOINS) or (stop == at - 1 and scan[stop] in _JOINS)
+            for start, stop in people)
+        if len(word) <= 4 and (_TITLED.search(word) or joined or (at >= 0 and _AS_SOMEONE.match(scan[end:]))):
             found.append(word)
     return found
 
@@ -234,5 +241,5 @@ def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_
         as_lead=as_lead, as_owner=as_owner, refs=places.refs, unknown_refs=places.unknown,
         sections=list(dict.fromkeys([*places.sections, *sections])), window=window, asked=asked,
         terms=topic.terms, term_groups=topic.groups if len(topic.groups) > 1 else [], unused=topic.unused,
-        everything=asked.everything, strangers=_strangers(scan, topic.unused),
+        everything=asked.everything, strangers=_strangers(scan, topic.unused, found.names),
     )

@@ -45,6 +45,8 @@ _LEVEL = "市县区省镇乡"
 _BRACKETED = re.compile(r"（([^（）]*)）")
 # After a name, what makes a slip of a short name believable.
 _PERSON_CUE = re.compile(r"^(?:同志|主任|老师|部长|科长|负责|牵头|分管|的任务|的工作|手上|在跟|在管|在搞|有哪些|有啥)")
+# Between two names ("周彬和何晶"): a short name standing between these and the ends is a name.
+_JOINS = set("和与及跟同、")
 _TWO_CJK = re.compile(r"[\u4e00-\u9fff]{2}")
 # The slips are looked for in this much of a message's text (a paste is not a question).
 MAX_SCAN = 300
@@ -386,8 +388,8 @@ class NameIndex:
     def _fits(self, window: str, name: str, piece: str, after: int) -> bool:
         """A sound-alike window is a slip of ``name``: the first character written right, one
         character different at most, not a word of the plan, and a two-character person name
-        only when a person word follows or nothing else is left around it (林立 is a word; 林立同志
-        and 林丽负责什么 typed 林立负责什么 are a name)."""
+        only when a person word follows or it stands alone between the ends and conjunctions (林立 is
+        a word; 林立同志, 林立负责什么 and 林立和周斌 are a name)."""
         form = canon(self._form_of(name, window))
         if window[0] != form[0] or sum(a != b for a, b in zip(window, form, strict=False)) > 1:
             return False
@@ -396,7 +398,9 @@ class NameIndex:
         if self.kinds[name] == "person" and len(window) < 3:
             # A person word follows, or the window stands alone: the question words around it
             # (负责什么, 的任务) were taken out before slips are looked for.
-            return bool(_PERSON_CUE.match(piece[after:])) or piece == window
+            start = after - len(window)
+            return bool(_PERSON_CUE.match(piece[after:])) or (
+                (start == 0 or piece[start - 1] in _JOINS) and (after == len(piece) or piece[after] in _JOINS))
         return self.kinds[name] == "person" or len(window) >= 3
 
     def _near(self, window: str, piece: str, after: int) -> list[str]:
