@@ -78,7 +78,8 @@ def task_refs(ctx: Context, query: Query) -> Reply | None:
 
 @intent("who_when_status", priority=40)
 def who_when_status(ctx: Context, query: Query) -> Reply | None:
-    """Who, when or status of tasks found by topic, person or part: "<topic>谁负责", "<topic>哪天到期", "我负责的<topic>"."""
+    """Who, when or status of tasks found by topic, person or part: "<topic>谁负责", "<topic>哪天到期",
+    "我负责的<topic>"."""
     if query.what not in ("who", "when", "status") or not query.filtered or not understood_enough(query):
         return None
     if query.mine and ctx.person is None:

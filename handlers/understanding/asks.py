@@ -6,7 +6,8 @@ ddl, deadline), ``count`` (几项, 多少, how many), ``status`` (完成了吗, 
 啥状态), ``detail`` (是什么, 具体内容, show me), ``progress`` (进度, 完成情况 with nothing
 else named) or ``list`` (the rest). Filters: ``status`` open/done (没完成, 已完成), ``ongoing``
 (全年开展 → True; 不是全年开展, 有具体截止时间 → False), ``written`` (完成时间写12月底前: the
-phrase as written), ``every`` (每季度, 按月: a recurring deadline, its unit "季度"), ``together`` (共同, 一起, 都有份: the tasks of all the people named).
+phrase as written), ``every`` (每季度, 按月: a recurring deadline, its unit "季度"), ``together``
+(共同, 一起, 都有份: the tasks of all the people named).
 
 ``question`` is True when the message asks rather than tells: a question never writes.
 """
