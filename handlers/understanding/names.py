@@ -65,7 +65,8 @@ def _distance(a: str, b: str) -> int:
 class Name:
     """A name found in a message: ``name`` as stored, ``kind`` "person", "role" or "unit";
     ``written`` as typed when that differs ("严中能"); ``how`` "exact", "alias", "sound",
-    "slip", "abbreviation", "pinyin" or "title" (陈局: the one lead of the surname); ``start``/``end`` its place in the scanned text."""
+    "slip", "abbreviation", "pinyin" or "title" (陈局: the one lead of the surname);
+    ``start``/``end`` its place in the scanned text."""
 
     name: str
     kind: str
