@@ -65,6 +65,16 @@ def stranger(ctx: Context, query: Query) -> Reply | None:
                       examples=examples(ctx))
 
 
+@intent("unknown_holiday", priority=18)
+def unknown_holiday(ctx: Context, query: Query) -> Reply | None:
+    """A holiday past chinesecalendar's table (春节前 when next year's dates are not out): say so."""
+    if query.window is None or not query.window.unknown or query.refs:
+        return None
+    from handlers.understanding.windows import holiday_table_end
+
+    return ctx.render("unknown_holiday.j2", label=query.window.label, last=holiday_table_end())
+
+
 @intent("task_refs", priority=20)
 def task_refs(ctx: Context, query: Query) -> Reply | None:
     """Questions about tasks named by number: "2.1", "任务2.1", "二点一", "第二部分第一条", with who/when/status."""

@@ -201,3 +201,10 @@ def test_two_names_joined_each_with_a_slip_or_unknown(bot):
         "何静负责的任务（1项）：", "1.5 编制下一年度培训计划｜2027年2月底前·2月28日｜进行中"]
     # Someone the plan lacks next to someone it has: never the one list as if both were meant.
     assert lines(bot.say("钟明和周斌共同负责的").text) == [NOBODY.format("钟明", "钟明")]
+
+
+def test_a_holiday_past_the_holiday_table_is_said_not_searched(bot):
+    # chinesecalendar (pinned) has 2026's holidays last: 2027's Spring Festival is not known yet.
+    assert lines(bot.say("春节前要完成的").text) == [
+        "春节的日期还查不到：节假日表（chinesecalendar）只到2026年，下一年的放假安排公布后升级它就能用。"
+        "可以先按具体日期问，如“2月10号前到期的”“2月到期的”。"]

@@ -28,7 +28,8 @@ class Window:
     ``end`` and still open. ``label`` is the phrase to show ("本月", "10月", "上半年");
     ``until`` marks a deadline counted from today ("9月底前"), whose overdue tasks are
     answered by 逾期 and only counted in the reply; ``since`` the first day of a period counted
-    from today (本周, 本月, 本季度), whose days before today hold overdue tasks counted the same way."""
+    from today (本周, 本月, 本季度), whose days before today hold overdue tasks counted the same way;
+    ``unknown`` a holiday whose date the holiday table does not have yet (春节前 past its years)."""
 
     label: str
     start: date | None
@@ -36,6 +37,7 @@ class Window:
     overdue: bool = False
     until: bool = False
     since: date | None = None
+    unknown: bool = False
 
     def holds(self, due: date) -> bool:
         return (self.start is None or self.start <= due) and due <= self.end
@@ -94,9 +96,18 @@ def _holiday(name: str, year: int, today: date) -> date | None:
     return None
 
 
+def holiday_table_end() -> int:
+    """The last year chinesecalendar's holiday table covers (a holiday after it is not known)."""
+    import chinese_calendar
+
+    return max(chinese_calendar.holidays).year
+
+
 def _before_holiday(m: re.Match[str], t: date, y: int) -> Window | None:
     first = _holiday(m[1], y if y >= t.year else t.year, t)
-    return _until(f"{m[1]}前", t, first - timedelta(days=1)) if first else None
+    if first is None:  # past the table's years: said, never searched for as words
+        return Window(f"{m[1]}前", t, t, until=True, unknown=True)
+    return _until(f"{m[1]}前", t, first - timedelta(days=1))
 
 
 def _weekday_before(m: re.Match[str], t: date, y: int) -> Window:
