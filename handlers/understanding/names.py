@@ -37,7 +37,7 @@ from handlers.understanding.sounds import sound_string, spelled
 
 HONORIFICS = ("同志", "主任", "老师", "主席", "部长", "科长", "处长", "局长", "书记", "秘书长", "馆长", "院长",
               "领导", "总")
-# Titles said short after a surname (陈局, 王处, 李科): a name only when it is no word of the plan.
+# Titles said short after a surname (钟局, 周处, 吴科): a name only when it is no word of the plan.
 SHORT_TITLES = ("局", "处", "科")
 # Titles that say the person leads: among several people of the surname, the plan's leads are meant.
 LEADING_TITLES = frozenset(h for h in HONORIFICS if h not in ("同志", "老师")) | frozenset(SHORT_TITLES)
@@ -65,7 +65,7 @@ def _distance(a: str, b: str) -> int:
 class Name:
     """A name found in a message: ``name`` as stored, ``kind`` "person", "role" or "unit";
     ``written`` as typed when that differs ("严中能"); ``how`` "exact", "alias", "sound",
-    "slip", "abbreviation", "pinyin" or "title" (陈局: the one lead of the surname);
+    "slip", "abbreviation", "pinyin" or "title" (钟局: the one lead of the surname);
     ``start``/``end`` its place in the scanned text."""
 
     name: str
@@ -232,8 +232,8 @@ class NameIndex:
         return self._found(text, spans)
 
     def _other_surname(self, text: str, index: int, item: Name | Ambiguous) -> tuple | None:
-        """A given name found after another surname of the plan's people (黄丽娟 when the plan
-        has 赵丽娟 and 黄丽萍): the whole name is a slip, never the given name's owner taken
+        """A given name found after another surname of the plan's people (吴晓红 when the plan
+        has 钱晓红 and 吴晓燕): the whole name is a slip, never the given name's owner taken
         silently. (start, end, Name "slip" | Ambiguous) over the whole written name, or None."""
         if not isinstance(item, Name) or item.kind != "person" or item.how != "alias" or index == 0:
             return None
@@ -252,8 +252,8 @@ class NameIndex:
                                                    index + len(given))
 
     def _head_typed(self, text: str, index: int, item: Name | Ambiguous, spans: list) -> tuple | None:
-        """A unit or role found by its tail with part of its head typed before it (劳动监察大队 for
-        劳动保障监察大队): the head is part of the name, never left as topic words. (start, end,
+        """A unit or role found by its tail with part of its head typed before it (安全监督大队 for
+        安全生产监督大队): the head is part of the name, never left as topic words. (start, end,
         Name "abbreviation") over what was typed, or None."""
         if not isinstance(item, Name) or item.kind not in ("unit", "role") or item.how != "alias":
             return None

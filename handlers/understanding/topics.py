@@ -210,7 +210,7 @@ class Vocabulary:
 
     def _back_off(self, piece: str, index: int, best: int, exact: int, *, sounded: bool) -> int:
         """A shorter written piece at ``index`` when the next word then reaches further than after
-        the longest one (创业贷款 → 创业 + 贷款, not 创业带 + 款 stranded), or as far when the longest
+        the longest one (科技场馆 → 科技 + 场馆, not 科技厂 + 馆 stranded), or as far when the longest
         is only a sound-alike: 0 to keep ``best``."""
         end = index + best
         if best < 3 or end >= len(piece) or piece[end] in _FUNCTION:

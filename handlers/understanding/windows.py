@@ -4,7 +4,7 @@ Calendar words mean the plan's year, or the year the question gives (2020年12�
 N月, N月上旬/中旬/下旬, 上半年, 下半年, 第N季度 (四季度, Q4). Words about now count from today:
 今天, 明天, 后天, 昨天到期的, 本周/这礼拜, 下周/下礼拜, 下下周, 本月/这个月, 下个月, 下下个月,
 本季度, 下季度, 最近, N天内/未来N天, 两周内, 未来一个月/N个月内. A deadline in a question
-("N月底前", 月底前, 下个月底前, 年底前, 国庆前, 春节前, 周五前, 15号前, 12月10号前) means open tasks due from
+("N月底前", 月底前, 下个月底前, 年底前, 国庆前, 春节前, 周五前, 15号前, 3月8号前) means open tasks due from
 today up to that day: what is already past due is the answer to 逾期 and is not added.
 Pure functions: the caller passes today and the plan year; holidays come from chinesecalendar.
 """
