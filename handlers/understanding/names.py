@@ -316,7 +316,7 @@ class NameIndex:
             return Name(name, self.kinds[name], form, how, start, start + len(form))
         names = tuple(dict.fromkeys(name for name, _ in matches))
         if form[1:] in LEADING_TITLES and all(self.kinds[n] == "person" for n in names):
-            # 陈局长 with 陈建国 leading and 陈立 owning: the lead is meant, and the reply says so.
+            # 钟局长 with 钟建国 leading and 钟立 owning: the lead is meant, and the reply says so.
             leading = tuple(n for n in names if n in self.leads)
             if len(leading) == 1:
                 return Name(leading[0], "person", form, "title", start, start + len(form))
