@@ -148,7 +148,7 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _content_key(tasks: list[TaskView], directory: Directory) -> tuple:
-    return (tuple((t.ref, t.position, t.section, t.content, tuple(t.units)) for t in tasks),
+    return (tuple((t.ref, t.position, t.section, t.content, tuple(t.units), t.due, tuple(t.lead)) for t in tasks),
             tuple(directory.people), tuple(directory.roles), tuple(directory.units))
 
 
