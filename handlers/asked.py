@@ -55,6 +55,26 @@ def ambiguous(ctx: Context, query: Query) -> Reply | None:
     return ctx.render("ambiguous.j2", ambiguous=query.ambiguous)
 
 
+@intent("stranger", priority=17)
+def stranger(ctx: Context, query: Query) -> Reply | None:
+    """A word written as someone the plan does not have ("钟局牵头的逾期任务"): say so, never the
+    list without that filter."""
+    if not query.strangers or query.refs:
+        return None
+    return ctx.render("nothing_found.j2", terms=query.strangers[:1], person_asked=True, unused=[], understood="",
+                      examples=examples(ctx))
+
+
+@intent("unknown_holiday", priority=18)
+def unknown_holiday(ctx: Context, query: Query) -> Reply | None:
+    """A holiday past chinesecalendar's table (春节前 when next year's dates are not out): say so."""
+    if query.window is None or not query.window.unknown or query.refs:
+        return None
+    from handlers.understanding.windows import holiday_table_end
+
+    return ctx.render("unknown_holiday.j2", label=query.window.label, last=holiday_table_end())
+
+
 @intent("task_refs", priority=20)
 def task_refs(ctx: Context, query: Query) -> Reply | None:
     """Questions about tasks named by number: "2.1", "任务2.1", "二点一", "第二部分第一条", with who/when/status."""
@@ -68,7 +88,8 @@ def task_refs(ctx: Context, query: Query) -> Reply | None:
 
 @intent("who_when_status", priority=40)
 def who_when_status(ctx: Context, query: Query) -> Reply | None:
-    """Who, when or status of tasks found by topic, person or part: "<topic>谁负责", "<topic>哪天到期", "我负责的<topic>"."""
+    """Who, when or status of tasks found by topic, person or part: "<topic>谁负责", "<topic>哪天到期",
+    "我负责的<topic>"."""
     if query.what not in ("who", "when", "status") or not query.filtered or not understood_enough(query):
         return None
     if query.mine and ctx.person is None:

@@ -51,6 +51,8 @@ def _filter_word(query: Query) -> str:
     asked = query.asked
     if asked.written:
         return f"完成时间写“{asked.written}”"
+    if asked.every:
+        return f"完成时间写“每{asked.every}”"
     if asked.ongoing is True:
         return "全年开展"
     if asked.ongoing is False:

@@ -27,7 +27,7 @@ _ME_AND = re.compile(r"我(?:和|跟|与|同)|(?:和|跟|与|同)我")
 @dataclass
 class Block:
     """One list of a reply. ``kind`` says whose list it is (the template words it): "owner",
-    "lead", "lead_instead", "supervisor", "both", "mixed", "unit", "unit_lead", "units_both",
+    "lead", "lead_instead", "supervisor", "both", "mixed", "unit", "unit_lead", "unit_instead", "units_both",
     "section", "search", "window", "all", "refs"; ``who`` the name(s) or words; ``you`` when it
     is the sender's own; ``ongoing_left_out`` 全年开展 tasks a window leaves out;
     ``overdue_left_out`` overdue tasks a "…前" window leaves to 逾期; ``choices`` the tasks a
@@ -64,14 +64,16 @@ def _ongoing_left_out(tasks: list[TaskView], window: Window) -> int:
 
 
 def _overdue_left_out(tasks: list[TaskView], window: Window) -> int:
+    if window.since is not None and window.start is not None:  # 本月: its days before today
+        return sum(1 for t in tasks if not t.done and not t.ongoing and t.due and window.since <= t.due < window.start)
     if not window.until or window.start is None:
         return 0
     return sum(1 for t in tasks if not t.done and not t.ongoing and t.due and t.due < window.start
-               and t.due <= window.end and t.due.year == window.end.year)
+               and t.due <= window.end and t.due.year in (window.start.year, window.end.year))
 
 
 def _filters(query: Query, tasks: list[TaskView]) -> list[TaskView]:
-    """Sections, status, 全年开展 or not, the deadline as written."""
+    """Sections, status, 全年开展 or not, a recurring deadline (每季度), the deadline as written."""
     asked = query.asked
     if query.sections:
         tasks = [t for t in tasks if t.section_no in query.sections]
@@ -81,6 +83,9 @@ def _filters(query: Query, tasks: list[TaskView]) -> list[TaskView]:
         tasks = [t for t in tasks if t.ongoing]
     elif asked.ongoing is False:
         tasks = [t for t in tasks if t.due is not None and not t.ongoing]
+    if asked.every:  # 每季度: the deadline as written recurs by that unit (每季度末, 按季度报送)
+        every = re.compile(rf"(?:每|按|逐)(?:个|一)?{asked.every}")
+        tasks = [t for t in tasks if every.search(canon(t.deadline_text))]
     if asked.written:
         wanted = canon(asked.written)
         exact = [t for t in tasks if canon(t.deadline_text) == wanted]
@@ -121,12 +126,16 @@ class Selector:
 
     def of_unit(self, name: str) -> tuple[str, list[TaskView]]:
         """("unit_lead", tasks it leads) when the question says 牵头 and the unit leads any;
-        else ("unit", every task naming it: DESIGN §4 "tasks naming the unit")."""
+        ("unit_instead", every task naming it) when it says 牵头 and the unit leads none, so the
+        reply says so; else ("unit", every task naming it: DESIGN §4 "tasks naming the unit")."""
+        named = [t for t in self.ctx.tasks if name in t.units or name in t.lead]
         if self.query.asked.lead or name in self.query.as_lead:
             led = [t for t in self.ctx.tasks if name in t.lead_units]
             if led:
                 return "unit_lead", led
-        return "unit", [t for t in self.ctx.tasks if name in t.units or name in t.lead]
+            if named:
+                return "unit_instead", named
+        return "unit", named
 
     def blocks(self) -> list[Block]:
         """The lists the question asks for (see the module docstring)."""

@@ -29,7 +29,7 @@ from bot.model import TaskView
 from bot.store import Directory
 from bot.text import canon
 from handlers.understanding.asks import Asked, find_asks, find_written
-from handlers.understanding.names import GAP, Ambiguous, Name, NameIndex
+from handlers.understanding.names import GAP, HONORIFICS, SHORT_TITLES, Ambiguous, Name, NameIndex
 from handlers.understanding.normalise import normalise, strip_mentions
 from handlers.understanding.refs import find_places, find_section_words
 from handlers.understanding.topics import Term, Vocabulary
@@ -41,6 +41,10 @@ MAX_QUESTION = 300  # characters of normal text a question may have
 # After a name, the word that says in which capacity it is meant ("徐锦清牵头、严众能负责的").
 _AS_LEAD = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:牵头|分管|领导|lead)")
 _AS_OWNER = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:负责|承办|具体负责|own)")
+# After an unused word, what says it was meant as someone ("钟明牵头的"; not "负责人是谁").
+_AS_SOMEONE = re.compile(r"^(?:同志|的)?(?:都|也|所)?(?:牵头|分管|负责|承办)(?!人|单位|部门|领导|科室)")
+_JOINS = set("和与及跟同、")
+_TITLED = re.compile("(?:" + "|".join(sorted((*HONORIFICS, *SHORT_TITLES), key=len, reverse=True)) + ")$")
 
 
 @dataclass
@@ -55,7 +59,8 @@ class Query:
     ``unknown_refs`` ref-shaped numbers it lacks; ``sections`` by number or title; ``window``;
     ``asked`` what is asked and the filter words (:class:`~.asks.Asked`); ``terms`` the topic
     words, ``term_groups`` the same cut where a conjunction joins two topics (科普日和科技工作者日),
-    and ``unused`` the words nothing explained; ``everything`` for 所有任务.
+    and ``unused`` the words nothing explained; ``everything`` for 所有任务; ``strangers`` the
+    unused words written as someone (钟局, 钟局长, "钟明牵头的"): no list may ignore them.
     """
 
     text: str
@@ -74,6 +79,7 @@ class Query:
     term_groups: list[list[Term]] = field(default_factory=list)
     unused: list[str] = field(default_factory=list)
     everything: bool = False
+    strangers: list[str] = field(default_factory=list)
 
     def of_kind(self, *kinds: str) -> list[str]:
         """The names of these kinds ("person", "role", "unit"), in order."""
@@ -105,12 +111,12 @@ class Query:
         """Something narrows the tasks: a name, a ref, a section, a window, a filter or words."""
         a = self.asked
         return bool(self.names or self.refs or self.sections or self.window or self.terms or a.status
-                    or a.ongoing is not None or a.written or self.mine or self.everything)
+                    or a.ongoing is not None or a.written or a.every or self.mine or self.everything)
 
 
 class PlanIndex:
     """What understanding needs of one plan: its refs (→ position), sections (number → refs in
-    order; number → title words), vocabulary and names."""
+    order; number → title words), due dates, vocabulary and names."""
 
     def __init__(self, tasks: list[TaskView], directory: Directory):
         self.refs = {t.ref: t.position for t in tasks}
@@ -121,12 +127,14 @@ class PlanIndex:
                 self.sections.setdefault(task.section_no, []).append(task.ref)
                 title = re.sub(r"^[一二三四五六七八九十百\d]+[、.．]\s*", "", task.section)
                 self.titles[task.section_no] = canon(title)
+        self.dues = frozenset(t.due for t in tasks if t.due is not None)  # a past month may mean the coming one
         contents = [canon(t.content) for t in tasks]
         self.vocabulary = Vocabulary(contents)
         self.memo: dict = {}  # what handlers derive from the plan once (help's examples)
         self.names = NameIndex(tuple(directory.people), tuple(directory.roles), tuple(directory.units),
                                tuple((text, tuple(t.units)) for text, t in zip(contents, tasks, strict=True)),
-                               common=_is_common)
+                               common=_is_common,
+                               leads=frozenset(name for t in tasks for name in t.lead if name not in t.lead_units))
 
 
 def _is_common(word: str) -> bool:
@@ -140,7 +148,7 @@ _CACHE_LOCK = threading.Lock()
 
 
 def _content_key(tasks: list[TaskView], directory: Directory) -> tuple:
-    return (tuple((t.ref, t.position, t.section, t.content, tuple(t.units)) for t in tasks),
+    return (tuple((t.ref, t.position, t.section, t.content, tuple(t.units), t.due, tuple(t.lead)) for t in tasks),
             tuple(directory.people), tuple(directory.roles), tuple(directory.units))
 
 
@@ -180,6 +188,22 @@ def _capacities(scan: str, names: list[Name]) -> tuple[frozenset[str], frozenset
     return frozenset(lead), frozenset(owner)
 
 
+def _strangers(scan: str, unused: list[str], names: list[Name]) -> list[str]:
+    """The unused words written as a person: a title at their end, a capacity after them, or a
+    person's name joined to them ("钟明和周斌")."""
+    people = {(n.start, n.end) for n in names if n.kind == "person" and n.how == "exact"}
+    found = []
+    for word in unused:
+        at = scan.find(word)
+        end = at + len(word)
+        joined = at >= 0 and any(
+            (start == end + 1 and scan[end] in _JOINS) or (stop == at - 1 and scan[stop] in _JOINS)
+            for start, stop in people)
+        if len(word) <= 4 and (_TITLED.search(word) or joined or (at >= 0 and _AS_SOMEONE.match(scan[end:]))):
+            found.append(word)
+    return found
+
+
 def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_year: int) -> Query:
     """Understand one message (see the module docstring). Never raises on any text."""
     written_text = strip_mentions(text, bot_name)
@@ -193,7 +217,7 @@ def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_
     as_lead, as_owner = _capacities(scan, found.names)
     words = canon(found.rest.replace(GAP, " "))
     written, rest = find_written(found.rest)
-    window, rest = find_window(rest, today, plan_year)
+    window, rest = find_window(rest, today, plan_year, index.dues)
     asked = find_asks(rest, normal=normal)
     asked.written = written
     sections, rest = find_section_words(asked.rest, index.titles, index.vocabulary.corpus)
@@ -217,5 +241,5 @@ def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_
         as_lead=as_lead, as_owner=as_owner, refs=places.refs, unknown_refs=places.unknown,
         sections=list(dict.fromkeys([*places.sections, *sections])), window=window, asked=asked,
         terms=topic.terms, term_groups=topic.groups if len(topic.groups) > 1 else [], unused=topic.unused,
-        everything=asked.everything,
+        everything=asked.everything, strangers=_strangers(scan, topic.unused, found.names),
     )

@@ -6,7 +6,8 @@ ddl, deadline), ``count`` (几项, 多少, how many), ``status`` (完成了吗, 
 啥状态), ``detail`` (是什么, 具体内容, show me), ``progress`` (进度, 完成情况 with nothing
 else named) or ``list`` (the rest). Filters: ``status`` open/done (没完成, 已完成), ``ongoing``
 (全年开展 → True; 不是全年开展, 有具体截止时间 → False), ``written`` (完成时间写12月底前: the
-phrase as written), ``together`` (共同, 一起, 都有份: the tasks of all the people named).
+phrase as written), ``every`` (每季度, 按月: a recurring deadline, its unit "季度"), ``together``
+(共同, 一起, 都有份: the tasks of all the people named).
 
 ``question`` is True when the message asks rather than tells: a question never writes.
 """
@@ -45,7 +46,7 @@ _STATUS = re.compile(
     rf"是不是(?:已经)?{_DONE_VERB}(?:了)?|有没有{_DONE_VERB}|{_DONE_VERB}{_Q_TAIL}|"
     rf"{_DONE_VERB}(?:得)?(?:怎么样|如何|咋样|情况|进度)(?:了)?|(?:办|搞|做|弄)(?:得)?(?:怎么样|如何)(?:了)?|"
     r"进展(?:到)?(?:哪|哪里|哪儿|哪一步|什么程度|如何|怎么样|怎样|情况)?(?:了)?|有(?:什么|啥)进展|"
-    r"(?:召开|举办|举行|开|办|搞|做|弄)(?:了|过)(?:吗|么|没有|没)|"
+    r"(?:召开|举办|举行|开|办|搞|做|弄|发|报|交|建|印)(?:了|过)(?:吗|么|没有|没)|"
     r"(?:啥|什么)状态|状态|(?:怎么样|如何|咋样)(?:了)?|(?<![a-z])(?:status|is it done)(?![a-z])"
 )
 _DETAIL = re.compile(
@@ -67,6 +68,9 @@ _EVERYTHING = re.compile(r"(?:所有|全部|全体|一切|整个计划)(?:的)?(
                          r"(?<![a-z])(?:all|every|whole)(?: the)?(?: tasks?| plan)(?![a-z])")
 _TOGETHER = re.compile(r"共同|一起|一块儿?|一同|都有份|都负责|都参与|都在|同时负责|"
                        r"(?<![a-z])(?:both|together|jointly)(?![a-z])")
+# How often a task recurs, as its deadline is written (每季度末, 按月报送): never a window or a name.
+_EVERY = re.compile(r"(?:每|按|逐)(?:个|一)?(半年|季度|季|月|周|星期|旬|年)(?:度)?(?:都|也)?")
+_EVERY_UNIT = {"季": "季度", "星期": "周"}
 # Finishing verbs left once the ask is known ("哪天要完成", "要在哪天之前开完"): never a topic.
 _FINISH = re.compile(rf"(?:要|得|能|会)?(?:{_DONE_VERB}|开完|开好|交)(?:了)?")
 _MINE = re.compile(r"^我(?!们)|我的|(?<![a-z])(?:my|i)(?![a-z])|^mine")
@@ -97,6 +101,7 @@ class Asked:
     status: str | None = None
     ongoing: bool | None = None
     written: str | None = None
+    every: str | None = None
     together: bool = False
     mine: bool = False
     total: bool = False
@@ -138,6 +143,10 @@ def find_asks(text: str, *, normal: str) -> Asked:
         rest = pattern.sub(cut, source)
         return found, rest
 
+    every = _EVERY.search(text)
+    if every:
+        asked.every = _EVERY_UNIT.get(every[1], every[1])
+        text = text[: every.start()] + f" {GAP} " + text[every.end():]
     dated, text = take(_DATED, text)
     if dated:
         asked.ongoing = False

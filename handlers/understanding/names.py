@@ -37,10 +37,16 @@ from handlers.understanding.sounds import sound_string, spelled
 
 HONORIFICS = ("同志", "主任", "老师", "主席", "部长", "科长", "处长", "局长", "书记", "秘书长", "馆长", "院长",
               "领导", "总")
+# Titles said short after a surname (钟局, 周处, 吴科): a name only when it is no word of the plan.
+SHORT_TITLES = ("局", "处", "科")
+# Titles that say the person leads: among several people of the surname, the plan's leads are meant.
+LEADING_TITLES = frozenset(h for h in HONORIFICS if h not in ("同志", "老师")) | frozenset(SHORT_TITLES)
 _LEVEL = "市县区省镇乡"
 _BRACKETED = re.compile(r"（([^（）]*)）")
 # After a name, what makes a slip of a short name believable.
 _PERSON_CUE = re.compile(r"^(?:同志|主任|老师|部长|科长|负责|牵头|分管|的任务|的工作|手上|在跟|在管|在搞|有哪些|有啥)")
+# Between two names ("周彬和何晶"): a short name standing between these and the ends is a name.
+_JOINS = set("和与及跟同、")
 _TWO_CJK = re.compile(r"[\u4e00-\u9fff]{2}")
 # The slips are looked for in this much of a message's text (a paste is not a question).
 MAX_SCAN = 300
@@ -59,7 +65,8 @@ def _distance(a: str, b: str) -> int:
 class Name:
     """A name found in a message: ``name`` as stored, ``kind`` "person", "role" or "unit";
     ``written`` as typed when that differs ("严中能"); ``how`` "exact", "alias", "sound",
-    "slip", "abbreviation" or "pinyin"; ``start``/``end`` its place in the scanned text."""
+    "slip", "abbreviation", "pinyin" or "title" (钟局: the one lead of the surname);
+    ``start``/``end`` its place in the scanned text."""
 
     name: str
     kind: str
@@ -71,7 +78,7 @@ class Name:
     @property
     def guessed(self) -> bool:
         """Taken from a slip, so the answer says whom it took ("按 严众能 回答")."""
-        return self.how in ("sound", "slip", "abbreviation", "pinyin")
+        return self.how in ("sound", "slip", "abbreviation", "pinyin", "title")
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,12 @@ def _bracket_forms(name: str) -> set[str]:
     return forms
 
 
+def _is_subsequence(short: str, long: str) -> bool:
+    """Every character of ``short`` in ``long``, in order."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 def _unit_aliases(name: str) -> set[str]:
     """Shorter forms of a unit or role name: no level prefix, its place alone, its long tails."""
     aliases = set()
@@ -130,8 +143,10 @@ class NameIndex:
     for a given name."""
 
     def __init__(self, people: tuple[str, ...], roles: tuple[str, ...], units: tuple[str, ...],
-                 contents: tuple[tuple[str, tuple[str, ...]], ...], common=lambda word: False):
+                 contents: tuple[tuple[str, tuple[str, ...]], ...], common=lambda word: False,
+                 leads: frozenset[str] = frozenset()):
         self.people, self.roles, self.units = people, roles, units
+        self.leads = leads
         self.kinds = {**{u: "unit" for u in units}, **{r: "role" for r in roles}, **{p: "person" for p in people}}
         texts = [(text, set(named)) for text, named in contents]
         corpus = "\n".join(text for text, _ in texts)
@@ -164,6 +179,9 @@ class NameIndex:
             for honorific in HONORIFICS:
                 add(person + honorific, person, "exact")
                 add(person[0] + honorific, person, "alias")
+            for title in SHORT_TITLES:
+                if canon(person[0] + title) not in corpus:
+                    add(person[0] + title, person, "alias")
             given = person[-2:]
             if len(person) >= 3 and given_count[given] == 1 and given not in people:
                 for honorific in HONORIFICS:
@@ -200,12 +218,57 @@ class NameIndex:
         while index < len(text):
             for form in self.by_first.get(text[index], ()):
                 if text.startswith(form, index) and not self._inside_a_word(text, index, index + len(form)):
-                    spans.append((index, index + len(form), self._written(form, index)))
+                    item = self._written(form, index)
+                    other = self._other_surname(text, index, item) or self._head_typed(text, index, item, spans)
+                    if other is not None:
+                        spans[-1:] = [s for s in spans[-1:] if s[1] <= other[0]]
+                        spans.append(other)
+                    else:
+                        spans.append((index, index + len(form), item))
                     index += len(form)
                     break
             else:
                 index += 1
         return self._found(text, spans)
+
+    def _other_surname(self, text: str, index: int, item: Name | Ambiguous) -> tuple | None:
+        """A given name found after another surname of the plan's people (吴晓红 when the plan
+        has 钱晓红 and 吴晓燕): the whole name is a slip, never the given name's owner taken
+        silently. (start, end, Name "slip" | Ambiguous) over the whole written name, or None."""
+        if not isinstance(item, Name) or item.kind != "person" or item.how != "alias" or index == 0:
+            return None
+        given = item.name[-2:]
+        before = text[index - 1]
+        if len(item.name) < 3 or not text.startswith(given, index) or before not in self.people_by_first:
+            return None
+        written = before + given
+        fits = [p for p in self.people if len(p) == len(written)
+                and sum(a != b for a, b in zip(p, written, strict=True)) == 1]
+        if item.name not in fits:
+            return None
+        if len(fits) > 1:
+            return index - 1, index + len(given), Ambiguous(written, tuple(fits), "person")
+        return index - 1, index + len(given), Name(item.name, "person", written, "slip", index - 1,
+                                                   index + len(given))
+
+    def _head_typed(self, text: str, index: int, item: Name | Ambiguous, spans: list) -> tuple | None:
+        """A unit or role found by its tail with part of its head typed before it (安全监督大队 for
+        安全生产监督大队): the head is part of the name, never left as topic words. (start, end,
+        Name "abbreviation") over what was typed, or None."""
+        if not isinstance(item, Name) or item.kind not in ("unit", "role") or item.how != "alias":
+            return None
+        full = canon(item.name)
+        at = full.rfind(item.written)
+        if at <= 0 or at + len(item.written) != len(full):
+            return None
+        head, floor = full[:at], max([0, *(end for _, end, _ in spans)])
+        for length in range(min(len(head), index - floor), 1, -1):
+            typed = text[index - length: index]
+            if _is_subsequence(typed, head):
+                return index - length, index + len(item.written), Name(
+                    item.name, item.kind, typed + item.written, "abbreviation", index - length,
+                    index + len(item.written))
+        return None
 
     def _inside_a_word(self, text: str, start: int, end: int) -> bool:
         """A short person name that is part of a longer phrase of the plan's contents here
@@ -248,8 +311,16 @@ class NameIndex:
         exact = [name for name, how in matches if how == "exact"]
         if len(exact) == 1 or len({name for name, _ in matches}) == 1:
             name, how = (exact[0], "exact") if exact else matches[0]
+            if how == "alias" and form[1:] in SHORT_TITLES:
+                how = "title"  # 孙局: a guess from the surname alone, said
             return Name(name, self.kinds[name], form, how, start, start + len(form))
         names = tuple(dict.fromkeys(name for name, _ in matches))
+        if form[1:] in LEADING_TITLES and all(self.kinds[n] == "person" for n in names):
+            # 钟局长 with 钟建国 leading and 钟立 owning: the lead is meant, and the reply says so.
+            leading = tuple(n for n in names if n in self.leads)
+            if len(leading) == 1:
+                return Name(leading[0], "person", form, "title", start, start + len(form))
+            names = leading or names
         return Ambiguous(form, names, self.kinds[names[0]])
 
     @property
@@ -318,14 +389,19 @@ class NameIndex:
     def _fits(self, window: str, name: str, piece: str, after: int) -> bool:
         """A sound-alike window is a slip of ``name``: the first character written right, one
         character different at most, not a word of the plan, and a two-character person name
-        only when a person word follows (林立 is a word; 林立同志 a name)."""
+        only when a person word follows or it stands alone between the ends and conjunctions (林立 is
+        a word; 林立同志, 林立负责什么 and 林立和周斌 are a name)."""
         form = canon(self._form_of(name, window))
         if window[0] != form[0] or sum(a != b for a, b in zip(window, form, strict=False)) > 1:
             return False
         if window in self.corpus:  # a word of the plan, not a slip
             return False
         if self.kinds[name] == "person" and len(window) < 3:
-            return bool(_PERSON_CUE.match(piece[after:]))
+            # A person word follows, or the window stands alone: the question words around it
+            # (负责什么, 的任务) were taken out before slips are looked for.
+            start = after - len(window)
+            return bool(_PERSON_CUE.match(piece[after:])) or (
+                (start == 0 or piece[start - 1] in _JOINS) and (after == len(piece) or piece[after] in _JOINS))
         return self.kinds[name] == "person" or len(window) >= 3
 
     def _near(self, window: str, piece: str, after: int) -> list[str]:

@@ -182,6 +182,9 @@ class Vocabulary:
                 if sound_length <= max(exact, synonym_length):
                     sound_length = 0
             best = max(exact, synonym_length, sound_length)
+            shorter = self._back_off(piece, index, best, exact, sounded=sound_length == best)
+            if shorter:
+                best, exact, synonym_length, sound_length = shorter, shorter, 0, 0
             if best < 2:
                 if piece[index] in _CONJUNCTIONS:
                     topic.next_group()
@@ -201,6 +204,24 @@ class Vocabulary:
                 topic.add(term)
             index += best
         self._unplaced(unplaced, topic)
+
+    def _reach(self, piece: str, index: int) -> int:
+        return max(self.longest(piece, index), self.synonym(piece, index)[0]) if index < len(piece) else 0
+
+    def _back_off(self, piece: str, index: int, best: int, exact: int, *, sounded: bool) -> int:
+        """A shorter written piece at ``index`` when the next word then reaches further than after
+        the longest one (科技场馆 → 科技 + 场馆, not 科技厂 + 馆 stranded), or as far when the longest
+        is only a sound-alike: 0 to keep ``best``."""
+        end = index + best
+        if best < 3 or end >= len(piece) or piece[end] in _FUNCTION:
+            return 0
+        keep = end + self._reach(piece, end)
+        for shorter in range(min(best - 1, exact), 1, -1):
+            following = self._reach(piece, index + shorter)
+            reach = index + shorter + following
+            if following >= 2 and (reach > keep or (sounded and reach == keep)):
+                return shorter
+        return 0
 
     @staticmethod
     def _unplaced(chars: list[str], topic: Topic) -> None:

@@ -4,7 +4,7 @@ Calendar words mean the plan's year, or the year the question gives (2020年12�
 N月, N月上旬/中旬/下旬, 上半年, 下半年, 第N季度 (四季度, Q4). Words about now count from today:
 今天, 明天, 后天, 昨天到期的, 本周/这礼拜, 下周/下礼拜, 下下周, 本月/这个月, 下个月, 下下个月,
 本季度, 下季度, 最近, N天内/未来N天, 两周内, 未来一个月/N个月内. A deadline in a question
-("N月底前", 月底前, 下个月底前, 年底前, 国庆前, 春节前, 周五前, 15号前) means open tasks due from
+("N月底前", 月底前, 下个月底前, 年底前, 国庆前, 春节前, 周五前, 15号前, 3月8号前) means open tasks due from
 today up to that day: what is already past due is the answer to 逾期 and is not added.
 Pure functions: the caller passes today and the plan year; holidays come from chinesecalendar.
 """
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import cn2an
@@ -27,13 +27,17 @@ class Window:
     """Tasks due in [``start``, ``end``] (Asia/Shanghai days); ``overdue`` means due before
     ``end`` and still open. ``label`` is the phrase to show ("本月", "10月", "上半年");
     ``until`` marks a deadline counted from today ("9月底前"), whose overdue tasks are
-    answered by 逾期 and only counted in the reply."""
+    answered by 逾期 and only counted in the reply; ``since`` the first day of a period counted
+    from today (本周, 本月, 本季度), whose days before today hold overdue tasks counted the same way;
+    ``unknown`` a holiday whose date the holiday table does not have yet (春节前 past its years)."""
 
     label: str
     start: date | None
     end: date
     overdue: bool = False
     until: bool = False
+    since: date | None = None
+    unknown: bool = False
 
     def holds(self, due: date) -> bool:
         return (self.start is None or self.start <= due) and due <= self.end
@@ -54,7 +58,8 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _quarter(label: str, year: int, q: int, start: date | None = None) -> Window:
-    return Window(label, start or date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
+    first = date(year, 3 * q - 2, 1)
+    return Window(label, start or first, _month_end(year, 3 * q), since=first if start else None)
 
 
 def _monday(today: date) -> date:
@@ -78,21 +83,31 @@ _HOLIDAYS = {"国庆": "National Day", "十一": "National Day", "春节": "Spri
 def _holiday(name: str, year: int, today: date) -> date | None:
     """The first day of the named holiday in ``year`` (the next one after today when that is
     later), from chinesecalendar's table; None outside its years."""
+    if name == "元旦":  # always 1 January: no table needed, so years past the table's end work too
+        first = date(year + 1, 1, 1)
+        return first if first > today else date(today.year + 1, 1, 1)
     import chinese_calendar
 
     wanted = _HOLIDAYS[name]
     for y in (year, year + 1):
         days = sorted(d for d, n in chinese_calendar.holidays.items() if d.year == y and n == wanted)
-        if name == "元旦" and y == year:
-            days = sorted(d for d, n in chinese_calendar.holidays.items() if d.year == y + 1 and n == wanted)
         if days and days[0] > today:
             return days[0]
     return None
 
 
+def holiday_table_end() -> int:
+    """The last year chinesecalendar's holiday table covers (a holiday after it is not known)."""
+    import chinese_calendar
+
+    return max(chinese_calendar.holidays).year
+
+
 def _before_holiday(m: re.Match[str], t: date, y: int) -> Window | None:
     first = _holiday(m[1], y if y >= t.year else t.year, t)
-    return _until(f"{m[1]}前", t, first - timedelta(days=1)) if first else None
+    if first is None:  # past the table's years: said, never searched for as words
+        return Window(f"{m[1]}前", t, t, until=True, unknown=True)
+    return _until(f"{m[1]}前", t, first - timedelta(days=1))
 
 
 def _weekday_before(m: re.Match[str], t: date, y: int) -> Window:
@@ -111,6 +126,15 @@ def _day_before(m: re.Match[str], t: date, y: int) -> Window:
         nxt = _add_months(date(t.year, t.month, 1), 1)
         end = date(nxt.year, nxt.month, min(day, calendar.monthrange(nxt.year, nxt.month)[1]))
     return _until(f"{day}号前", t, end)
+
+
+def _on(m: re.Match[str], year: int, make: Callable[[date], Window]) -> Window | None:
+    """The window ``make`` gives for the day month ``m[1]``, day ``m[2]`` of ``year``; None for
+    a day the month lacks (2月30号)."""
+    try:
+        return make(date(year, int(m[1]), int(m[2])))
+    except ValueError:
+        return None
 
 
 _Build = Callable[[re.Match[str], date, int], Window | None]
@@ -144,7 +168,7 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
     (re.compile(r"下周|下星期|下个星期|下礼拜|下个礼拜|nextweek|next week"),
      lambda m, t, y: Window("下周", _monday(t) + timedelta(days=7), _monday(t) + timedelta(days=13))),
     (re.compile(r"本周|这周|这个星期|本星期|这星期|本礼拜|这礼拜|这个礼拜|周内|thisweek|this week"),
-     lambda m, t, y: Window("本周", t, _monday(t) + timedelta(days=6))),
+     lambda m, t, y: Window("本周", t, _monday(t) + timedelta(days=6), since=_monday(t))),
     (re.compile(r"(?:周|星期|礼拜)([一二三四五六日天1-7])(?:前|之前|以前)"), _weekday_before),
     (re.compile(r"最近|近期|快到期|即将到期|马上到期|快要到期|马上要到期|soon"),
      lambda m, t, y: _until(f"{SOON_DAYS}天内", t, t + timedelta(days=SOON_DAYS))),
@@ -159,7 +183,7 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
                 r"(?:by|before)(?:the)?end(?:of)?(?:the|this)?month"),
      lambda m, t, y: _until("月底前", t, _month_end(t.year, t.month))),
     (re.compile(r"本月|这个月|当月|这月|thismonth|this month"),
-     lambda m, t, y: Window("本月", t, _month_end(t.year, t.month))),
+     lambda m, t, y: Window("本月", t, _month_end(t.year, t.month), since=t.replace(day=1))),
     (re.compile(r"本季度|这季度|这个季度|thisquarter|this quarter"),
      lambda m, t, y: _quarter("本季度", t.year, (t.month - 1) // 3 + 1, start=t)),
     (re.compile(r"下季度|下个季度|下一季度|nextquarter|next quarter"),
@@ -175,6 +199,10 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
      lambda m, t, y: _until("年底前", t, date(y, 12, 31))),
     (re.compile(r"(国庆|十一|春节|过年|五一|劳动节|清明|端午|中秋|元旦)(?:节)?(?:前|之前|以前|放假前)"),
      _before_holiday),
+    (re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])月([1-3]?\d)(?:号|日)(?:前|之前|以前)"),
+     lambda m, t, y: _on(m, y, lambda day: _until(f"{day.month}月{day.day}日前", t, day))),
+    (re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])月([1-3]?\d)(?:号|日)(?!前|之前|以前)"),
+     lambda m, t, y: _on(m, y, lambda day: Window(f"{day.month}月{day.day}日", day, day))),
     (re.compile(r"(?<![\d.])([1-3]?\d)(?:号|日)(?:前|之前|以前)"), _day_before),
     (re.compile(rf"(?<![\d.])(1[0-2]|0?[1-9])月{_BEFORE}"),
      lambda m, t, y: _until(f"{int(m[1])}月底前", t, _month_end(y, int(m[1])))),
@@ -199,12 +227,31 @@ def _numerals_to_digits(text: str) -> str:
     return _CN_QUARTER.sub(lambda m: str(cn2an.cn2an(m[1], "normal")), text)
 
 
-def find_window(text: str, today: date, plan_year: int) -> tuple[Window | None, str]:
+def _coming(window: Window, next_year: Window | None, today: date, dues: Collection[date]) -> Window:
+    """``window`` or, when it is past and the same words a year later are not, that one."""
+    if next_year is None or next_year == window or next_year.end < today:
+        return window
+    coming = replace(next_year, label=f"{next_year.end.year}年{next_year.label}")
+    if window.until and window.end < today and any(
+            date(next_year.end.year, 1, 1) <= d <= next_year.end for d in dues):
+        return coming
+    if not window.until and window.end < today.replace(day=1) and any(next_year.holds(d) for d in dues):
+        return coming
+    return window
+
+
+def find_window(text: str, today: date, plan_year: int,
+                dues: Collection[date] = ()) -> tuple[Window | None, str]:
     """The window ``text`` names and ``text`` with that phrase taken out; (None, text) if none.
 
     ``text`` is in normal form with names already taken out, so a month inside a name is
     never read as a window. A year written before a month, quarter or half-year is that year
-    ("20年12月" is December 2020), whatever the plan's year."""
+    ("20年12月" is December 2020), whatever the plan's year. With no year written, a calendar
+    word already past means the coming one when the plan has due dates (``dues``) there (a
+    2026 plan's tasks due in January 2027): a deadline ("1月底前" on 3 December) when some are
+    due in the coming year up to it, a month or quarter wholly before this month when some are
+    due inside it. A plan with nothing due next year keeps its year (9月底前 on 2 November:
+    nothing left to do, the overdue ones are counted)."""
     text = _numerals_to_digits(text)
     year = plan_year
     written_year = _YEAR.search(text)
@@ -215,6 +262,8 @@ def find_window(text: str, today: date, plan_year: int) -> tuple[Window | None, 
         match = pattern.search(text)
         if match:
             window = build(match, today, year)
+            if window is not None and not written_year:
+                window = _coming(window, build(match, today, year + 1), today, dues)
             if window is not None:
                 return window, text[: match.start()] + " " + text[match.end():]
     return None, text
