@@ -3,8 +3,6 @@ naming the file, or read where it safely can with each problem reported at its p
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.plan import PlanError, read_plan
@@ -37,20 +35,17 @@ def test_no_year_anywhere_asks_for_year(tmp_path):
         _read(tmp_path, "重点工作\n1.修订办法。\n2.召开年会。", year=None)
 
 
-def test_five_thousand_paragraphs_import_in_well_under_a_second(tmp_path):
+def test_five_thousand_paragraphs_import_whole(tmp_path):
     lines = ["测试市2024年工作要点"]
     for section in range(1, 11):
         lines.append(f"{'一二三四五六七八九十'[section - 1]}、第{section}部分")
         for task in range(1, 250):
             lines += [f"（{task}）第{section}部分的第{task}项工作，9月底前完成。", f"责任单位：市第{task}局"]
     assert len(lines) == 4991
-    started = time.perf_counter()
     plan = _read(tmp_path, "\n".join(lines), year=None)
-    elapsed = time.perf_counter() - started
     assert (len(plan.sections), len(plan.tasks), plan.problems) == (10, 2490, [])
     assert (plan.tasks[-1].ref, plan.tasks[-1].units, str(plan.tasks[-1].deadline.due)) == (
         "10.249", ["市第249局"], "2024-09-30")
-    assert elapsed < 5  # generous for a shared 2-core machine; the figure is in bench/, not here
 
 
 def test_numbering_that_skips_or_repeats_is_read_on_and_reported(tmp_path):
