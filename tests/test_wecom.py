@@ -381,3 +381,14 @@ def test_an_app_reply_stays_well_formed_xml_when_a_stored_text_has_control_chara
     query, body = peer.app_post(xml, TOKEN, KEY, CORP)
     reply = app_reply(httpx.post(f"{base}/wecom/app", params=query, content=body, timeout=10))
     assert reply["Content"].startswith("【3.3】举办第13届市青少年科技创新大赛\n。")  # ESC dropped, VT a line break
+
+
+def test_an_app_reply_keeps_a_cdata_end_written_in_the_question(tmp_path, serve):
+    bot = wecom_bot(tmp_path)
+    base = serve(bot)
+    xml = ("<xml><ToUserName><![CDATA[ww0000demo0000corp]]></ToUserName><FromUserName><![CDATA[YanZhongNeng]]>"
+           "</FromUserName><CreateTime>1795917600</CreateTime><MsgType><![CDATA[text]]></MsgType><Content>"
+           "<![CDATA[a]]]]><![CDATA[>b]]></Content><MsgId>7459000000000000998</MsgId><AgentID>1000002</AgentID></xml>")
+    query, body = peer.app_post(xml, TOKEN, KEY, CORP)
+    reply = app_reply(httpx.post(f"{base}/wecom/app", params=query, content=body, timeout=10))
+    assert "a]]>b" in reply["Content"]  # the asker's words come back whole, in well-formed XML

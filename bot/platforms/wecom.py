@@ -245,6 +245,8 @@ class WeComPlatform:
             return _ack()
         # A stored plan text may hold characters XML 1.0 forbids; the reply must stay well-formed.
         text = self._fit(xml_safe(reply.text))
+        # wechatpy writes Content as one CDATA section: a "]]>" in the text would end it early.
+        text = text.replace("]]>", "]]]]><![CDATA[>")
         content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=text,
                             agent=self.bot.config.wecom.agent_id, time=int(self._timestamp())).render()
         encrypt, signature, timestamp, nonce = crypto.encrypt(content, self._timestamp())
