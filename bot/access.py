@@ -23,10 +23,27 @@ def has_token(request: Request, token: str) -> bool:
     return hmac.compare_digest(given.encode(), token.encode())
 
 
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+def foreign(request: Request, token: str) -> bool:
+    """True for a request another site made a browser send: an ``Origin`` that is not this
+    server's own (a page elsewhere posting 完成 to the local chat), or, with no token set (the
+    loopback-only setup), a ``Host`` that is not a loopback name (DNS rebinding)."""
+    host = request.headers.get("host", "")
+    origin = request.headers.get("origin")
+    if origin is not None and origin.split("://", 1)[-1] != host:
+        return True
+    return not token and host.rsplit(":", 1)[0] not in _LOOPBACK_NAMES and host not in _LOOPBACK_NAMES
+
+
 def require_token(token: str, endpoint: Endpoint) -> Endpoint:
-    """``endpoint`` behind :func:`has_token`: 401 {"error": "token required"} without it."""
+    """``endpoint`` behind :func:`has_token`: 401 {"error": "token required"} without it, 403
+    for a :func:`foreign` request."""
 
     async def guarded(request: Request) -> Response:
+        if foreign(request, token):
+            return JSONResponse({"error": "cross-site request refused"}, status_code=403)
         if not has_token(request, token):
             return JSONResponse({"error": "token required"}, status_code=401)
         return await endpoint(request)

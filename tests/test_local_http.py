@@ -54,3 +54,18 @@ def test_a_token_in_config_is_required(tmp_path, serve):
         ok = client.post("/api/messages", json={"text": "帮助"}, headers={"X-Duban-Token": "s3cret"})
         assert ok.status_code == 200
         assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("headers", [
+    {"origin": "http://evil.example"},  # a page elsewhere posting through the user's browser
+    {"host": "attacker.rebind.example"},  # DNS rebinding onto 127.0.0.1
+])
+def test_a_cross_site_request_is_refused_and_changes_nothing(tmp_path, serve, headers):
+    bot = make_bot(tmp_path, on=date(2020, 11, 2))
+    base = serve(bot)
+    with httpx.Client(base_url=base, timeout=10) as client:
+        response = client.post("/api/messages", json={"as": "徐锦清", "text": "完成 3.3"}, headers=headers)
+        assert (response.status_code, response.json()) == (403, {"error": "cross-site request refused"})
+        assert client.get("/api/feed", headers=headers).status_code == 403
+        assert client.get("/api/feed").json() == []
+    assert not bot.store.task(bot.store.active_plan().id, "3.3").done

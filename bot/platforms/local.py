@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from bot.access import has_token
+from bot.access import foreign, has_token
 from bot.messages import Message, Reply
 from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, read_body
 from bot.render import ROOT, environment
@@ -52,6 +52,8 @@ class LocalPlatform:
         token = self.bot.config.server.token
 
         async def guarded(request: Request) -> Response:
+            if foreign(request, token):
+                return JSONResponse({"error": "cross-site request refused"}, status_code=403)
             if not has_token(request, token):
                 return JSONResponse({"error": "token required"}, status_code=401)
             try:
