@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+import sqlite3
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote
 
@@ -310,3 +311,21 @@ def test_a_sign_error_is_reported_not_retried(tmp_path, caplog):
         result = asyncio.run(DingTalkPlatform(bot).send(Outgoing("科协工作群", "提醒")))
     assert (result.ok, result.code, result.retryable) == (False, 310000, False)
     assert "310000" in caplog.text and "科协工作群" in caplog.text
+
+
+def test_a_message_is_committed_before_its_200(tmp_path, serve):
+    """DingTalk does not resend what it got 200 for: a kill right after the 200 must find the
+    message and its note already in the store (a helper's kill -9 test lost 8 of 8 before)."""
+    bot = http_bot(tmp_path)
+    with Recorder() as session:
+        base = serve(bot)
+        ts = now_ms(bot)
+        body = robot_message("进展 3.4 初赛报名已开始", session.url + "/s", msg_id="msgNOTE")
+        assert post(base, body, ts, documented_sign(SECRET, ts)).status_code == 200
+        conn = sqlite3.connect(f"{bot.store.path.as_uri()}?mode=ro", uri=True)  # as a restarted process sees it
+        try:
+            assert conn.execute("SELECT msg_id FROM inbound").fetchall() == [("msgNOTE",)]
+            assert conn.execute("SELECT person, text FROM notes").fetchall() == [("严众能", "初赛报名已开始")]
+        finally:
+            conn.close()
+        session.wait_for(1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -41,6 +42,7 @@ TOO_FAST_HOLD = timedelta(minutes=10)
 SIGN_OR_KEYWORD = 310000  # sign not match / keyword / IP: a config mistake, report it
 REPLY_TIMEOUT_S = 5.0  # an answer to a sessionWebhook: its own time limit, then one more try
 REPLY_RETRY_AFTER_S = 1.0
+ACK_WITHIN_S = 3.0  # the callback waits this long at most for the message to be committed
 
 
 def is_robot_message(payload: object) -> bool:
@@ -140,7 +142,7 @@ class DingTalkPlatform:
         expiry = payload.get("sessionWebhookExpiredTime")
         return isinstance(expiry, int) and expiry <= _ms(self.bot.clock.instant())
 
-    async def handle(self, payload: dict) -> Reply | None:
+    async def handle(self, payload: dict, claimed: asyncio.Event | None = None) -> Reply | None:
         """Answer one verified payload and post the answer to its sessionWebhook.
 
         Returns the reply, or None when nothing was done: an expired sessionWebhook, or a
@@ -152,6 +154,8 @@ class DingTalkPlatform:
             return None
 
         async def send(reply: Reply) -> bool:
+            if claimed is not None:  # the message and its answer are committed: it may be acknowledged
+                claimed.set()
             result = await self.reply(payload, reply)
             if not result.ok:
                 log.warning("dingtalk: the answer to msgId %s was not delivered: %s %s", message.msg_id,
@@ -164,18 +168,25 @@ class DingTalkPlatform:
             lambda: replace(message, person=self.bot.identify("dingtalk", message.sender_id, nick)),
             send, "session_webhook")
 
-    def answer_later(self, payload: dict) -> None:
-        """:meth:`handle` ``payload`` off the request (issue 13): the callback is acknowledged at
-        once, and the answer goes to the sessionWebhook from a task of its own."""
-        task = asyncio.create_task(self._handled(payload))
+    def answer_later(self, payload: dict) -> asyncio.Event:
+        """:meth:`handle` ``payload`` off the request (issue 13): the answer goes to the
+        sessionWebhook from a task of its own. Returns an event set once the message and its
+        answer are committed (or nothing is to be done): the callback is acknowledged then, not
+        before, so a crash after the 200 loses nothing (DingTalk does not resend what it got 200 for)."""
+        claimed = asyncio.Event()
+        task = asyncio.create_task(self._handled(payload, claimed))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return claimed
 
-    async def _handled(self, payload: dict) -> None:
+    async def _handled(self, payload: dict, claimed: asyncio.Event | None = None) -> None:
         try:
-            await self.handle(payload)
+            await self.handle(payload, claimed)
         except Exception:  # logged once; the next delivery of the message is answered afresh
             log.exception("dingtalk: msgId %s could not be answered", clean_id(payload.get("msgId")))
+        finally:
+            if claimed is not None:
+                claimed.set()
 
     async def drain(self) -> None:
         """Wait for the answers still being made (at shutdown, and in tests)."""
@@ -188,7 +199,9 @@ class DingTalkPlatform:
         except BadRequest as error:
             log.warning("dingtalk callback refused (%d): %s", error.status, error.reason)
             return JSONResponse({"error": error.reason}, status_code=error.status)
-        self.answer_later(payload)
+        claimed = self.answer_later(payload)
+        with contextlib.suppress(asyncio.TimeoutError):  # a slow store: acknowledge within DingTalk's time
+            await asyncio.wait_for(claimed.wait(), ACK_WITHIN_S)
         return JSONResponse({})
 
     async def reply(self, payload: dict, reply: Reply) -> SendResult:
