@@ -56,8 +56,9 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-# How far past its own year a plan's written year may lie and still be a due date (a five-year target).
-YEARS_AHEAD = 10
+# The years a written due date may name: those a plan may be for (table.facts.PLAN_YEARS) — the
+# date arithmetic around a due date (lead days, the calendar's next day) holds there.
+DUE_YEARS = range(1901, 2200)
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 _TEN_DAY = {"上旬": 10, "中旬": 20}
 
@@ -192,7 +193,7 @@ def parse_deadline(raw: str, year: int) -> Deadline:
     phrase = _LEADING.sub("", _normalised(text))
     explicit = _EXPLICIT_YEAR.match(phrase)
     if explicit:
-        if not year - 1 <= int(explicit[1]) <= year + YEARS_AHEAD:
+        if int(explicit[1]) not in DUE_YEARS:
             return Deadline(text, None)  # "0001年1月3日", "9999年": a slip, reported as unread, never a due date
         year = int(explicit[1])
         phrase = phrase[explicit.end():] or "年底"  # "到2022年": the year's end

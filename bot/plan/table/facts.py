@@ -18,11 +18,12 @@ from datetime import date
 import cn2an
 
 from bot.plan.errors import PlanError
+from bot.plan.rules.deadlines import DUE_YEARS
 from bot.text import xml_safe
 
 # The years a plan may be for: what ``--year`` takes (bot.cli) and what the date arithmetic
 # around a plan year (its archive day, a deadline in the next year) can hold.
-PLAN_YEARS = range(1901, 2200)
+PLAN_YEARS = DUE_YEARS
 _PLAN_WORDS = (r"(工作要点|要点|分解表|任务表|一览表|清单|台账|实施方案|方案|工作计划|计划|责任书|目标责任书|安排|"
                r"分工|任务|实事|完成情况|情况|目标|重点工作|督办|责任分解)")
 _TITLE = re.compile(rf"^(?!附件?\s*[:：])[^，。：:；;]{{0,60}}?(\d{{4}})\s*年度?[^，。；;]{{0,40}}?{_PLAN_WORDS}$")
