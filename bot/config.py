@@ -214,6 +214,8 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except FileNotFoundError:
         raise _fail(str(path), "no_file") from None
+    except IsADirectoryError:
+        raise _fail(str(path), "is_folder") from None
     except tomllib.TOMLDecodeError as error:
         from bot.ops.toml_help import explain
 

@@ -211,6 +211,8 @@ def test_pending_pushes_retry_and_cancel(tmp_path, serve):
     assert gone.status_code == 404
     bad = httpx.post(f"{base}/admin/outbox?token={TOKEN}", data={"id": "1; DROP", "action": "retry"}, timeout=10)
     assert bad.status_code == 400
+    huge = httpx.post(f"{base}/admin/outbox?token={TOKEN}", data={"id": "9" * 23, "action": "retry"}, timeout=10)
+    assert huge.status_code == 400  # no row can have it: a bad form, not a 500
     bot.close()
 
 

@@ -122,3 +122,10 @@ def test_a_config_without_a_plan_gets_the_bundled_one(tmp_path):
     config = load_config(path)
     assert config.bot.plan == PROJECT_DIR / "bot" / "bundled" / "longyan-kexie-2020.txt"
     assert config.bot.database == tmp_path / "x.db"
+
+
+def test_a_folder_given_as_the_config_is_named_not_a_traceback(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_config(tmp_path)
+    assert str(error.value) == (f"{tmp_path}：这是一个文件夹，不是配置文件；--config 要指向 config.toml 本身"
+                                " / a folder, not a config file")

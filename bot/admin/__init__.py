@@ -169,7 +169,8 @@ class AdminPage:
 
         form = await self._form(request)
         row_id, action = str(form.get("id", "")), form.get("action")
-        if not row_id.isdigit() or action not in ("retry", "cancel"):
+        # An id SQLite cannot hold (over 2^63) is no row: refused as a bad form, not a 500.
+        if not row_id.isdigit() or len(row_id) > 18 or action not in ("retry", "cancel"):
             raise UploadError("bad_form")
         change = retry_push if action == "retry" else cancel_push
         done = await self.bot.offload(lambda: change(self.bot.store, int(row_id), actor="admin",
