@@ -1,6 +1,6 @@
 """Who, when, status and detail: questions about particular tasks (DESIGN §4 "also asked").
 
-The tasks are the refs named (3.3, 三点八, 第三部分第四条) or those the filters and topic words
+The tasks are the refs named (2.1, 二点一, 第二部分第一条) or those the filters and topic words
 select (:mod:`handlers.select`). who → each task with its lead and owners; when → its deadline
 as written, the date, days left or overdue, its milestones; status → its state, the owners'
 shares and the latest progress note (a question never writes); detail → the whole task.

@@ -189,7 +189,7 @@ def _in_plan(ctx: Context, plan) -> Context:
 @intent("complete", priority=15, writes=True)
 def complete(ctx: Context, query: Query) -> Reply | None:
     """完成 / 完成 3.3 / 3.3 完成 / 3.3 已完成 / 任务3.3完成了 / 完成 3.3 全部 / 完成 3.4、3.5."""
-    if query.asked.question:  # "3.6完成了？", "3.4完成了吗": asked, never a write
+    if query.asked.question:  # "<ref>完成了？", "<ref>完成了吗": asked, never a write
         return None
     words = _NOISE.sub("", query.words)
     whole = bool(_ALL.search(words))

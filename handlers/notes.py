@@ -2,7 +2,7 @@
 sender's latest one back (DESIGN §4 "What writes"; issue 12 item 8).
 
 The ref is read as the plan numbers its tasks (3.1, 68, 5.1, 三点一). A note that only asks
-("3.3进展到哪了", "进展 3.3 如何？") is a question: the status intent answers it and nothing
+("<ref>进展到哪了", "进展 <ref> 如何？") is a question: the status intent answers it and nothing
 is stored.
 """
 

@@ -39,7 +39,7 @@ def guessed(query: Query) -> list[dict]:
 def understood_enough(query: Query) -> bool:
     """A question with words nothing explained is answered only when something else in it
     says what to list (a name, a ref, a section, topic words, or a list or due word):
-    "今天天气怎么样" is not "what is due today"."""
+    a question about today's weather is not "what is due today"."""
     if not query.unused:
         return True
     asked = query.asked
@@ -107,7 +107,7 @@ def _count_title(ctx: Context, query: Query, block: Block) -> str:
 
 @intent("count", priority=35)
 def count(ctx: Context, query: Query) -> Reply | None:
-    """一共多少项 / 逾期几项 / 林丽负责几项 / how many tasks overdue → the number first."""
+    """一共多少项 / 逾期几项 / <name>负责几项 / how many are late → the number first."""
     if query.what != "count" or query.refs:
         return None
     if not query.filtered:
@@ -132,7 +132,7 @@ def count(ctx: Context, query: Query) -> Reply | None:
 @intent("lists", priority=50)
 def lists(ctx: Context, query: Query) -> Reply | None:
     """严众能负责什么 / 我的任务 / 科普部的任务 / 第三部分 / 本月到期 / 逾期 / 所有任务 / 机器人竞赛
-    / 林永禄负责的比赛 / 徐锦清牵头、严众能负责的 → the tasks of every filter at once."""
+    / 林永禄负责的比赛 / <A>牵头、<B>负责的 → the tasks of every filter at once."""
     if not query.filtered or not understood_enough(query):
         return None
     if query.mine and ctx.person is None:

@@ -4,7 +4,7 @@
 People (as owner, or as lead when the question says 牵头/分管 or they own nothing), units, the
 sender (我的), sections, a status (未完成), 全年开展 or not, a deadline as written, the topic
 words, a date window. Two people with 共同/一起/都 — or named in different capacities
-("徐锦清牵头、严众能负责的") — give one list of the tasks of both; "A、B负责什么" gives each
+("<A>牵头、<B>负责的") — give one list of the tasks of both; "A、B负责什么" gives each
 their own list. The topic words keep the tasks that hold all of them; when none does, the best
 partial matches become :attr:`Block.choices` (the reply asks which), never a list.
 """
@@ -110,7 +110,7 @@ class Selector:
     def of_person(self, name: str, *, strict: bool = False) -> tuple[str, list[TaskView]]:
         """("owner" | "lead" | "lead_instead", tasks) as the question means this person; someone
         who owns nothing but leads is answered with what they lead, unless ``strict`` (the
-        question names people in different capacities: 徐锦清牵头、严众能负责的)."""
+        question names people in different capacities: <A>牵头、<B>负责的)."""
         query = self.query
         if name in query.as_lead or (query.asked.lead and name not in query.as_owner):
             return "lead", self.led(name)
@@ -160,7 +160,7 @@ class Selector:
                 common = ids if common is None else common & ids
                 capacities.append((name, kind))
             tasks = [t for t in ctx.tasks if id(t) in (common or set())]
-            if mixed:  # 徐锦清牵头、严众能负责的
+            if mixed:  # <A>牵头、<B>负责的
                 words = self.ctx.env.get_template("_capacity.j2")
                 blocks.append(Block("mixed", words.render(capacities=capacities).strip(), tasks))
             else:
