@@ -132,7 +132,7 @@ def count(ctx: Context, query: Query) -> Reply | None:
 @intent("lists", priority=50)
 def lists(ctx: Context, query: Query) -> Reply | None:
     """严众能负责什么 / 我的任务 / 科普部的任务 / 第三部分 / 本月到期 / 逾期 / 所有任务 / 机器人竞赛
-    / 林永禄负责的比赛 / <A>牵头、<B>负责的 → the tasks of every filter at once."""
+    / <name>负责的<topic> / <A>牵头、<B>负责的 → the tasks of every filter at once."""
     if not query.filtered or not understood_enough(query):
         return None
     if query.mine and ctx.person is None:

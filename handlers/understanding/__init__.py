@@ -4,7 +4,7 @@
 The stages, in order, each taking out what it understood so the next sees only the rest:
 
 1. :mod:`.normalise` — @bot removed, NFKC, traditional → simplified, fillers and repeats dropped;
-2. :mod:`.refs` — refs as the plan numbers them (3.3, 三点八, 68), 第三部分第四条, 第二部分;
+2. :mod:`.refs` — refs as the plan numbers them (2.1, 二点一, 68), 第二部分第一条, 第二部分;
 3. :mod:`.names` — people, roles and units written out (also given names, honorifics, aliases);
 4. :mod:`.windows` — the date window (这个月, 两周内, 国庆前, 2020年12月), after a deadline
    quoted as written (完成时间写12月底前) is set apart;
@@ -38,7 +38,7 @@ from handlers.understanding.windows import Window, find_window
 __all__ = ["Ambiguous", "Name", "PlanIndex", "Query", "Term", "Window", "plan_index", "understand"]
 
 MAX_QUESTION = 300  # characters of normal text a question may have
-# After a name, the word that says in which capacity it is meant ("徐锦清牵头、严众能负责的").
+# After a name, the word that says in which capacity it is meant ("<A>牵头、<B>负责的").
 _AS_LEAD = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:牵头|分管|领导|lead)")
 _AS_OWNER = re.compile(rf"^(?:{GAP}|同志|主任|老师|的)*(?:都|也|所)?(?:负责|承办|具体负责|own)")
 # After an unused word, what says it was meant as someone ("钟明牵头的"; not "负责人是谁").
@@ -55,7 +55,7 @@ class Query:
     ``words`` the canonical text left once names and refs are out (the write intents read it);
     ``names`` in order of appearance (people, roles, units; ``Name.guessed`` for slips) and
     ``ambiguous`` the names two people fit; ``as_lead``/``as_owner`` the names the message
-    says lead or own ("徐锦清牵头、严众能负责的"); ``refs`` the plan's refs named,
+    says lead or own ("<A>牵头、<B>负责的"); ``refs`` the plan's refs named,
     ``unknown_refs`` ref-shaped numbers it lacks; ``sections`` by number or title; ``window``;
     ``asked`` what is asked and the filter words (:class:`~.asks.Asked`); ``terms`` the topic
     words, ``term_groups`` the same cut where a conjunction joins two topics (科普日和科技工作者日),
@@ -233,7 +233,7 @@ def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_
             as_lead, as_owner = as_lead | more_lead, as_owner | more_owner
         topic = index.vocabulary.segment(rest, sound=True)
     if asked.what == "list" and asked.due_word and (topic.terms or places.refs) and window is None:
-        asked.what = "when"  # 科技创新大赛 deadline, 省机器人竞赛承办的期限
+        asked.what = "when"  # "<topic> deadline", "<topic>的期限"
     if asked.what == "list" and asked.detail_word and places.refs:
         asked.what = "detail"
     return Query(

@@ -6,9 +6,9 @@ ref only when the plan has that ref and no measure word follows it ("30天", "12
 A ref-shaped number the plan lacks is kept apart: a date the contents name ("5.30") is left for
 the topic words, anything else is an unknown ref ("9.9") the reply can name.
 
-Sections by number (第三部分, 第五大项, 第一大块), a task by its place in one (第三部分第四条 → the
+Sections by number (第三部分, 第五大项, 第一大块), a task by its place in one (第二部分第一条 → the
 fourth task of section three, in plan order), and sections by the words of their title
-(科普品牌那部分, 学会活力相关的任务).
+("<heading words>那部分", "<heading words>相关的任务").
 """
 
 from __future__ import annotations
