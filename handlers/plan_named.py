@@ -3,11 +3,12 @@
 A question names another plan than the default (bot/plan_choice.py) by a year word ("明年的任务",
 "去年的计划", "明年1月到期的"), a year ("2021年计划", "2027年的任务") or the plan's short name: the
 words of its title that no other plan's title has, without its year and document words
-("专项督办" for 《…2026年专项督办任务清单》 beside 《…2026年度工作要点》). The name is taken out of
-the text the handlers read, and the answer says which plan it is from; a name alone means
-all its tasks. A message naming no plan goes to the chat's default plan, unless it names a
-ref that two active plans have: then it is asked which (naming the plans), never guessed —
-for a 完成 least of all.
+("专项督办" for 《…2026年专项督办任务清单》 beside 《…2026年度工作要点》). With no plan of that year,
+a year word before a calendar word ("明年1月") is the date's, read by the windows stage. The
+name is taken out of the text the handlers read, and the answer says which plan it is from; a
+name alone means all its tasks. A message naming no plan goes to the chat's default plan,
+unless it names a ref that two active plans have: then it is asked which (naming the plans),
+never guessed — for a 完成 least of all.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.store import Store
 from bot.text import canon
 from handlers.understanding.normalise import normalise
 from handlers.understanding.refs import find_places
+from handlers.understanding.windows import RELATIVE_YEAR
 
 _RELATIVE = {"明年": 1, "来年": 1, "下一年": 1, "下年度": 1, "下一年度": 1, "去年": -1, "上一年": -1, "上年度": -1,
              "上一年度": -1, "今年": 0, "本年度": 0}
@@ -91,8 +93,12 @@ def choose(store: Store, message: Message, *, today: date, chats: tuple = (), bo
     found = _by_name(text, plans, names, today) or _by_year(text, today, plans)
     if found is not None:
         wanted, left, year = found
-        if not wanted:
+        if not wanted and RELATIVE_YEAR.search(text):
+            # "明年1月到期的" with no plan of that year: the date, read by the windows stage.
+            found = None
+        elif not wanted:
             return PlanScope(default, message.text, missing=year)
+    if found is not None:
         plan, rest = plan_choice.default_plan(wanted, today), _rest(left)
         # A year two active plans share ("2026年计划 3") does not tell them apart.
         shared = _shared_ref(store, rest, plan_choice.active(wanted, today))

@@ -218,8 +218,11 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
 ]
 _CN_MONTH = re.compile(r"(?<![一二三四五六七八九十\d])(十[一二]|[一二三四五六七八九十])(?=月)")
 _CN_QUARTER = re.compile(r"([一二三四])(?=季度)")
-_YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)年(?:度)?"
-                   r"(?=\d|十|[一二三四五六七八九]月|上半年|下半年|第|[1-4一二三四]季度|q\d|底|末)")
+_CALENDAR_AFTER = r"(?=\d|十|[一二三四五六七八九]月|上半年|下半年|第|[1-4一二三四]季度|q\d|底|末)"
+_YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)年(?:度)?" + _CALENDAR_AFTER)
+# A year counted from today, written before a calendar word ("明年1月", "去年四季度").
+RELATIVE_YEARS = {"明年": 1, "来年": 1, "下一年": 1, "今年": 0, "本年": 0, "去年": -1, "上一年": -1}
+RELATIVE_YEAR = re.compile(rf"({'|'.join(RELATIVE_YEARS)})(?:度)?(?:的)?" + _CALENDAR_AFTER)
 
 
 def _numerals_to_digits(text: str) -> str:
@@ -255,15 +258,22 @@ def find_window(text: str, today: date, plan_year: int,
     text = _numerals_to_digits(text)
     year = plan_year
     written_year = _YEAR.search(text)
+    relative = None if written_year else RELATIVE_YEAR.search(text)
     if written_year:
         year = int(written_year[1]) if len(written_year[1]) == 4 else 2000 + int(written_year[1])
         text = text[: written_year.start()] + text[written_year.end():]
+    elif relative:
+        year = today.year + RELATIVE_YEARS[relative[1]]
+        text = text[: relative.start()] + text[relative.end():]
+        written_year = relative
     for pattern, build in _RULES:
         match = pattern.search(text)
         if match:
             window = build(match, today, year)
             if window is not None and not written_year:
                 window = _coming(window, build(match, today, year + 1), today, dues)
+            if window is not None and written_year and year != today.year and not window.label.startswith(str(year)):
+                window = replace(window, label=f"{year}年{window.label}")
             if window is not None:
                 return window, text[: match.start()] + " " + text[match.end():]
     return None, text
