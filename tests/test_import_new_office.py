@@ -204,3 +204,20 @@ def test_an_empty_cell_is_reported_with_the_plans_own_column_name(tmp_path):
     draft = read_plan(write_docx(tmp_path / "p.docx", TITLE, [Sheet(rows)]))
     assert [(p.code, p.ref) for p in draft.problems] == [("no_units", "1")]
     assert "第2行（1）：责任科室为空（只有合并的单元格才沿用上方内容）" in preview(draft)
+
+
+def test_the_status_page_names_people_and_units_as_the_plan_does(tmp_path):
+    import re
+
+    from bot.render import environment
+    from bot.status import ROOT, status_pages
+    bot = _office_bot(tmp_path)
+    try:
+        blocks = status_pages(bot)
+        html = environment(ROOT / "bot" / "templates").get_template("status.html").render(bot_name="督办助手",
+                                                                                         blocks=blocks)
+    finally:
+        bot.close()
+    task = html[html.index('id="task-1"'):html.index('id="task-2"')]
+    assert re.findall(r"<dt>([^<]*)</dt>", task) == ["完成时限", "牵头领导", "责任人", "责任科室"]
+    assert "相关部室、单位" not in html
