@@ -42,6 +42,42 @@ def word_copy(path: Path, target: Path) -> Path:
     return target
 
 
+def html_copy(path: Path, target: Path) -> Path:
+    """``path``'s text as a saved web page at ``target``: one <p> per line."""
+    from html import escape
+
+    body = "".join(f"<p>{escape(line)}</p>" for line in path.read_text(encoding="utf-8").split("\n"))
+    target.write_text(f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>', encoding="utf-8")
+    return target
+
+
+def pdf_copy(path: Path, target: Path) -> Path:
+    """``path``'s text as a PDF at ``target``, as a 公文 is printed: A4, each line a paragraph
+    with a two-character first-line indent, wrapped at the margin (so a paragraph is several
+    lines, and long ones run on to the next page), the page number centred at the foot
+    ("- 2 -"). reportlab's built-in CJK font: no font package."""
+    from html import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph as Para
+    from reportlab.platypus import SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("gw", fontName="STSong-Light", fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
+
+    def foot(canvas, document):
+        canvas.setFont("STSong-Light", 10)
+        canvas.drawCentredString(A4[0] / 2, 30, f"- {document.page} -")
+
+    lines = path.read_text(encoding="utf-8").split("\n")
+    SimpleDocTemplate(str(target), pagesize=A4).build([Para(escape(line) or "&nbsp;", style) for line in lines],
+                                                       onFirstPage=foot, onLaterPages=foot)
+    return target
+
+
 def reading(plan: PlanDraft) -> list[dict]:
     """Every task of ``plan`` by the product's fields (DESIGN §8 ``tasks --json``)."""
     headings = {s.position: s.heading for s in plan.sections}

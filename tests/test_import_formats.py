@@ -116,3 +116,36 @@ def test_a_conversion_that_fails_says_so(tmp_path, monkeypatch):
     assert str(error.value).splitlines()[1] == (
         f"{tmp_path / 'plan.doc'}: LibreOffice could not convert it (Error: source file could not be loaded): it may "
         "be damaged or password-protected; open the file and save it as .docx")
+
+
+def test_a_printed_pdf_paragraph_runs_on_over_the_page_and_its_page_numbers_are_not_text(tmp_path):
+    """A prose PDF keeps lines: a paragraph wrapped at the margin is one paragraph again, also
+    when it runs on to the next page past the page number ("- 1 -"); an indented line or an item
+    number starts a new one."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    from bot.plan.readers import pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("gw", fontName="STSong-Light", fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
+    long_item = ("2.推进全民科学素质行动，组织开展科普日、科技活动周等主题活动，动员全市各级学会、"
+                 "科普教育基地和科技志愿者队伍深入社区、农村、学校、企业开展科普宣传和咨询服务，"
+                 "全年举办各类科普活动不少于200场次，受益群众不少于10万人次。（牵头单位：科普部，11月底前完成）")
+    texts = ["某市科协2026年工作要点", "1.召开年度工作会议。（牵头单位：办公室，3月底前）", long_item,
+             "3.完成学会年检。（牵头单位：学会部，12月底前）"]
+
+    def foot(canvas, document):
+        canvas.setFont("STSong-Light", 10)
+        canvas.drawCentredString(A4[0] / 2, 30, f"- {document.page} -")
+
+    path = tmp_path / "plan.pdf"
+    story = [Paragraph(texts[0], style), Paragraph(texts[1], style), Spacer(1, 600)]
+    story += [Paragraph(text, style) for text in texts[2:]]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story, onFirstPage=foot, onLaterPages=foot)
+    document = pdf.read(path)
+    assert [(b.text, b.place.page) for b in document.blocks] == [
+        (texts[0], 1), (texts[1], 1), (long_item, 1), (texts[3], 2)]
