@@ -87,6 +87,13 @@ class Context:
     def task(self, ref: str) -> TaskView | None:
         return next((t for t in self.tasks if t.ref == ref), None)
 
+    def unknown_task(self, ref: str) -> Reply:
+        """The answer to a ref the plan lacks, with how this plan writes its refs ("部分.序号"
+        where they are dotted, else its plain 序号)."""
+        sections = sorted({t.section_no for t in self.tasks if t.section_no is not None})
+        dotted = any("." in t.ref for t in self.tasks)
+        return self.render("unknown_task.j2", ref=ref, sections=sections if dotted else [])
+
     def render(self, template: str, refs: list[str] | None = None, **data: object) -> Reply:
         """Render ``handlers/templates/<template>`` into a Reply naming ``refs``."""
         text = self.env.get_template(template).render(
@@ -133,26 +140,33 @@ def dispatch(store: Store, message: Message, *, today: date, bot_name: str, admi
     for entry in REGISTRY:
         reply = entry.handler(ctx, parsed)
         if reply is not None:
-            if entry.name == "lists" and not scope.named and _across_plans(parsed):
-                reply = _each_plan(ctx, reply, scope, message, directory)
+            if entry.name in _EACH_PLAN and not scope.named and _across_plans(parsed, entry.name):
+                reply = _each_plan(ctx, reply, scope, message, directory, entry)
             return plan_named.framed(ctx.render, replace(reply, read=not entry.writes, plan_id=plan.id), scope)
     raise AssertionError("the help intent answers everything")  # pragma: no cover
 
 
-def _across_plans(parsed: Query) -> bool:
-    """A list by person or date ("我的任务", "张伟负责什么", "本月到期"), with no topic words,
-    refs or sections (those are one plan's words): with several active plans it lists each
-    plan's tasks (DESIGN §5: a newer plan does not end another's answers)."""
-    return bool(parsed.names or parsed.mine or parsed.window or parsed.asked.status) and not (
-        parsed.terms or parsed.refs or parsed.sections or parsed.unknown_refs)
+# The answers that every active plan gives its part of (DESIGN §5: a newer plan does not end
+# another's answers): lists and counts by person, date or state, and the progress of each.
+_EACH_PLAN = ("lists", "count", "progress")
 
 
-def _each_plan(ctx: Context, reply: Reply, scope, message: Message, directory) -> Reply:
-    """``reply`` (the default plan's list) followed by the same question's list from every other
-    plan active in the chat's scope that has tasks for it, each under its title; ``reply`` as it
-    is when no other plan has any."""
-    from handlers.query import lists
+def _across_plans(parsed: Query, intent: str) -> bool:
+    """A list or count by person, date or state ("我的任务", "张伟负责什么", "本月到期", "逾期几项"),
+    with no topic words, refs or sections (those are one plan's words), or the plan's progress
+    or total: with several active plans each plan answers under its title."""
+    if parsed.terms or parsed.refs or parsed.sections or parsed.unknown_refs:
+        return False
+    if intent == "progress" or (intent == "count" and not parsed.filtered):
+        return True
+    return bool(parsed.names or parsed.mine or parsed.window or parsed.asked.status)
 
+
+def _each_plan(ctx: Context, reply: Reply, scope, message: Message, directory, entry) -> Reply:
+    """``reply`` (the default plan's answer) followed by the ``entry`` intent's answer to the same question
+    from every other plan active in the chat's scope that has tasks for it, each under its
+    title; ``reply`` as it is when no other plan has any. A name taken from a slip is said once,
+    in the first plan's answer."""
     plans = plan_choice.in_scope(ctx.store.plans(), ctx.chats, message.platform, message.chat_id)
     blocks = []
     for other in plan_choice.active(plans, ctx.today):
@@ -162,8 +176,9 @@ def _each_plan(ctx: Context, reply: Reply, scope, message: Message, directory) -
         other_ctx.index = plan_index(other.id, other_ctx.tasks, directory)
         parsed = understand(clean_message(scope.text)[:MAX_TEXT], bot_name=ctx.bot_name, index=other_ctx.index,
                             today=ctx.today, plan_year=other.year)
-        found = lists(other_ctx, parsed) if _across_plans(parsed) else None
-        if found is not None and found.refs:
+        parsed = replace(parsed, names=[replace(n, how="exact") if n.guessed else n for n in parsed.names])
+        found = entry.handler(other_ctx, parsed) if _across_plans(parsed, entry.name) else None
+        if found is not None and (found.refs or not parsed.filtered):
             blocks.append((other, found))
     if not blocks:
         return reply

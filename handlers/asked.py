@@ -80,8 +80,7 @@ def task_refs(ctx: Context, query: Query) -> Reply | None:
     """Questions about tasks named by number: "2.1", "任务2.1", "二点一", "第二部分第一条", with who/when/status."""
     if not query.refs:
         if query.unknown_refs and not (query.names or query.terms or query.window or query.sections):
-            sections = sorted({t.section_no for t in ctx.tasks if t.section_no is not None})
-            return ctx.render("unknown_task.j2", ref=query.unknown_refs[0], sections=sections)
+            return ctx.unknown_task(query.unknown_refs[0])
         return None
     return about(ctx, query, [t for t in (ctx.task(ref) for ref in query.refs) if t])
 

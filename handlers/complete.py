@@ -161,14 +161,27 @@ def _which(ctx: Context, query: Query) -> tuple[tuple[Context, TaskView] | None,
         return (_in_plan(ctx, plan), task), None
     if mine:
         return None, ctx.render("complete.j2", code="which", refs=[t.ref for _, t in mine], tasks=[t for _, t in mine],
-                                lead=any(ctx.person in t.lead for _, t in mine),
-                                names=[plan_named.naming(p, plans) for p, _ in mine] if several else [])
+                                lead=any(ctx.person in t.lead for _, t in mine), names=_prefixes(ctx, mine, plans),
+                                ref_shape=_ref_shape(ctx))
     open_tasks = [(plan, t) for plan in plans for t in ctx.store.tasks(plan.id)
                   if not t.done and _shares_of(ctx, t, ctx.person)]
     several = len({plan.id for plan, _ in open_tasks}) > 1
     return None, ctx.render("complete.j2", code="none_recent", refs=[t.ref for _, t in open_tasks],
                             tasks=[t for _, t in open_tasks], titles=[p.title for p, _ in open_tasks],
-                            names=[plan_named.naming(p, plans) for p, _ in open_tasks] if several else [])
+                            several=several, names=_prefixes(ctx, open_tasks, plans))
+
+
+def _prefixes(ctx: Context, tasks: list, plans: list) -> list[str]:
+    """For each (plan, task), what goes before "完成 <ref>": the plan's name when "完成 <ref>"
+    alone would not find it (another active plan has that ref and the sender may close it
+    there too), else "" (DESIGN §5: only a ref two plans share is asked about)."""
+    return [plan_named.naming(plan, plans) if len(plans_to_complete(ctx.store, ctx.person, task.ref, plans)) > 1
+            else "" for plan, task in tasks]
+
+
+def _ref_shape(ctx: Context) -> str:
+    """The placeholder for this plan's refs in a hint: "X.Y" when they are dotted, else "N"."""
+    return "X.Y" if any("." in t.ref for t in ctx.tasks) else "N"
 
 
 def _live_plans(ctx: Context) -> list:
@@ -197,7 +210,7 @@ def complete(ctx: Context, query: Query) -> Reply | None:
     if not _COMPLETE.match(words):
         return None
     if query.unknown_refs and not query.refs:
-        return ctx.render("unknown_task.j2", ref=query.unknown_refs[0], sections=_sections(ctx))
+        return ctx.unknown_task(query.unknown_refs[0])
     if ctx.person is None:
         return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
     if not query.refs:
@@ -213,14 +226,9 @@ def complete(ctx: Context, query: Query) -> Reply | None:
     replies = []
     for ref in query.refs:
         task = ctx.task(ref)
-        replies.append(_complete_one(ctx, task, whole) if task else ctx.render(
-            "unknown_task.j2", ref=ref, sections=_sections(ctx)))
+        replies.append(_complete_one(ctx, task, whole) if task else ctx.unknown_task(ref))
     return Reply("\n".join(r.text for r in replies), [ref for r in replies for ref in r.refs],
                  closed=[ref for r in replies for ref in r.closed])
-
-
-def _sections(ctx: Context) -> list[int]:
-    return sorted({t.section_no for t in ctx.tasks if t.section_no is not None})
 
 
 def _complete_one(ctx: Context, task: TaskView, whole: bool) -> Reply:

@@ -26,8 +26,7 @@ MAX_NOTE = 1000
 
 
 def _unknown(ctx: Context, ref: str) -> Reply:
-    return ctx.render("unknown_task.j2", ref=ref,
-                      sections=sorted({t.section_no for t in ctx.tasks if t.section_no is not None}))
+    return ctx.unknown_task(ref)
 
 
 @intent("withdraw_note", priority=6, writes=True)

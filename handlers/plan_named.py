@@ -108,9 +108,13 @@ def choose(store: Store, message: Message, *, today: date, chats: tuple = (), bo
             return PlanScope(plan, rest, named=True)
         # Naming the plan it goes to anyway changes nothing, unless the name is all it says (its list).
         return PlanScope(default, rest if rest == ALL_TASKS else message.text)
-    shared = _shared_ref(store, text, plan_choice.active(scope, today))
+    live = plan_choice.active(scope, today)
+    shared = _shared_ref(store, text, live)
     if shared is not None:
         return PlanScope(default, message.text, asked=shared[1], ref=shared[0])
+    elsewhere = _only_elsewhere(store, text, default, live)
+    if elsewhere is not None:
+        return PlanScope(elsewhere, message.text, named=True)
     return PlanScope(default, message.text)
 
 
@@ -127,6 +131,25 @@ def _shared_ref(store: Store, text: str, live: list[PlanInfo]) -> tuple[str, lis
         for ref in find_places(normal, {t.ref: t.position for t in tasks}, {}, "").refs:
             named.setdefault(ref, []).append(plan)
     return next(((ref, having) for ref, having in named.items() if len(having) > 1), None)
+
+
+def _only_elsewhere(store: Store, text: str, default: PlanInfo, live: list[PlanInfo]) -> PlanInfo | None:
+    """The one other ``live`` plan that has every ref ``text`` names when ``default`` has none of
+    them ("完成 3.3" where only the 专项 list has a 3.3): its own reminder told the owner to
+    send it so. None when the default plan has one of them, or no or several others have all."""
+    if len(live) < 2:
+        return None
+    normal = normalise(text)
+    having = []
+    for plan in live:
+        places = {t.ref: t.position for t in store.tasks(plan.id)}
+        found = find_places(normal, places, {}, "")
+        if plan.id == default.id:
+            if found.refs or not found.unknown:
+                return None
+        elif found.refs and not found.unknown:
+            having.append(plan)
+    return having[0] if len(having) == 1 else None
 
 
 def _by_year(text: str, today: date, plans: list[PlanInfo]) -> tuple[list[PlanInfo], str, int] | None:
