@@ -34,6 +34,13 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BUNDLED_PLAN = Path(__file__).resolve().parent / "bundled" / "longyan-kexie-2020.txt"
 
 
+def is_sample(source: str) -> bool:
+    """Whether a plan's ``source`` (its file's path as imported) is the bundled sample plan,
+    wherever duban is installed."""
+    path = Path(source)
+    return path.name == BUNDLED_PLAN.name and path.parent.name == BUNDLED_PLAN.parent.name
+
+
 # Section → key → default. The default's type is the key's type (a list holds strings or ints).
 SCHEMA: dict[str, dict[str, Any]] = {
     "bot": {"name": "督办助手", "database": "data/duban.db", "plan": str(BUNDLED_PLAN),

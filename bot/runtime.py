@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import Config, is_sample
 from bot.messages import Message, Reply
 from bot.plan import PlanDraft, read_plan
 from bot.plan.roles import mark_roles
@@ -104,10 +104,23 @@ class Bot:
         """Read and write the plan at ``path`` in one transaction; raises ``PlanError`` (nothing written)."""
         draft = read_plan(path, year)
         mark_roles(draft, set(self.config.roles), set(self.config.people))
-        result = apply_plan(self.store, draft, actor=actor, at=self.clock.now().isoformat())
+        at = self.clock.now().isoformat()
+        result = apply_plan(self.store, draft, actor=actor, at=at)
+        sample = self._withdraw_sample(result.plan_id, actor=actor, at=at)
         milestones = [(t.ref, m) for t in draft.tasks for m in t.milestones]
-        report = self.render("import_report.j2", plan=draft, result=result, milestones=milestones)
+        report = self.render("import_report.j2", plan=draft, result=result, milestones=milestones, sample=sample)
         return Imported(draft, result, report)
+
+    def _withdraw_sample(self, imported: int, *, actor: str, at: str) -> list[str]:
+        """The office imported a plan of its own: the bundled sample plan (the one `make run`
+        starts with) is taken out of use, so its people, tasks and reminders are no longer the
+        office's; the titles withdrawn. Importing the sample again brings it back."""
+        titles = []
+        for plan in self.store.plans():
+            if plan.id != imported and is_sample(plan.source):
+                self.store.withdraw_plan(plan.id, actor=actor, at=at)
+                titles.append(plan.title)
+        return titles
 
     def render(self, template: str, **data: object) -> str:
         """Render ``bot/templates/<template>`` (reports, banners) with the bot's name."""

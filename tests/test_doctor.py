@@ -89,6 +89,8 @@ def test_a_good_config_is_all_ok_and_exits_0(tmp_path, api):
         f"OK    任务库：{tmp_path / 'data' / 'duban.db'} 完整（integrity_check 通过），35 项任务，36 条记录",
         "OK    计划：《龙岩市科协2020年度工作要点》（2020年，35 项任务）",
         "OK    节假日：chinesecalendar 有 2020 年的放假和调休安排",
+        # The plan pushes until 2021-01-31: January's reminders need 2021's holidays.
+        "OK    节假日：chinesecalendar 有 2021 年的放假和调休安排",
         "OK    配置与计划：没有写错的名字（管理员：朱明生；[people]：1 人），平台没有只配了一半的",
         f"OK    企业微信自建应用：凭据有效（{api.url} 发出了 access_token）",
         f"OK    钉钉应用：凭据有效（{api.url} 发出了 access_token）",
@@ -96,12 +98,12 @@ def test_a_good_config_is_all_ok_and_exits_0(tmp_path, api):
         "（对不对要等企业微信第一次回调时才知道）",
         "OK    群 科协工作群：钉钉群机器人地址格式正确，已设加签",
         "OK    群 企业微信群：企业微信群机器人地址格式正确",
-        lines[11],
+        lines[12],
         f"OK    日志：{tmp_path / 'logs'} 可写",
         f"OK    备份：{tmp_path / 'backups'} 可写，每晚备份，保留最近 3 份",
     ]
-    assert lines[11].startswith("OK    时钟：现在是 2020-11-02 ") and "（Asia/Shanghai，UTC+08:00）" in lines[11]
-    assert lines[-1] == "共 13 项：13 项正常，0 项有问题，0 项跳过。"
+    assert lines[12].startswith("OK    时钟：现在是 2020-11-02 ") and "（Asia/Shanghai，UTC+08:00）" in lines[12]
+    assert lines[-1] == "共 14 项：14 项正常，0 项有问题，0 项跳过。"
     assert [r.path for r in api.requests] == ["/cgi-bin/gettoken", "/v1.0/oauth2/accessToken"]
     assert not (tmp_path / "logs").exists() and not (tmp_path / "backups").exists()  # it changes nothing
 

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from bot import plan_choice
 from bot.config import Config, ConfigError, load_config
 from bot.ops.words import phrase
 
@@ -64,8 +65,8 @@ def run(config_path: Path | None, clock_for, *, timeout_s: float = TIMEOUT_S) ->
         return report
     report.add("ok", "配置", "config_ok", source=config.source)
     clock = clock_for(config)
-    plan_year = _store(report, config)
-    _plan(report, config, plan_year)
+    years = _store(report, config, clock.today())
+    _plan(report, config, years)
     _config_against_plan(report, config)
     _credentials(report, config, clock, timeout_s)
     _webhooks(report, config)
@@ -74,8 +75,10 @@ def run(config_path: Path | None, clock_for, *, timeout_s: float = TIMEOUT_S) ->
     return report
 
 
-def _store(report: Report, config: Config) -> int | None:
-    """The store's line(s); returns the active plan's year when the store has one."""
+def _store(report: Report, config: Config, today: date) -> list[int]:
+    """The store's line(s) and one per plan questions and reminders use on ``today`` (the plan
+    questions go to first, then the other active ones); returns the years those plans push
+    in (to their active_until), [] when the store has no plan."""
     from bot.store.maintenance import NotAStore, check_file
 
     path = Path(config.bot.database)
@@ -84,31 +87,38 @@ def _store(report: Report, config: Config) -> int | None:
         report.add("problem", "任务库", "store_folder_readonly", folder=folder)
     if not path.exists():
         report.add("ok", "任务库", "store_new", path=path)
-        return None
+        return []
     try:
         checked = check_file(path)
     except NotAStore as error:
         report.add("problem", "任务库", "store_not_ours", path=path, reason=str(error).removeprefix(f"{path}: "))
-        return None
+        return []
     if checked.problems:
         report.add("problem", "任务库", "store_damaged", path=path, problems=checked.problems)
-        return None
+        return []
     report.add("ok", "任务库", "store_ok", path=path, check=checked)
     from bot.store import Store
 
     store = Store(path)
     try:
-        plan = store.active_plan()
-        if plan:
-            report.add("ok", "计划", "plan_in_store", plan=plan, tasks=len(store.tasks(plan.id)))
-        return plan.year if plan else None
+        default = store.active_plan(today)
+        if default is None:
+            return []
+        plans = [default, *(p for p in plan_choice.active(store.plans(), today) if p.id != default.id)]
+        for plan in plans:
+            report.add("ok", "计划", "plan_in_store", plan=plan, tasks=len(store.tasks(plan.id)),
+                       default=plan is default and len(plans) > 1)
+        live = [plan for plan in plans if plan.active_on(today)]
+        if not live:  # nothing pushes any more (an archived plan answers only)
+            return [default.year]
+        return list(range(today.year, max(plan.active_until for plan in live).year + 1))
     finally:
         store.close()
 
 
-def _plan(report: Report, config: Config, year: int | None) -> None:
-    """The configured plan file when the store has none yet; the year's holiday data either way."""
-    if year is None:
+def _plan(report: Report, config: Config, years: list[int]) -> None:
+    """The configured plan file when the store has none yet; each year's holiday data either way."""
+    if not years:
         from bot.plan import PlanError, read_plan
 
         try:
@@ -118,16 +128,17 @@ def _plan(report: Report, config: Config, year: int | None) -> None:
             return
         fresh = not Path(config.bot.database).exists()
         report.add("ok", "计划", "plan_to_import" if fresh else "plan_file_ok", plan=draft, path=config.bot.plan)
-        year = draft.year
+        years = [draft.year]
     import chinese_calendar
 
-    try:
-        chinese_calendar.is_workday(date(year, 6, 1))
-        report.add("ok", "节假日", "holidays_ok", year=year)
-    except NotImplementedError:
-        extra = [d for d in config.reminders.holidays if d.startswith(f"{year}-")]
-        report.add("ok" if extra else "problem", "节假日", "holidays_from_config" if extra else "holidays_missing",
-                   year=year, days=len(extra))
+    for year in years:
+        try:
+            chinese_calendar.is_workday(date(year, 6, 1))
+            report.add("ok", "节假日", "holidays_ok", year=year)
+        except NotImplementedError:
+            extra = [d for d in config.reminders.holidays if str(d).startswith(f"{year}-")]
+            report.add("ok" if extra else "problem", "节假日", "holidays_from_config" if extra else "holidays_missing",
+                       year=year, days=len(extra))
 
 
 def _config_against_plan(report: Report, config: Config) -> None:

@@ -143,7 +143,7 @@ class Store(UnitOfWork):
 
     def _plans(self) -> list[PlanInfo]:
         rows = self._rows("""SELECT p.*, (SELECT MAX(t.due) FROM tasks t WHERE t.plan_id = p.id AND t.in_plan)
-                                AS last_due FROM plans p ORDER BY p.year, p.id""")
+                                AS last_due FROM plans p WHERE p.withdrawn_at IS NULL ORDER BY p.year, p.id""")
         return [PlanInfo(r["id"], r["title"], r["year"], date.fromisoformat(r["issued"]) if r["issued"] else None,
                          r["source"], last_due=date.fromisoformat(r["last_due"]) if r["last_due"] else None,
                          headers=tuple(sorted(json.loads(r["labels"] or "{}").items()))) for r in rows]
@@ -242,12 +242,28 @@ class Store(UnitOfWork):
     # -- names ---------------------------------------------------------------------------
 
     def directory(self) -> Directory:
-        """All people, roles and units the store knows (any plan)."""
+        """All people, roles and units the store knows, less those named only in withdrawn plans."""
         return self._cached(("directory",), lambda: Directory(
-            people=[r["name"] for r in self._rows("SELECT name FROM people ORDER BY id")],
-            roles=[r["name"] for r in self._rows("SELECT name FROM roles ORDER BY id")],
-            units=[r["name"] for r in self._rows("SELECT name FROM units ORDER BY id")],
+            people=[r["name"] for r in self._rows(_LIVE_NAMES.format(table="people", column="person_id"))],
+            roles=[r["name"] for r in self._rows(_LIVE_NAMES.format(table="roles", column="role_id"))],
+            units=[r["name"] for r in self._rows(
+                """SELECT u.name FROM units u WHERE NOT EXISTS (SELECT 1 FROM task_units x WHERE x.unit_id = u.id)
+                   OR EXISTS (SELECT 1 FROM task_units x JOIN tasks t ON t.id = x.task_id
+                              JOIN plans p ON p.id = t.plan_id WHERE x.unit_id = u.id AND p.withdrawn_at IS NULL)
+                   ORDER BY u.id""")],
         ))
+
+    def withdrawn_plans(self) -> list[tuple[int, str, str]]:
+        """(id, title, withdrawn_at) of the plans taken out of use, oldest first."""
+        return [(r["id"], r["title"], r["withdrawn_at"]) for r in self._rows(
+            "SELECT id, title, withdrawn_at FROM plans WHERE withdrawn_at IS NOT NULL ORDER BY id")]
+
+    def withdraw_plan(self, plan_id: int, *, actor: str, at: str) -> None:
+        """Take plan ``plan_id`` out of use (questions, reminders, pages, export leave it out);
+        its rows and events stay, and an event says who and when. Importing it again brings it back."""
+        with self.write() as db:
+            db.execute("UPDATE plans SET withdrawn_at = ? WHERE id = ? AND withdrawn_at IS NULL", [at, plan_id])
+            add_event(db, at, "plan.withdrawn", actor, plan_id=plan_id)
 
     def roles_of(self, person: str) -> list[str]:
         """The roles and units ``person`` answers for (config ``[roles]`` and ``[units]``
@@ -306,6 +322,12 @@ def _ensure(db: Database, table: str, name: str) -> int:
     if row:
         return row[0]
     return db.execute(f"INSERT INTO {table} (name) VALUES (?)", [name]).lastrowid
+
+
+# A person or role is listed unless every task naming them is in a withdrawn plan.
+_LIVE_NAMES = """SELECT n.name FROM {table} n WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.{column} = n.id)
+    OR EXISTS (SELECT 1 FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN plans p ON p.id = t.plan_id
+               WHERE a.{column} = n.id AND p.withdrawn_at IS NULL) ORDER BY n.id"""
 
 
 def add_event(db: Database, at: str, kind: str, actor: str, *, platform: str = "", chat: str = "",

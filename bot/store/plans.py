@@ -197,6 +197,9 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str) -> Import
         issued = draft.issued.isoformat() if draft.issued else None
         if row:
             plan_id = row[0]
+            if db.execute("UPDATE plans SET withdrawn_at = NULL WHERE id = ? AND withdrawn_at IS NOT NULL",
+                          [plan_id]).rowcount:
+                add_event(db, at, "plan.restored", actor, plan_id=plan_id)  # imported again: back in use
             if row[1] != draft.title:
                 db.execute("UPDATE plans SET title = ? WHERE id = ?", [draft.title, plan_id])
                 add_event(db, at, "plan.renamed", actor, plan_id=plan_id, before={"title": row[1]},

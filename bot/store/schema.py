@@ -368,3 +368,11 @@ def m009_plan_labels(db: Database) -> None:
     """What each plan's own header calls its columns ({"units": "责任科室"}, JSON; '{}' for a plan
     with no header of its own): a task's detail and the exported table name columns as the office does."""
     _run(db, "ALTER TABLE plans ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';")
+
+
+@migrations()
+def m010_plan_withdrawn(db: Database) -> None:
+    """A plan taken out of use (the bundled sample once the office imports its own plan, or a
+    plan imported by mistake) is marked with when; reads leave it out, its rows and events stay
+    (DESIGN §2: nothing is deleted). Importing it again brings it back."""
+    _run(db, "ALTER TABLE plans ADD COLUMN withdrawn_at TEXT;")
