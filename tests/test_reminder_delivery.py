@@ -344,6 +344,6 @@ def test_a_year_without_holiday_data_is_told_to_the_admins_once(tmp_path):
     at(bot, date(2027, 3, 24), 9)
     run_tick(bot, date(2027, 3, 24))
     first, second = (row.text.splitlines() for row in outbox.rows(bot.store))
-    notice = ("· 2027年的法定节假日数据缺失，暂按周一至周五算工作日。请升级 chinesecalendar，"
-              "或在配置 reminders.holidays / reminders.workdays 中列出当年的放假和调休日期。")
+    notice = ("· 2027年的放假和调休安排缺失，暂按周一至周五算工作日（元旦、春节等法定节假日当天除外）。"
+              "请升级 chinesecalendar，或在配置 reminders.holidays / reminders.workdays 中列出当年的放假和调休日期。")
     assert notice in first and notice not in second

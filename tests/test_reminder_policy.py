@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from reminders.calendar import WorkCalendar
+from reminders.calendar import WorkCalendar, statutory_days_off
 from reminders.policy import Rules, reminders_on
 from reminders.tick import plan_day
 
@@ -92,15 +92,22 @@ def test_the_2020_plan_pushes_nothing_today_or_after_its_window(bot):
     assert plan_day(bot, date(2020, 11, 28)) == []  # a Saturday
 
 
-def test_a_year_without_calendar_data_falls_back_to_monday_to_friday(caplog):
+def test_a_year_without_calendar_data_falls_back_to_monday_to_friday_less_the_statutory_days(caplog):
     calendar = WorkCalendar()
-    assert calendar.is_workday(date(2027, 10, 1))  # a Friday: no holiday data for 2027
-    assert not calendar.is_workday(date(2027, 10, 2))
-    calendar.is_workday(date(2027, 10, 4))
+    # 2027: no arrangement in chinesecalendar 1.11.0. The law's own days are still off: 元旦 (a
+    # Friday), 除夕 and 春节 (2027-02-05..08, by the lunar calendar), 清明, 劳动节, 端午, 中秋, 国庆 1–3.
+    assert [d.isoformat() for d in sorted(statutory_days_off(2027))] == [
+        "2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-04-05", "2027-05-01",
+        "2027-05-02", "2027-06-09", "2027-09-15", "2027-10-01", "2027-10-02", "2027-10-03"]
+    assert not calendar.is_workday(date(2027, 1, 1)) and not calendar.is_workday(date(2027, 10, 1))
+    assert calendar.is_workday(date(2027, 1, 4)) and calendar.is_workday(date(2027, 10, 4))  # Mondays
+    assert not calendar.is_workday(date(2027, 10, 2))  # a Saturday
+    assert calendar.workday_on_or_before(date(2027, 2, 8)) == date(2027, 2, 4)
     assert calendar.missing_years == {2027}
-    assert caplog.text.count("no holidays for 2027") == 1
-    listed = WorkCalendar(holidays=["2027-10-01"], workdays=["2027-10-09"])
-    assert not listed.is_workday(date(2027, 10, 1)) and listed.is_workday(date(2027, 10, 9))
+    assert caplog.text.count("chinesecalendar 没有 2027 年的放假和调休安排") == 1
+    listed = WorkCalendar(holidays=["2027-10-04"], workdays=["2027-10-09"])
+    assert not listed.is_workday(date(2027, 10, 4)) and listed.is_workday(date(2027, 10, 9))
+    assert {date(2030, 2, 2), date(2030, 2, 5)} <= statutory_days_off(2030)  # 除夕 and 初三 of a later year
 
 
 def test_a_task_without_a_due_date_gets_only_check_ins(tmp_path):
