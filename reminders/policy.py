@@ -6,9 +6,10 @@ before, on the day, then as overdue on the next workday and every 7 days until c
 a milestone (5.30, 6.18) 14, 7 and 1 day before, also for 全年开展 tasks; an ongoing
 (全年开展) task gets only a monthly check-in on the first workday of the month. A reminder
 whose day is not a workday moves to the workday before it (an overdue one to the workday
-after it); two reminders of one task on one day are one (the most pressing). Nothing is
-dated before the plan's issue date, nor after January 31 of the next year, or the end of the month
-after its latest due date when that is later (its active window, bot.model.window_end).
+after it, and the series goes on from there); two reminders of one task on one day are one
+(the most pressing). Nothing is dated before the plan's issue date, nor after January 31 of the
+next year, or the end of the month after its latest due date when that is later (its active
+window, bot.model.window_end).
 """
 
 from __future__ import annotations
@@ -64,13 +65,16 @@ def _due_days(task: TaskView, day: date, calendar: WorkCalendar, rules: Rules, u
     if day <= due:
         return kinds
     # Overdue reminders move forward past a holiday (a 10-07 one goes out on 10-09, not back
-    # onto 09-30 where it would merge with the previous week's).
+    # onto 09-30 where it would merge with the previous week's), and the next one counts from
+    # the day it went out: 10-08 then 10-15, never 10-08 and 10-09 on end.
     overdue = calendar.next_workday_after(due)
     while overdue <= min(day, until):
-        if calendar.workday_on_or_after(overdue) == day:
-            kinds.append("overdue")
+        sent = calendar.workday_on_or_after(overdue)
+        if sent >= day:
+            if sent == day:
+                kinds.append("overdue")
             break
-        overdue += timedelta(days=rules.overdue_every_days)
+        overdue = sent + timedelta(days=rules.overdue_every_days)
     return kinds
 
 

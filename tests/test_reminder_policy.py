@@ -124,3 +124,23 @@ def test_a_task_without_a_due_date_gets_only_check_ins(tmp_path):
             if reminders_on(d, tasks, calendar, rules, issued=None, year=2026)]
     assert [d.isoformat() for d in days][:3] == ["2026-01-04", "2026-02-02", "2026-03-02"]
     assert len(days) == 12
+
+
+def test_an_overdue_series_moved_past_a_holiday_goes_on_from_the_day_it_went_out(tmp_path):
+    """Due 2026-09-10: overdue 09-11, 09-18, then 09-25 is 中秋 (→ 09-28), 10-05 is in 国庆
+    (→ 10-08), and the next is a week after that, never 10-09 the day after."""
+    from tests.conftest import make_bot
+    from tests.plans import tab_plan
+
+    path = tab_plan(tmp_path / "p.txt", [
+        {"工作内容": "组织教师节表彰活动", "完成时间": "9月10日前", "牵头领导": "吕文博", "责任人": "韩立新"}],
+        title="测试市教育局2026年度工作要点")
+    bot = make_bot(tmp_path, plan=path, on=date(2026, 3, 1))
+    try:
+        tasks = bot.store.tasks(bot.store.active_plan().id)
+    finally:
+        bot.close()
+    calendar = WorkCalendar()
+    days = [d.isoformat() for d in (date(2026, 9, 11) + timedelta(n) for n in range(45))
+            if reminders_on(d, tasks, calendar, Rules(), issued=None, year=2026)]
+    assert days == ["2026-09-11", "2026-09-18", "2026-09-28", "2026-10-08", "2026-10-15", "2026-10-22"]
