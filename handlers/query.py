@@ -8,6 +8,8 @@ totals (一共35项；已完成0项；逾期7项；全年开展25项).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.messages import Reply
 from bot.model import TaskView
 from handlers import Context, intent
@@ -38,13 +40,14 @@ def guessed(query: Query) -> list[dict]:
 
 def understood_enough(query: Query) -> bool:
     """A question with words nothing explained is answered only when something else in it
-    says what to list (a name, a ref, a section, topic words, or a list or due word):
+    says what to list (a name, a ref, a section, topic words, a list or due word, or a
+    deadline's own words such as 每季度):
     a question about today's weather is not "what is due today"."""
     if not query.unused:
         return True
     asked = query.asked
     return bool(query.names or query.refs or query.sections or query.terms or asked.due_word or asked.listy
-                or asked.what == "count" or asked.status or query.mine)
+                or asked.what == "count" or asked.status or query.mine or asked.every or asked.written)
 
 
 def _filter_word(query: Query) -> str:
@@ -142,6 +145,12 @@ def lists(ctx: Context, query: Query) -> Reply | None:
         return ctx.render("unknown_section.j2", section=unknown[0],
                           sections=sorted({t.section_no for t in ctx.tasks if t.section_no is not None}))
     blocks = selection(ctx, query)
+    if not answerable(blocks) and query.terms and (query.asked.every or query.asked.written):
+        # "每季度报送的": the deadline's words say which tasks; a verb no task's content has
+        # ("报送") is said as not used, not made a reason to answer nothing.
+        query = replace(query, terms=[], term_groups=[], unused=[*query.unused, *(t.written for t in query.terms)])
+        ctx.memo.pop("blocks", None)
+        blocks = selection(ctx, query)
     if not answerable(blocks):
         return None
     return list_reply(ctx, query, blocks, who=query.what == "who")

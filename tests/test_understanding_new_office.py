@@ -57,6 +57,10 @@ def lines(text: str) -> list[str]:
     ("刘阳负责什么", ["按 刘洋 回答（你写的是“刘阳”）。", "", "刘洋负责的任务（1项）：",
                       "1.6 整理年度档案｜2026年11月30日前·11月30日｜已逾期3天"]),
     ("杨繁负责什么", ["你是指 杨帆 还是 杨凡？请写全名，如“杨帆负责什么”。"]),
+    ("周彬的活", ["按 周斌 回答（你写的是“周彬”）。", "", "周斌负责的任务（1项）：",
+                  "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中"]),
+    ("周彬名下有啥", ["按 周斌 回答（你写的是“周彬”）。", "", "周斌负责的任务（1项）：",
+                      "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中"]),
 ])
 def test_two_character_names_with_a_homophone(bot, question, reply):
     assert lines(bot.say(question).text) == reply
@@ -147,6 +151,9 @@ def test_a_surname_with_a_short_title(bot, question, reply):
     ("按季度报送的有几项", ["内容含“报送”的完成时间写“每季度”的任务一共1项：",
                             "1.3 报送社保基金运行分析｜每季度末｜进行中"]),
     ("每月要报的", ["没有完成时间写“每月”的。"]),
+    # A word no task has beside the deadline's own words: the list by the deadline, the word said.
+    ("每季度考核的", ["完成时间写“每季度”的任务（1项）：", "1.3 报送社保基金运行分析｜每季度末｜进行中",
+                      "没有用上：考核。"]),
 ])
 def test_a_recurring_deadline_is_a_filter_not_a_person(bot, question, reply):
     assert lines(bot.say(question).text) == reply

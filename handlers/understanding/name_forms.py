@@ -19,7 +19,8 @@ LEADING_TITLES = frozenset(h for h in HONORIFICS if h not in ("同志", "老师"
 _LEVEL = "市县区省镇乡"
 _BRACKETED = re.compile(r"（([^（）]*)）")
 # After a name, what makes a slip of a short name believable.
-_PERSON_CUE = re.compile(r"^(?:同志|主任|老师|部长|科长|负责|牵头|分管|的任务|的工作|手上|在跟|在管|在搞|有哪些|有啥)")
+_PERSON_CUE = re.compile(r"^(?:同志|主任|老师|部长|科长|负责|牵头|分管|的任务|的工作|的活|的事|名下|手上|手里|"
+                         r"在跟|在管|在搞|在做|要做|要干|有哪些|有啥)")
 # Between two names ("周彬和何晶"): a short name standing between these and the ends is a name.
 _JOINS = set("和与及跟同、")
 _TWO_CJK = re.compile(r"[\u4e00-\u9fff]{2}")
