@@ -6,7 +6,7 @@ before, on the day, then as overdue on the next workday and every 7 days until c
 a milestone (5.30, 6.18) 14, 7 and 1 day before, also for 全年开展 tasks; an ongoing
 (全年开展) task gets only a monthly check-in on the first workday of the month. A reminder
 whose day is not a workday moves to the workday before it (an overdue one to the workday
-after it, and the series goes on from there); two reminders of one task on one day are one
+after it, and one due less than half an interval after that is left out); two reminders of one task on one day are one
 (the most pressing). Nothing is dated before the plan's issue date, nor after January 31 of the
 next year, or the end of the month after its latest due date when that is later (its active
 window, bot.model.window_end).
@@ -65,16 +65,20 @@ def _due_days(task: TaskView, day: date, calendar: WorkCalendar, rules: Rules, u
     if day <= due:
         return kinds
     # Overdue reminders move forward past a holiday (a 10-07 one goes out on 10-09, not back
-    # onto 09-30 where it would merge with the previous week's), and the next one counts from
-    # the day it went out: 10-08 then 10-15, never 10-08 and 10-09 on end.
-    overdue = calendar.next_workday_after(due)
+    # onto 09-30 where it would merge with the previous week's); the series keeps its weekday,
+    # and a slot that comes less than half an interval after a moved one is left out (10-02
+    # moved to 10-08: not again on 10-09, next on 10-16).
+    overdue, last = calendar.next_workday_after(due), None
     while overdue <= min(day, until):
         sent = calendar.workday_on_or_after(overdue)
-        if sent >= day:
+        if last is None or (sent - last).days * 2 >= rules.overdue_every_days:
             if sent == day:
                 kinds.append("overdue")
+                break
+            last = sent
+        if sent > day:
             break
-        overdue = sent + timedelta(days=rules.overdue_every_days)
+        overdue += timedelta(days=rules.overdue_every_days)
     return kinds
 
 

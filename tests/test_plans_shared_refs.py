@@ -132,7 +132,7 @@ def test_the_special_lists_full_title_lists_its_tasks(office):
 
 
 def test_a_plan_pushes_until_the_month_after_its_latest_due_date(tmp_path):
-    bot = two_plans(tmp_path, reminders={"holidays": ["2027-01-01"]})  # no 2027 data: Mon–Fri but New Year
+    bot = two_plans(tmp_path)  # no 2027 data: Mon–Fri less the statutory days off
     annual, special = bot.store.plans()
     assert (annual.active_until, special.active_until) == (date(2027, 1, 31), date(2027, 3, 31))
     seen = []
@@ -142,12 +142,14 @@ def test_a_plan_pushes_until_the_month_after_its_latest_due_date(tmp_path):
                  for found in day_reminders(bot, day).plans for r in found.found]
         day += timedelta(days=1)
     # The annual plan's last push is its 4's weekly overdue in January; the special list's 4 (due
-    # Friday 2027-02-05) is reminded 7, 3, 1 days before, on the day, then weekly until March ends.
+    # Friday 2027-02-05, 除夕: a statutory day off even without 2027's data) is reminded 7, 3 and 1
+    # days before (its day's reminder moves onto 02-04), then weekly from the first workday after
+    # 春节 (02-09) until March ends.
     assert [d for d, which, _, _ in seen if which == "A"][-1] == "2027-01-27"
-    assert [(d, kind) for d, which, ref, kind in seen if (which, ref) == ("B", "4")][:6] == [
+    assert [(d, kind) for d, which, ref, kind in seen if (which, ref) == ("B", "4")][:5] == [
         ("2027-01-29", "due_soon"), ("2027-02-02", "due_soon"), ("2027-02-04", "due_soon"),
-        ("2027-02-05", "due_today"), ("2027-02-08", "overdue"), ("2027-02-15", "overdue")]
-    assert seen[-1] == ("2027-03-29", "B", "4", "overdue")
+        ("2027-02-09", "overdue"), ("2027-02-16", "overdue")]
+    assert seen[-1] == ("2027-03-30", "B", "4", "overdue")
     assert plan_day(bot, date(2027, 4, 1)) == [] and special.archived_on(date(2027, 4, 1))
     assert [p.title for p in plan_choice.active(bot.store.plans(), date(2027, 2, 10))] == [SPECIAL]
 

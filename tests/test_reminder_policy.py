@@ -126,9 +126,9 @@ def test_a_task_without_a_due_date_gets_only_check_ins(tmp_path):
     assert len(days) == 12
 
 
-def test_an_overdue_series_moved_past_a_holiday_goes_on_from_the_day_it_went_out(tmp_path):
-    """Due 2026-09-10: overdue 09-11, 09-18, then 09-25 is 中秋 (→ 09-28), 10-05 is in 国庆
-    (→ 10-08), and the next is a week after that, never 10-09 the day after."""
+def test_an_overdue_series_moved_past_a_holiday_is_not_repeated_the_next_day(tmp_path):
+    """Due 2026-09-10 (a Thursday): overdue 09-11 and every Friday; 09-25 is 中秋 (→ 09-28),
+    10-02 is in 国庆 (→ 10-08), and the Friday after, 10-09, is left out: next on 10-16."""
     from tests.conftest import make_bot
     from tests.plans import tab_plan
 
@@ -143,4 +143,4 @@ def test_an_overdue_series_moved_past_a_holiday_goes_on_from_the_day_it_went_out
     calendar = WorkCalendar()
     days = [d.isoformat() for d in (date(2026, 9, 11) + timedelta(n) for n in range(45))
             if reminders_on(d, tasks, calendar, Rules(), issued=None, year=2026)]
-    assert days == ["2026-09-11", "2026-09-18", "2026-09-28", "2026-10-08", "2026-10-15", "2026-10-22"]
+    assert days == ["2026-09-11", "2026-09-18", "2026-09-28", "2026-10-08", "2026-10-16", "2026-10-23"]

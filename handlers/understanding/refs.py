@@ -31,6 +31,8 @@ _SECTION_WORD = r"(?:部分|大项|大块|大类|板块|方面|章|块|篇)"
 _ITEM_WORD = r"(?:条|项|小项|点|个|款|小点|小条)"
 _SECTION = re.compile(rf"第({_PART}){_SECTION_WORD}(?:的)?(?:第({_PART}){_ITEM_WORD})?")
 _ITEM = re.compile(rf"第({_PART}){_ITEM_WORD}")
+# "24号任务" names task 24 (a 号 before 任务 is its number, not a day of the month).
+_NUMBERED_TASK = re.compile(r"(\d+)\s*号(?=\s*(?:任务|工作|事项))")
 _CUE = re.compile(rf"^(?:{GAP})*(?:那|这|的)?(?:部分|块|板块|方面|大项|一块|一部分|下面|里面|相关|类)")
 _GENERIC_TITLE = re.compile(r"^(?:进一步|持续|全面|大力|加快|着力|切实|深入)")
 
@@ -95,7 +97,9 @@ def find_places(text: str, refs: dict[str, int], sections: dict[int, list[str]],
         return f" {GAP} "
 
     text = _SECTION.sub(section, text)
-    if not sections:  # no sections: 第5项 is the fifth task, or the task numbered 5
+    text = _NUMBERED_TASK.sub(r"\1", text)
+    if not sections or not any("." in r for r in refs):
+        # No sections, or refs that are plain numbers: 第5项 is the task numbered 5, or the fifth task
         ordered = sorted(refs, key=refs.get)
 
         def item(match: re.Match[str]) -> str:
