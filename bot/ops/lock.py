@@ -65,13 +65,3 @@ class StoreLock:
     def __exit__(self, *exc: object) -> None:
         self.release()
 
-
-def in_use(store_path: Path) -> bool:
-    """True while a ``duban serve`` (or a restore) holds the store's lock."""
-    if not lock_path(store_path).exists():
-        return False
-    probe = StoreLock(store_path, shared=False)
-    if probe.acquire():
-        probe.release()
-        return False
-    return True
