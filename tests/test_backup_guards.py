@@ -283,3 +283,19 @@ def test_a_backup_to_a_folder_or_into_a_missing_folder_names_the_path(office, ca
                               f"（mkdir -p {home / 'no-such'}），或换一个路径。未做任何改动。"
                               f" / The folder {home / 'no-such'} does not exist.\n")
     assert snapshot(home) == before and not (home / "no-such").exists()
+
+
+def test_a_backup_of_a_damaged_store_blames_the_store_and_keeps_the_last_good_backup(office, capsys):
+    config, store, good = office
+    for extra in ("-wal", "-shm"):
+        Path(f"{store}{extra}").unlink(missing_ok=True)
+    damaged = bytearray(good.read_bytes())
+    damaged[4096 * 3:4096 * 6] = b"\x07" * (4096 * 3)  # pages 4-6: table pages of the plan
+    store.write_bytes(bytes(damaged))
+    before = snapshot(store.parent.parent)
+    code, _, err = run(capsys, "--config", str(config), "backup", "--force", str(good))
+    assert code == 2
+    assert err == (f"duban: 任务库 {store} 本身有问题，备份没有写出：完整性检查（integrity_check）未通过："
+                   "database disk image is malformed。请运行 duban doctor 查看。 / The store itself is not whole "
+                   "(integrity_check: database disk image is malformed); no backup was written.\n")
+    assert snapshot(store.parent.parent) == before  # yesterday's good backup is still there, no .part left

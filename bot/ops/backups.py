@@ -84,14 +84,14 @@ def backup_to(config: Config, target: Path, *, force: bool = False) -> StoreChec
         raise OpsError(word("backup_exists", path=target))
     try:
         return backup(store, target)
-    except NotAStore as error:
+    except NotAStore as error:  # the store, or its copy (then the store is damaged): nothing written
         raise OpsError(word("store_unreadable", path=store, reason=store_reason(error),
-                            english=_english(error, store))) from None
+                            english=_english(error, error.path))) from None
     except TargetUnwritable as error:
         raise _unwritable(error) from None
-    except (StoreError, sqlite3.DatabaseError) as error:  # the copy failed its check: the store itself is damaged
-        raise OpsError(word("store_unreadable", path=store, reason=word("store_reason", kind="damaged", items=[
-            str(error)], detail=""), english=str(error))) from None
+    except sqlite3.DatabaseError as error:  # the store could not be read while copied: it is damaged
+        raise OpsError(word("store_unreadable", path=store, reason=word(
+            "store_reason", kind="damaged", items=[str(error)], detail=""), english=str(error))) from None
 
 
 def restore_from(config: Config, source: Path, now: datetime) -> tuple[StoreCheck, Path | None]:

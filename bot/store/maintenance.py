@@ -83,12 +83,16 @@ def _write_copy(source: sqlite3.Connection, copy: sqlite3.Connection) -> None:
     source.backup(copy)
 
 
-def _copy(source: sqlite3.Connection, target: Path) -> None:
+def _copy(source: sqlite3.Connection, target: Path, *, checked: bool = True) -> StoreCheck | None:
     """The online backup of ``source`` into a new file at ``target``: written beside it under a
     temporary name and renamed into place, so a failed backup leaves no half file (and an old
     ``target`` as it was); the copy is a single file (journal_mode DELETE), with no -wal to carry
-    along. ``target``'s folder must exist. Raises :class:`TargetUnwritable` when ``target`` cannot
-    be written (disk full, no permission), ``sqlite3.Error`` when the source cannot be read."""
+    along. ``target``'s folder must exist. When ``checked``, the copy is checked (bot/store/verify.py)
+    before it takes ``target``'s place, and its check returned.
+
+    Raises :class:`TargetUnwritable` when ``target`` cannot be written (disk full, no permission),
+    ``sqlite3.Error`` when the source cannot be read, :class:`NotAStore` when the copy fails its
+    check (the store itself is damaged): in each case ``target`` is as it was."""
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as error:
@@ -102,7 +106,11 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
             copy.commit()
         finally:
             copy.close()
+        check = check_file(Path(temporary)) if checked else None
+        if check is not None and check.problems:
+            raise NotAStore(target, "damaged", tuple(check.problems))
         os.replace(temporary, target)
+        return check
     except (OSError, sqlite3.Error) as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -122,18 +130,15 @@ def backup(store_path: Path, target: Path) -> StoreCheck:
     ``target``'s folder is made when missing.
 
     Raises :class:`NotAStore` for a missing, foreign or incomplete store, :class:`TargetUnwritable`
-    when ``target`` cannot be written, ``StoreError`` when the copy fails its integrity check."""
+    when ``target`` cannot be written, or when the copy fails its integrity check (then nothing is
+    written: an older backup at ``target`` stays)."""
     check_file(store_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     source = open_read_only(store_path)
     try:
-        _copy(source, target)
+        return _copy(source, target)
     finally:
         source.close()
-    copied = check_file(target)
-    if copied.problems:
-        raise StoreError(f"{target}: the copy fails integrity_check: {'; '.join(copied.problems)}")
-    return copied
 
 
 def _open_exclusive(store_path: Path) -> sqlite3.Connection:
@@ -183,7 +188,7 @@ def restore(source_path: Path, store_path: Path, keep_current: Path | None = Non
         target = _open_exclusive(store_path)
     try:
         if keep_current is not None and existed:
-            _copy(target, keep_current)
+            _copy(target, keep_current, checked=False)
         source = open_read_only(source_path)
         try:
             source.backup(target)
