@@ -299,3 +299,18 @@ def test_a_backup_of_a_damaged_store_blames_the_store_and_keeps_the_last_good_ba
                    "database disk image is malformed。请运行 duban doctor 查看。 / The store itself is not whole "
                    "(integrity_check: database disk image is malformed); no backup was written.\n")
     assert snapshot(store.parent.parent) == before  # yesterday's good backup is still there, no .part left
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_touched(office, capsys):
+    config, store, good = office
+    damaged = bytearray(good.read_bytes())
+    damaged[4096 * 3:4096 * 6] = b"\x07" * (4096 * 3)
+    bad = store.parent.parent / "bad.db"
+    bad.write_bytes(bytes(damaged))
+    before = snapshot(store.parent)
+    code, _, err = run(capsys, "--config", str(config), "restore", str(bad))
+    assert (code, err) == (2, f"duban: {bad} 不是完整的督办助手任务库，未做任何改动："
+                              "完整性检查（integrity_check）未通过：database disk image is malformed。"
+                              "请换一个 duban backup 写出的文件。 / Not a whole duban store "
+                              "(integrity_check: database disk image is malformed); nothing was changed.\n")
+    assert snapshot(store.parent) == before  # not even the lock file made

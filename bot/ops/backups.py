@@ -110,8 +110,10 @@ def restore_from(config: Config, source: Path, now: datetime) -> tuple[StoreChec
     source = source.resolve()
     if _store_part(store, source):
         raise OpsError(word("restore_onto_store", path=source))
-    try:
-        check_file(source)  # before anything is touched, the lock file included
+    try:  # before anything is touched, the lock file included
+        problems = check_file(source).problems
+        if problems:
+            raise NotAStore(source, "damaged", tuple(problems))
     except NotAStore as error:
         raise OpsError(word("not_a_store", path=source, reason=store_reason(error),
                             english=_english(error, source))) from None
