@@ -217,7 +217,8 @@ def load_config(path: Path | None = None, cwd: Path | None = None) -> Config:
         return parse_config({}, "embedded default", cwd)
     path = path.resolve()
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad may start the file with a BOM (EF BB BF), which TOML does not allow.
+        text = path.read_text(encoding="utf-8-sig")
         data = tomllib.loads(text)
     except FileNotFoundError:
         raise _fail(str(path), "no_file") from None

@@ -92,7 +92,8 @@ def _check_platforms(where: str, config: Config) -> None:
     for section, key in (("wecom", "encoding_aes_key"), ("wecom.aibot", "encoding_aes_key")):
         value = section_of(config, section).__dict__[key]
         if value and not re.fullmatch(r"[A-Za-z0-9]{43}", value):
-            raise fail(where, "bad_aes_key", key=f"{section}.{key}", length=len(value))
+            odd = list(dict.fromkeys(c for c in value if not (c.isascii() and c.isalnum())))
+            raise fail(where, "bad_aes_key", key=f"{section}.{key}", length=len(value), odd=odd)
     if not 0 < config.wecom.reply_deadline_s < 5:
         raise fail(where, "bad_reply_deadline", value=config.wecom.reply_deadline_s)
     if config.wecom.aibot.mode not in ("callback", "websocket"):
@@ -173,6 +174,7 @@ def check_semantics(where: str, config: Config) -> None:
         raise fail(where, "bad_timezone", value=repr(config.bot.timezone)) from None
     _check_reminders(where, config.reminders)
     _check_ops(where, config)
+    _check_host(where, config.server.host)
     if not 0 < config.server.port < 65536:
         raise fail(where, "bad_port", value=config.server.port)
     check_token(where, config)
@@ -181,6 +183,20 @@ def check_semantics(where: str, config: Config) -> None:
     _check_platforms(where, config)
     _check_chats(where, config)
     _check_people(where, config)
+
+
+def _check_host(where: str, host: str) -> None:
+    """server.host: an address or a host name alone, not empty, no scheme, port or path."""
+    if not host.strip() or host != host.strip() or any(c in host for c in "/ ") or host.count(":") == 1:
+        raise fail(where, "bad_host", value=repr(host))
+
+
+def short_loopback_token(config: Config) -> int | None:
+    """The length of ``server.token`` when it is set but shorter than ``MIN_TOKEN`` on a loopback server
+    (a warning, not an error: only this machine reaches the server, but the token still guards /admin
+    and /status there), else None."""
+    token = config.server.token
+    return len(token) if config.loopback and token and len(token) < MIN_TOKEN else None
 
 
 def check_token(where: str, config: Config) -> None:

@@ -165,19 +165,22 @@ def test_duban_serve_holds_the_lock_until_it_stops_and_logs_to_its_file(tmp_path
     assert f" +0800 INFO duban: local chat on http://127.0.0.1:{port}/" in logged
 
 
-@pytest.mark.parametrize("make, reason", [
-    (lambda p: p.write_text("不是数据库", encoding="utf-8"), "file is not a database"),
-    (lambda p: sqlite3.connect(p).executescript("CREATE TABLE t (x); INSERT INTO t VALUES (1);"), "not a duban store"),
-    (lambda p: None, "no such file"),
+@pytest.mark.parametrize("make, reason, english", [
+    (lambda p: p.write_text("不是数据库", encoding="utf-8"), "不是 SQLite 数据库文件", "file is not a database"),
+    (lambda p: sqlite3.connect(p).executescript("CREATE TABLE t (x); INSERT INTO t VALUES (1);"),
+     "是 SQLite 文件，但不是督办助手的任务库（没有督办助手的迁移记录）", "a SQLite file, but not a duban store"),
+    (lambda p: None, "文件不存在", "no such file"),
 ])
-def test_restore_of_a_file_that_is_not_a_store_changes_nothing(tmp_path, config_file, make, reason):
+def test_restore_of_a_file_that_is_not_a_store_changes_nothing(tmp_path, config_file, make, reason, english):
     make_store(tmp_path)
     store = tmp_path / "data" / "duban.db"
     before = tables(store)
     make(tmp_path / "other.db")
     result = duban("--config", str(config_file), "restore", str(tmp_path / "other.db"), cwd=tmp_path)
     assert result.returncode == 2
-    assert "不是督办助手的任务库，或已损坏，未做任何改动" in result.stderr and reason in result.stderr
+    assert result.stderr == (f"duban: {tmp_path / 'other.db'} 不是完整的督办助手任务库，未做任何改动：{reason}。"
+                             f"请换一个 duban backup 写出的文件。 / Not a whole duban store ({english}); "
+                             "nothing was changed.\n")
     assert tables(store) == before and not list(store.parent.glob("*.before-restore-*"))
 
 
@@ -188,7 +191,7 @@ def test_backup_never_overwrites_without_force_nor_onto_the_store(tmp_path, conf
     assert (result.returncode, (tmp_path / "b.db").read_text(encoding="utf-8")) == (2, "old")
     assert "已存在：要覆盖请加 --force" in result.stderr
     onto = duban("--config", str(config_file), "backup", str(tmp_path / "data" / "duban.db"), cwd=tmp_path)
-    assert onto.returncode == 2 and "不能备份到任务库自身" in onto.stderr
+    assert onto.returncode == 2 and f"不能备份到 {tmp_path / 'data' / 'duban.db'}：它是任务库本身" in onto.stderr
     forced = duban("--config", str(config_file), "backup", "--force", str(tmp_path / "b.db"), cwd=tmp_path)
     assert forced.returncode == 0
 

@@ -5,6 +5,7 @@
   no admin and no word. Members of ``[roles]`` and ``[units]`` are people outside the plan: not checked.
 - a platform set up halfway: what works and what does not ("钉钉群 科协工作群 有 webhook 没有 app_key：
   能收到提醒，群里提问收不到").
+- a short ``server.token`` on a loopback server (refused beyond loopback, bot/config_checks.py).
 Each finding is a sentence from ``bot/templates/ops.j2``.
 """
 
@@ -71,6 +72,16 @@ def half_setups(config: Config) -> list[str]:
     return found
 
 
+def weak_token(config: Config) -> list[str]:
+    """A ``server.token`` set but shorter than 16 characters on a loopback server: a warning (beyond
+    loopback config refuses it, issue 13). Only this machine reaches the server, but the token is
+    what guards /admin and /status there (issue 15 §8)."""
+    from bot.config_checks import MIN_TOKEN, short_loopback_token
+
+    length = short_loopback_token(config)
+    return [] if length is None else [word("short_token", host=config.server.host, length=length, minimum=MIN_TOKEN)]
+
+
 def startup_warnings(config: Config, plan_names: set[str]) -> list[str]:
-    """Everything :func:`name_slips` and :func:`half_setups` find, in that order."""
-    return name_slips(config, plan_names) + half_setups(config)
+    """Everything :func:`name_slips`, :func:`half_setups` and :func:`weak_token` find, in that order."""
+    return name_slips(config, plan_names) + half_setups(config) + weak_token(config)

@@ -82,16 +82,16 @@ def _store(report: Report, config: Config, today: date) -> list[int]:
     from bot.store.maintenance import NotAStore, check_file
 
     path = Path(config.bot.database)
-    folder = path.parent if path.parent.exists() else next(p for p in path.parents if p.exists())
-    if not os.access(folder, os.W_OK):
-        report.add("problem", "任务库", "store_folder_readonly", folder=folder)
+    _store_writable(report, path)
     if not path.exists():
         report.add("ok", "任务库", "store_new", path=path)
         return []
     try:
         checked = check_file(path)
     except NotAStore as error:
-        report.add("problem", "任务库", "store_not_ours", path=path, reason=str(error).removeprefix(f"{path}: "))
+        from bot.ops.backups import store_reason
+
+        report.add("problem", "任务库", "store_not_ours", path=path, reason=store_reason(error))
         return []
     if checked.problems:
         report.add("problem", "任务库", "store_damaged", path=path, problems=checked.problems)
@@ -142,7 +142,7 @@ def _plan(report: Report, config: Config, years: list[int]) -> None:
 
 
 def _config_against_plan(report: Report, config: Config) -> None:
-    from bot.ops.checks import half_setups, name_slips
+    from bot.ops.checks import half_setups, name_slips, weak_token
 
     plan_names: set[str] = set()
     if Path(config.bot.database).is_file():
@@ -164,7 +164,7 @@ def _config_against_plan(report: Report, config: Config) -> None:
             plan_names = {name for task in draft.tasks for name in (*task.lead, *task.owners)}
         except PlanError:
             pass
-    findings = name_slips(config, plan_names) + half_setups(config)
+    findings = name_slips(config, plan_names) + half_setups(config) + weak_token(config)
     for finding in findings:
         report.add("problem", "配置与计划", "finding", text=finding)
     if not findings:
@@ -244,13 +244,79 @@ def _clock(report: Report, config: Config, clock) -> None:
         report.add("ok", "时钟", "clock_ok", now=now, zone=config.bot.timezone, host_zone=host_zone)
 
 
+def _euid() -> int | None:
+    """The effective user id (None on Windows, which has none)."""
+    return os.geteuid() if hasattr(os, "geteuid") else None
+
+
+def _login(uid: int) -> str:
+    """The user name of ``uid`` as chown takes it (the number when it has none)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
+
+
+def _user(uid: int) -> str:
+    """The user ``uid`` for a sentence: its name, or 用户<uid>."""
+    login = _login(uid)
+    return f"用户{uid}" if login == str(uid) else login
+
+
+def _existing(folder: Path) -> Path:
+    return next(p for p in (folder, *folder.parents) if p.exists())
+
+
+def _store_writable(report: Report, path: Path) -> None:
+    """Whether the service's user can write the store's folder and files (the store, -wal, -shm, lock);
+    a line only when it cannot, or when it cannot be told.
+
+    As root the write test says nothing (root writes anywhere; the service runs as its own user,
+    deploy/systemd): the folder's owner is taken as the service's user, and a file of the store owned
+    by someone else (a ``duban ask`` run as root makes root's files) is a 问题; a folder owned by root
+    cannot be judged (跳过). As any other user: the write test on the folder and on each file."""
+    from bot.ops.lock import lock_path
+
+    folder = _existing(path.parent)
+    files = [f for f in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+                         lock_path(path)) if f.exists()]
+    if _euid() == 0:
+        owner = folder.stat().st_uid
+        if owner == 0:
+            report.add("skip", "任务库", "root_cannot_tell", folder=folder)
+            return
+        others = [(f, _user(f.stat().st_uid)) for f in files if f.stat().st_uid != owner]
+        if others:
+            report.add("problem", "任务库", "store_files_other_owner", folder=folder, owner=_user(owner),
+                       login=_login(owner), files=others)
+        return
+    if not os.access(folder, os.W_OK):
+        report.add("problem", "任务库", "store_folder_readonly", folder=folder)
+    unwritable = [f for f in files if not os.access(f, os.W_OK)]
+    if unwritable:
+        euid = _euid()
+        report.add("problem", "任务库", "store_files_readonly", files=unwritable,
+                   user=_user(euid) if euid is not None else "", login=_login(euid) if euid is not None else "")
+
+
 def _folders(report: Report, config: Config) -> None:
+    """The log and backup folders: writable by the service's user (as root: owned by a user other than
+    root, the way _store_writable judges it)."""
     for part, folder, wanted in (("日志", Path(config.log.file).parent if config.log.file else None, True),
                                  ("备份", Path(config.backup.folder), config.backup.keep > 0)):
         if folder is None or not wanted:
             continue
-        existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
-        if existing is None or not os.access(existing, os.W_OK):
+        keep = config.backup.keep if part == "备份" else None
+        existing = _existing(folder)
+        if _euid() == 0:
+            owner = existing.stat().st_uid
+            if owner == 0:
+                report.add("skip", part, "root_cannot_tell", folder=existing)
+            else:
+                report.add("ok", part, "folder_ok", folder=folder, keep=keep, owner=_user(owner))
+        elif not os.access(existing, os.W_OK):
             report.add("problem", part, "folder_readonly", folder=folder)
         else:
-            report.add("ok", part, "folder_ok", folder=folder, keep=config.backup.keep if part == "备份" else None)
+            report.add("ok", part, "folder_ok", folder=folder, keep=keep, owner=None)

@@ -2,6 +2,11 @@
 runs; ``duban restore`` takes it exclusively, so it is refused while any server runs, and a server does
 not start in the middle of a restore. An OS file lock (flock; msvcrt on Windows), not a pid file: the
 system drops it when the process ends, however it ends, so a crash leaves no stale lock.
+
+A lock file can be deleted or overwritten (a new file at the path holds no lock, and the server's
+lock on the old one goes unseen), so restore does not rest on it alone: it also takes SQLite's
+exclusive lock in the store file itself (bot/store/maintenance.py), and ``duban backup`` refuses
+the lock file as its target.
 """
 
 from __future__ import annotations
@@ -65,13 +70,3 @@ class StoreLock:
     def __exit__(self, *exc: object) -> None:
         self.release()
 
-
-def in_use(store_path: Path) -> bool:
-    """True while a ``duban serve`` (or a restore) holds the store's lock."""
-    if not lock_path(store_path).exists():
-        return False
-    probe = StoreLock(store_path, shared=False)
-    if probe.acquire():
-        probe.release()
-        return False
-    return True

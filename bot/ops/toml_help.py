@@ -53,6 +53,9 @@ def explain(path: Path, text: str, error: Exception) -> str:
     number = int(found.group(1)) if found else None
     column = int(found.group(2)) if found else None
     lines = text.splitlines()
+    if number is None and message.endswith("(at end of document)"):
+        # The slip is on the last line written (a file whose last line has no newline ends there).
+        number = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), None)
     line = lines[number - 1] if number and number <= len(lines) else ""
     macro, data = _slip(message, line)
     reason = phrase("ops.j2", macro, **data)
