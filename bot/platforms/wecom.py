@@ -23,7 +23,7 @@ from starlette.routing import Route
 from wechatpy.enterprise.replies import TextReply
 
 from bot.messages import Message, Reply
-from bot.platforms import BadRequest, parse_json, read_body
+from bot.platforms import BadRequest, parse_json, read_body, sizes
 from bot.platforms.deliveries import Deliveries
 from bot.platforms.wecom_crypto import BadCiphertext, BadSignature, WeComCrypto, WrongReceiver
 from bot.platforms.wecom_push import AppClient
@@ -34,7 +34,7 @@ log = logging.getLogger("duban.wecom")
 
 MAX_BODY = 1024 * 1024
 MESSAGE_TYPES = ("text", "mixed", "image", "voice", "file")  # what people send the AI bot (PROTOCOLS §2.3)
-APP_TEXT_BYTES = 2048  # a passive text reply is cut there (PROTOCOLS §1.4)
+APP_PUSH_PARTS = 5  # a late app answer goes out in at most this many messages (bot/platforms/sizes.py)
 
 
 def _ack() -> Response:
@@ -44,19 +44,6 @@ def _ack() -> Response:
 def _refuse(where: str, error: Exception | str, status: int) -> Response:
     log.warning("wecom %s refused (%d): %s", where, status, error)
     return PlainTextResponse("", status_code=status)
-
-
-def fit(text: str, limit: int, tail: str) -> str:
-    """``text`` cut between lines to at most ``limit`` UTF-8 bytes, ``tail`` added when cut."""
-    if len(text.encode()) <= limit:
-        return text
-    kept: list[str] = []
-    budget = limit - len(tail.encode()) - 1
-    for line in text.split("\n"):
-        if len("\n".join([*kept, line]).encode()) > budget:
-            break
-        kept.append(line)
-    return "\n".join(kept) + "\n" + tail
 
 
 def _field(data: object, *path: str) -> object:
@@ -208,9 +195,10 @@ class WeComPlatform:
         async def push(reply: Reply) -> bool:
             if not response_url:
                 return False
+            content = sizes.fit(reply.text, sizes.WECOM_AIBOT_STREAM, self._tail)
             try:
                 answer = (await self.http.post(response_url, json={"msgtype": "markdown",
-                                                                   "markdown": {"content": reply.text}})).json()
+                                                                   "markdown": {"content": content}})).json()
             except Exception as error:  # network, a bad URL, not JSON: the answer is not out
                 log.warning("wecom response_url failed: %s", error)
                 return False
@@ -219,7 +207,8 @@ class WeComPlatform:
         reply = await self.deliveries.answer(message.key, lambda: identified(self.bot, message), push)
         if reply is None:
             return _ack()
-        stream = {"msgtype": "stream", "stream": {"id": message.msg_id, "finish": True, "content": reply.text}}
+        content = sizes.fit(reply.text, sizes.WECOM_AIBOT_STREAM, self._tail)
+        stream = {"msgtype": "stream", "stream": {"id": message.msg_id, "finish": True, "content": content}}
         encrypt, signature, timestamp, nonce = crypto.encrypt(json.dumps(stream, ensure_ascii=False),
                                                               self._timestamp())
         return JSONResponse({"encrypt": encrypt, "msgsignature": signature, "timestamp": timestamp,
@@ -237,14 +226,18 @@ class WeComPlatform:
             return _ack()
         sender = message.sender_id
 
-        async def push(reply: Reply) -> bool:
-            return (await self.app_client.send_text([sender], self._fit(reply.text))).ok
+        async def push(reply: Reply) -> bool:  # the message API: the whole answer, in several messages
+            parts = sizes.split(reply.text, sizes.WECOM_APP_TEXT, parts=APP_PUSH_PARTS, tail=self._tail)
+            for part in parts:
+                if not (await self.app_client.send_text([sender], part)).ok:
+                    return False
+            return True
 
         reply = await self.deliveries.answer(message.key, lambda: identified(self.bot, message), push)
         if reply is None:
             return _ack()
         # A stored plan text may hold characters XML 1.0 forbids; the reply must stay well-formed.
-        text = self._fit(xml_safe(reply.text))
+        text = sizes.fit(xml_safe(reply.text), sizes.WECOM_APP_TEXT, self._tail)
         # wechatpy writes Content as one CDATA section: a "]]>" in the text would end it early.
         text = text.replace("]]>", "]]]]><![CDATA[>")
         content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=text,
@@ -254,5 +247,5 @@ class WeComPlatform:
                         f"</MsgSignature><TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>",
                         media_type="application/xml")
 
-    def _fit(self, text: str) -> str:
-        return fit(text, APP_TEXT_BYTES, self.bot.render("truncated.j2"))
+    def _tail(self, more: int) -> str:
+        return sizes.tail(self.bot.render, more)
