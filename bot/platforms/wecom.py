@@ -11,6 +11,7 @@ within ``wecom.reply_deadline_s``, else acknowledged empty and answered by ``res
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import replace
@@ -108,10 +109,21 @@ def app_message(bot: Bot, xml: str) -> Message | None:
     if not sender:
         raise BadRequest(400, "the decrypted callback names no sender")
     content = fields.get("Content")
-    msg_id = clean_id(fields.get("MsgId")) or f"{sender}:{clean_id(fields.get('CreateTime'))}"
-    return Message(platform="wecom", chat_id=f"app:{sender}", sender_id=sender, person=None,
-                   text=clean_message(content) if kind == "text" and isinstance(content, str) else "",
+    text = clean_message(content) if kind == "text" and isinstance(content, str) else ""
+    chat_id = f"app:{sender}"
+    created = clean_id(fields.get("CreateTime"))
+    msg_id = clean_id(fields.get("MsgId")) or fallback_id(chat_id, sender, kind, text, created)
+    return Message(platform="wecom", chat_id=chat_id, sender_id=sender, person=None, text=text,
                    msg_id=msg_id, received_at=bot.clock.now(), kind="text" if kind == "text" else kind)
+
+
+def fallback_id(chat_id: str, sender: str, kind: str, text: str, create_time: str) -> str:
+    """The id of a message that carries no MsgId: its CreateTime (when there is one) and a hash
+    of who sent what where ("<CreateTime>:<24 hex>"). A retry of it (the same XML again) gets
+    the same id; two different messages get different ones, also when both lack CreateTime
+    (issue 13: they shared "<sender>:" and the second was taken for a retry of the first)."""
+    digest = hashlib.sha256("\x1f".join((chat_id, sender, kind, create_time, text)).encode()).hexdigest()
+    return f"{create_time}:{digest[:24]}"
 
 
 class WeComPlatform:
