@@ -5,6 +5,7 @@ of the bundled plan (35 tasks)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import date
 
@@ -150,3 +151,19 @@ def test_every_cut_is_within_its_limit(limit, tmp_path):
     bot = with_notes(make_bot(tmp_path, on=date(2020, 11, 2)))
     for question in (ALL_REFS, "所有任务", "严众能负责什么"):
         assert sizes.size(sizes.fit(bot.say(question, as_="严众能").text, limit, tail)) <= limit
+
+
+def test_a_dingtalk_push_over_20000_bytes_is_cut_keeping_its_mentions_and_keyword(tmp_path):
+    from bot.platforms import Outgoing
+    from bot.platforms.dingtalk import DingTalkPlatform
+    from tests.test_dingtalk import _push_bot
+
+    with Recorder() as robot:
+        bot = with_notes(_push_bot(tmp_path, robot.url + "/robot/send?access_token=t", keyword="督办"))
+        answer = bot.say(ALL_REFS, as_="严众能").text
+        push = Outgoing("科协工作群", answer, mentions=["严众能"])
+        assert asyncio.run(DingTalkPlatform(bot).send(push)).ok
+    text = robot.requests[0].json["text"]["content"]
+    assert sizes.size(text) == 18446  # on 2026-11-29 (this bot's day) each state line reads differently
+    # the @ and the keyword the robot needs come after what was kept
+    assert text.startswith("【1.1】") and text.splitlines()[-5:] == [tail(12), "", "@yzn001", "", "督办"]

@@ -242,6 +242,11 @@ class DingTalkPlatform:
         text = push.text
         if push.markdown:
             text = text.replace("\n", "  \n")  # DingTalk markdown breaks a line only on two spaces (bug21)
+        extra = sizes.size(f"\n\n{ats}" if ats else "") + sizes.size(f"\n\n{chat.keyword}" if chat.keyword else "")
+        if sizes.size(text) + extra > sizes.DINGTALK_TEXT:  # send what fits and say so, never refused whole
+            log.warning("dingtalk chat %r: a push of %d bytes cut to %d", chat.name, sizes.size(text),
+                        sizes.DINGTALK_TEXT)
+            text = sizes.fit(text, sizes.DINGTALK_TEXT - extra, lambda more: sizes.tail(self.bot.render, more))
         if ats:
             text = f"{text}\n\n{ats}"
         if chat.keyword and chat.keyword not in text:
