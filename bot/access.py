@@ -9,7 +9,9 @@ import hmac
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
+
+from bot.web_errors import error_response
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -38,14 +40,14 @@ def foreign(request: Request, token: str) -> bool:
 
 
 def require_token(token: str, endpoint: Endpoint) -> Endpoint:
-    """``endpoint`` behind :func:`has_token`: 401 {"error": "token required"} without it, 403
-    for a :func:`foreign` request."""
+    """``endpoint`` behind :func:`has_token`: 401 without it, 403 for a :func:`foreign` request,
+    each in Chinese (a page for a browser, JSON for a script: :mod:`bot.web_errors`)."""
 
     async def guarded(request: Request) -> Response:
         if foreign(request, token):
-            return JSONResponse({"error": "cross-site request refused"}, status_code=403)
+            return error_response(request, 403, "cross_site")
         if not has_token(request, token):
-            return JSONResponse({"error": "token required"}, status_code=401)
+            return error_response(request, 401, "token_required")
         return await endpoint(request)
 
     return guarded

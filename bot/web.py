@@ -26,6 +26,7 @@ from bot.platforms.wecom_push import GroupRobot
 from bot.runtime import Bot
 from bot.security_headers import SecurityHeaders
 from bot.status import status_routes
+from bot.web_errors import EXCEPTION_HANDLERS
 
 WS_START_WAIT_S = 5
 
@@ -92,7 +93,7 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
     app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *status_routes(bot),
                             *admin_routes(bot),
                             *dingtalk.routes(), *wecom.routes()], lifespan=lifespan,
-                    middleware=[Middleware(SecurityHeaders)])
+                    middleware=[Middleware(SecurityHeaders)], exception_handlers=EXCEPTION_HANDLERS)
     app.state.bot = bot
     app.state.local = local
     app.state.dingtalk = dingtalk

@@ -87,12 +87,13 @@ class Context:
     def task(self, ref: str) -> TaskView | None:
         return next((t for t in self.tasks if t.ref == ref), None)
 
-    def unknown_task(self, ref: str) -> Reply:
+    def unknown_task(self, ref: str, **data: object) -> Reply:
         """The answer to a ref the plan lacks, with how this plan writes its refs ("部分.序号"
-        where they are dotted, else its plain 序号)."""
+        where they are dotted, else its plain 序号); ``data`` goes to unknown_task.j2
+        (``unchanged``: a write that changed nothing, ``not_a_ref``: 0 or a negative number)."""
         sections = sorted({t.section_no for t in self.tasks if t.section_no is not None})
         dotted = any("." in t.ref for t in self.tasks)
-        return self.render("unknown_task.j2", ref=ref, sections=sections if dotted else [])
+        return self.render("unknown_task.j2", ref=ref, sections=sections if dotted else [], **data)
 
     def render(self, template: str, refs: list[str] | None = None, **data: object) -> Reply:
         """Render ``handlers/templates/<template>`` into a Reply naming ``refs``."""

@@ -30,6 +30,9 @@ _ALL = re.compile(r"全部|整个|整项|all")
 _UNDO = re.compile(r"^(撤销|撤回|取消完成|undo)(上一次|刚才|刚刚)?(的)?(完成)?(操作)?$")
 _I_AM = re.compile(r"^我是(.+)$")
 _CONFIRM = re.compile(r"^确认(.+)$")
+_NUMBER = re.compile(r"[-－−]?\s*\d+")
+_SIGN = re.compile(r"[－−]")
+_DIGITS = re.compile(r"\d+")
 _NOISE = re.compile(r"[\s,，。.!！~～、:：]|[^\w\u4e00-\u9fff]")
 UNDO_DAYS = 7
 
@@ -209,9 +212,14 @@ def complete(ctx: Context, query: Query) -> Reply | None:
     whole = bool(_ALL.search(words))
     words = _ALL.sub("", words).removeprefix("任务")
     if not _COMPLETE.match(words):
-        return None
+        # "完成 0", "完成 -1", "完成 99": a number no task has is left in the words; say so.
+        written = _NUMBER.search(query.text)
+        if written is None or not _COMPLETE.match(_DIGITS.sub("", words)):
+            return None
+        number = _SIGN.sub("-", written[0].replace(" ", ""))
+        return ctx.unknown_task(number, unchanged=True, not_a_ref=int(number) <= 0)
     if query.unknown_refs and not query.refs:
-        return ctx.unknown_task(query.unknown_refs[0])
+        return ctx.unknown_task(query.unknown_refs[0], unchanged=True)
     if ctx.person is None:
         return ctx.render("complete.j2", code="who_are_you", platform=ctx.message.platform)
     if not query.refs:
@@ -227,7 +235,7 @@ def complete(ctx: Context, query: Query) -> Reply | None:
     replies = []
     for ref in query.refs:
         task = ctx.task(ref)
-        replies.append(_complete_one(ctx, task, whole) if task else ctx.unknown_task(ref))
+        replies.append(_complete_one(ctx, task, whole) if task else ctx.unknown_task(ref, unchanged=True))
     return Reply("\n".join(r.text for r in replies), [ref for r in replies for ref in r.refs],
                  closed=[ref for r in replies for ref in r.closed])
 

@@ -144,6 +144,19 @@ def test_bad_completions_change_nothing(office):
     assert office.store.db.execute("SELECT COUNT(*) FROM events").fetchone() == count
 
 
+@pytest.mark.parametrize(("said", "first"), [
+    ("完成 0", "“0”不是任务编号：任务编号从 1 起。"), ("完成 -1", "“-1”不是任务编号：任务编号从 1 起。"),
+    ("@督办助手 完成 －2", "“-2”不是任务编号：任务编号从 1 起。"), ("0 完成了", "“0”不是任务编号：任务编号从 1 起。"),
+    ("完成 99", "没有编号为 99 的任务。"), ("完成 9.9", "没有编号为 9.9 的任务。")])
+def test_a_number_no_task_has_is_named_and_nothing_changes(office, said, first):
+    count = office.store.db.execute("SELECT COUNT(*) FROM events").fetchone()
+    states = [(t.ref, t.status) for t in office.store.tasks(office.store.active_plan().id)]
+    assert office.say(said, as_="林永禄").text == (
+        f"{first}没有改动任何任务。任务编号写作“部分.序号”（如 X.Y），本计划共5部分；发“进度”可看各部分。")
+    assert office.store.db.execute("SELECT COUNT(*) FROM events").fetchone() == count
+    assert [(t.ref, t.status) for t in office.store.tasks(office.store.active_plan().id)] == states
+
+
 def test_a_task_closed_today_leaves_the_digest_not_yet_sent(tmp_path):
     bot = make_bot(tmp_path, on=date(2020, 11, 27), bot=ADMIN)
     run_tick(bot, date(2020, 11, 27))  # claimed and queued, not yet delivered

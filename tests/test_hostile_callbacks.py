@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.http_server import GuardedHttp
 from bot.platforms.dingtalk import DingTalkPlatform
+from bot.platforms.wecom import fallback_id
 from bot.store import inbound
 from tests import wecom_peer as peer
 from tests.test_dingtalk import documented_sign, http_bot, now_ms, robot_message
@@ -56,8 +57,29 @@ def test_a_signed_app_message_with_a_msgid_or_createtime_that_is_not_a_number_is
     assert response.status_code == 200
     assert [line.split(" ")[0] for line in app_reply(response)["Content"].splitlines()[1:]] == YAN
     [row] = bot.store.read("SELECT msg_id FROM inbound")
-    assert row["msg_id"] == (msg_id or f"YanZhongNeng:{create_time}")
+    assert row["msg_id"] == (msg_id or fallback_id("app:YanZhongNeng", "YanZhongNeng", "text", "严众能负责什么",
+                                                   create_time))
     assert no_tracebacks(caplog) == []
+
+
+def test_app_messages_without_msgid_or_createtime_are_told_apart_and_a_retry_is_still_one(tmp_path, serve):
+    bot = wecom_bot(tmp_path)
+    base = serve(bot)
+
+    def bare(text: str) -> str:  # neither MsgId nor CreateTime
+        return (f"<xml><ToUserName><![CDATA[{CORP}]]></ToUserName><FromUserName><![CDATA[YanZhongNeng]]>"
+                f"</FromUserName><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content>"
+                "<AgentID>1000002</AgentID></xml>")
+    first = post_app(base, bare("严众能负责什么"))
+    second = post_app(base, bare("3.3"))
+    retry = post_app(base, bare("严众能负责什么"))  # WeCom's retry of the first: the same XML again
+    assert [line.split(" ")[0] for line in app_reply(first)["Content"].splitlines()[1:]] == YAN
+    assert app_reply(second)["Content"].startswith("【3.3】举办第13届市青少年科技创新大赛。")
+    assert (retry.status_code, retry.content) == (200, b"")  # answered once already: an empty acknowledgement
+    ids = [row["msg_id"] for row in bot.store.read("SELECT msg_id FROM inbound ORDER BY rowid")]
+    chat, user = "app:YanZhongNeng", "YanZhongNeng"
+    assert ids == [fallback_id(chat, user, "text", text, "") for text in ("严众能负责什么", "3.3")]
+    assert ids[0] != ids[1] and ids[0].startswith(":") and len(ids[0]) == 25
 
 
 def test_json_nested_a_thousand_deep_in_a_signed_aibot_callback_is_400(tmp_path, serve, caplog):

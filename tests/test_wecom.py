@@ -269,7 +269,7 @@ def test_bug02_a_slow_close_is_applied_once_and_confirmed_once(tmp_path, serve):
 
 def test_group_robot_pushes(tmp_path):
     answers = iter([{"errcode": 45009, "errmsg": "api freq out of limit"}, {"errcode": 0, "errmsg": "ok"},
-                    {"errcode": 93000, "errmsg": "invalid webhook url"}])
+                    {"errcode": 93000, "errmsg": "invalid webhook url"}, {"errcode": 0, "errmsg": "ok"}])
     with Recorder(lambda request: next(answers)) as robot:
         bot = make_bot(tmp_path, chats=[{"name": "群", "platform": "wecom", "webhook": robot.url + "/send?key=k"}],
                        people={"林永禄": {"wecom": "LinYongLu"}})
@@ -283,7 +283,10 @@ def test_group_robot_pushes(tmp_path):
         limited, ok, bad_key, oversize = asyncio.run(run())
     assert (limited.ok, limited.code, limited.retryable) == (False, 45009, True)
     assert ok.ok and (bad_key.ok, bad_key.code, bad_key.retryable) == (False, 93000, False)
-    assert (oversize.ok, oversize.code) == (False, 40058) and len(robot.requests) == 3
+    assert oversize.ok and len(robot.requests) == 4  # over 4096 bytes: cut and sent, not refused whole
+    cut = robot.requests[3].json["markdown"]["content"]
+    assert (len(cut.encode()), cut.splitlines()[0]) == (4096, "查" * 1333)  # 3999 bytes, the tail 96 and "\n"
+    assert cut.splitlines()[1] == "……还有 1 条没有显示，请缩小范围再问（如加上月份、姓名或编号）。"
     body = robot.requests[1].json
     assert body == {"msgtype": "markdown", "markdown": {"content": "3.3 举办第13届市青少年科技创新大赛\n<@LinYongLu>"}}
     assert re.fullmatch(r"/send", robot.requests[1].path)

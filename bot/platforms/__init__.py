@@ -12,11 +12,13 @@ from starlette.requests import ClientDisconnect, Request
 
 
 class BadRequest(Exception):
-    """An inbound request the platform rejects; ``status`` is the HTTP status to answer (4xx)."""
+    """An inbound request the platform rejects; ``status`` is the HTTP status to answer (4xx),
+    ``reason`` the log line (English), ``key`` and ``values`` what a person is told (a macro of
+    ``bot/templates/web_errors.j2``, :func:`bot.web_errors.said`)."""
 
-    def __init__(self, status: int, reason: str):
+    def __init__(self, status: int, reason: str, key: str = "bad_request", **values: object):
         super().__init__(reason)
-        self.status, self.reason = status, reason
+        self.status, self.reason, self.key, self.values = status, reason, key, values
 
 
 @dataclass(frozen=True)
@@ -51,16 +53,16 @@ async def read_body(request: Request, limit: int) -> bytes:
     for a body that never arrived whole."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise BadRequest(413, f"body over {limit} bytes")
+        raise BadRequest(413, f"body over {limit} bytes", "too_large", limit=limit)
     chunks, size = [], 0
     try:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise BadRequest(413, f"body over {limit} bytes")
+                raise BadRequest(413, f"body over {limit} bytes", "too_large", limit=limit)
             chunks.append(chunk)
     except ClientDisconnect:  # cut off, or a chunked body the server's parser refused (it answered 400)
-        raise BadRequest(400, "the body was cut off") from None
+        raise BadRequest(400, "the body was cut off", "cut_off") from None
     return b"".join(chunks)
 
 
@@ -70,7 +72,7 @@ def parse_json(body: bytes) -> Any:
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BadRequest(400, "body is not JSON") from None
+        raise BadRequest(400, "body is not JSON", "not_json") from None
 
 
 async def post_for_errcode(http, url: str, body: dict, timeout: float | None = None

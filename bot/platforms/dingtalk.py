@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 from bot.identity import platform_id
 from bot.messages import Message, Reply
-from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, post_for_errcode, read_body
+from bot.platforms import BadRequest, Outgoing, SendResult, parse_json, post_for_errcode, read_body, sizes
 from bot.platforms.deliveries import answer_by_push
 from bot.runtime import Bot
 from bot.text import clean_id, clean_message
@@ -208,7 +208,9 @@ class DingTalkPlatform:
         """POST ``reply`` as text to the payload's sessionWebhook, @-ing the asker (PROTOCOLS §3.1),
         within ``REPLY_TIMEOUT_S``; a retryable failure (no answer, 5xx) is tried once more."""
         staff = clean_id(payload.get("senderStaffId"))
-        content = f"@{staff}\n{reply.text}" if staff and payload.get("conversationType") == "2" else reply.text
+        at = f"@{staff}\n" if staff and payload.get("conversationType") == "2" else ""
+        content = at + sizes.fit(reply.text, sizes.DINGTALK_TEXT - sizes.size(at),
+                                 lambda more: sizes.tail(self.bot.render, more))
         body: dict = {"msgtype": "text", "text": {"content": content}}
         if staff:
             body["at"] = {"atUserIds": [staff], "isAtAll": False}
@@ -240,6 +242,11 @@ class DingTalkPlatform:
         text = push.text
         if push.markdown:
             text = text.replace("\n", "  \n")  # DingTalk markdown breaks a line only on two spaces (bug21)
+        extra = sizes.size(f"\n\n{ats}" if ats else "") + sizes.size(f"\n\n{chat.keyword}" if chat.keyword else "")
+        if sizes.size(text) + extra > sizes.DINGTALK_TEXT:  # send what fits and say so, never refused whole
+            log.warning("dingtalk chat %r: a push of %d bytes cut to %d", chat.name, sizes.size(text),
+                        sizes.DINGTALK_TEXT)
+            text = sizes.fit(text, sizes.DINGTALK_TEXT - extra, lambda more: sizes.tail(self.bot.render, more))
         if ats:
             text = f"{text}\n\n{ats}"
         if chat.keyword and chat.keyword not in text:

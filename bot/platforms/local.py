@@ -22,6 +22,7 @@ from bot.render import ROOT, environment
 from bot.runtime import Bot, UnknownPerson
 from bot.security_headers import new_nonce, page_policy
 from bot.text import clean_message
+from bot.web_errors import error_response
 
 MAX_TEXT = 2000  # characters; a chat message longer than this is a paste, not a question
 MAX_BODY = 64 * 1024
@@ -53,13 +54,13 @@ class LocalPlatform:
 
         async def guarded(request: Request) -> Response:
             if foreign(request, token):
-                return JSONResponse({"error": "cross-site request refused"}, status_code=403)
+                return error_response(request, 403, "cross_site")
             if not has_token(request, token):
-                return JSONResponse({"error": "token required"}, status_code=401)
+                return error_response(request, 401, "token_required")
             try:
                 return await endpoint(request)
             except BadRequest as error:
-                return JSONResponse({"error": error.reason}, status_code=error.status)
+                return error_response(request, error.status, error.key, **error.values)
 
         return guarded
 
@@ -73,19 +74,20 @@ class LocalPlatform:
         """{"as": name or "", "text": …} → Message. Raises BadRequest (400/413/422)."""
         data = parse_json(await read_body(request, MAX_BODY))
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            raise BadRequest(422, 'expected {"as": name, "text": message}')
+            raise BadRequest(422, 'expected {"as": name, "text": message}', "expected_message")
         text, who = clean_message(data["text"]), data.get("as") or ""
         if not isinstance(who, str):
-            raise BadRequest(422, '"as" must be a name')
+            raise BadRequest(422, '"as" must be a name', "as_not_name")
         who = clean_message(who)
         if not text.strip():
-            raise BadRequest(422, "text is empty")
+            raise BadRequest(422, "text is empty", "text_empty")
         if len(text) > MAX_TEXT:
-            raise BadRequest(413, f"text over {MAX_TEXT} characters")
+            raise BadRequest(413, f"text over {MAX_TEXT} characters", "text_too_long", limit=MAX_TEXT,
+                             length=len(text))
         try:
             person = self.bot.person(who)
         except UnknownPerson as error:
-            raise BadRequest(422, str(error)) from None
+            raise BadRequest(422, str(error), "unknown_person", name=error.name, known=error.known) from None
         return Message("local", "local", who, person, text, f"local-{uuid.uuid4().hex[:16]}",
                        self.bot.clock.now())
 
@@ -109,7 +111,7 @@ class LocalPlatform:
         try:
             after = int(request.query_params.get("after", "0"))
         except ValueError:
-            raise BadRequest(400, "after must be a whole number") from None
+            raise BadRequest(400, "after must be a whole number", "after_not_number") from None
         return JSONResponse([entry for entry in self.feed if entry["id"] > after])
 
     async def get_people(self, request: Request) -> Response:

@@ -11,6 +11,7 @@ within ``wecom.reply_deadline_s``, else acknowledged empty and answered by ``res
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import replace
@@ -23,7 +24,7 @@ from starlette.routing import Route
 from wechatpy.enterprise.replies import TextReply
 
 from bot.messages import Message, Reply
-from bot.platforms import BadRequest, parse_json, read_body
+from bot.platforms import BadRequest, parse_json, read_body, sizes
 from bot.platforms.deliveries import Deliveries
 from bot.platforms.wecom_crypto import BadCiphertext, BadSignature, WeComCrypto, WrongReceiver
 from bot.platforms.wecom_push import AppClient
@@ -34,7 +35,7 @@ log = logging.getLogger("duban.wecom")
 
 MAX_BODY = 1024 * 1024
 MESSAGE_TYPES = ("text", "mixed", "image", "voice", "file")  # what people send the AI bot (PROTOCOLS §2.3)
-APP_TEXT_BYTES = 2048  # a passive text reply is cut there (PROTOCOLS §1.4)
+APP_PUSH_PARTS = 5  # a late app answer goes out in at most this many messages (bot/platforms/sizes.py)
 
 
 def _ack() -> Response:
@@ -44,19 +45,6 @@ def _ack() -> Response:
 def _refuse(where: str, error: Exception | str, status: int) -> Response:
     log.warning("wecom %s refused (%d): %s", where, status, error)
     return PlainTextResponse("", status_code=status)
-
-
-def fit(text: str, limit: int, tail: str) -> str:
-    """``text`` cut between lines to at most ``limit`` UTF-8 bytes, ``tail`` added when cut."""
-    if len(text.encode()) <= limit:
-        return text
-    kept: list[str] = []
-    budget = limit - len(tail.encode()) - 1
-    for line in text.split("\n"):
-        if len("\n".join([*kept, line]).encode()) > budget:
-            break
-        kept.append(line)
-    return "\n".join(kept) + "\n" + tail
 
 
 def _field(data: object, *path: str) -> object:
@@ -121,10 +109,21 @@ def app_message(bot: Bot, xml: str) -> Message | None:
     if not sender:
         raise BadRequest(400, "the decrypted callback names no sender")
     content = fields.get("Content")
-    msg_id = clean_id(fields.get("MsgId")) or f"{sender}:{clean_id(fields.get('CreateTime'))}"
-    return Message(platform="wecom", chat_id=f"app:{sender}", sender_id=sender, person=None,
-                   text=clean_message(content) if kind == "text" and isinstance(content, str) else "",
+    text = clean_message(content) if kind == "text" and isinstance(content, str) else ""
+    chat_id = f"app:{sender}"
+    created = clean_id(fields.get("CreateTime"))
+    msg_id = clean_id(fields.get("MsgId")) or fallback_id(chat_id, sender, kind, text, created)
+    return Message(platform="wecom", chat_id=chat_id, sender_id=sender, person=None, text=text,
                    msg_id=msg_id, received_at=bot.clock.now(), kind="text" if kind == "text" else kind)
+
+
+def fallback_id(chat_id: str, sender: str, kind: str, text: str, create_time: str) -> str:
+    """The id of a message that carries no MsgId: its CreateTime (when there is one) and a hash
+    of who sent what where ("<CreateTime>:<24 hex>"). A retry of it (the same XML again) gets
+    the same id; two different messages get different ones, also when both lack CreateTime
+    (issue 13: they shared "<sender>:" and the second was taken for a retry of the first)."""
+    digest = hashlib.sha256("\x1f".join((chat_id, sender, kind, create_time, text)).encode()).hexdigest()
+    return f"{create_time}:{digest[:24]}"
 
 
 class WeComPlatform:
@@ -208,9 +207,10 @@ class WeComPlatform:
         async def push(reply: Reply) -> bool:
             if not response_url:
                 return False
+            content = sizes.fit(reply.text, sizes.WECOM_AIBOT_STREAM, self._tail)
             try:
                 answer = (await self.http.post(response_url, json={"msgtype": "markdown",
-                                                                   "markdown": {"content": reply.text}})).json()
+                                                                   "markdown": {"content": content}})).json()
             except Exception as error:  # network, a bad URL, not JSON: the answer is not out
                 log.warning("wecom response_url failed: %s", error)
                 return False
@@ -219,7 +219,8 @@ class WeComPlatform:
         reply = await self.deliveries.answer(message.key, lambda: identified(self.bot, message), push)
         if reply is None:
             return _ack()
-        stream = {"msgtype": "stream", "stream": {"id": message.msg_id, "finish": True, "content": reply.text}}
+        content = sizes.fit(reply.text, sizes.WECOM_AIBOT_STREAM, self._tail)
+        stream = {"msgtype": "stream", "stream": {"id": message.msg_id, "finish": True, "content": content}}
         encrypt, signature, timestamp, nonce = crypto.encrypt(json.dumps(stream, ensure_ascii=False),
                                                               self._timestamp())
         return JSONResponse({"encrypt": encrypt, "msgsignature": signature, "timestamp": timestamp,
@@ -237,14 +238,18 @@ class WeComPlatform:
             return _ack()
         sender = message.sender_id
 
-        async def push(reply: Reply) -> bool:
-            return (await self.app_client.send_text([sender], self._fit(reply.text))).ok
+        async def push(reply: Reply) -> bool:  # the message API: the whole answer, in several messages
+            parts = sizes.split(reply.text, sizes.WECOM_APP_TEXT, parts=APP_PUSH_PARTS, tail=self._tail)
+            for part in parts:
+                if not (await self.app_client.send_text([sender], part)).ok:
+                    return False
+            return True
 
         reply = await self.deliveries.answer(message.key, lambda: identified(self.bot, message), push)
         if reply is None:
             return _ack()
         # A stored plan text may hold characters XML 1.0 forbids; the reply must stay well-formed.
-        text = self._fit(xml_safe(reply.text))
+        text = sizes.fit(xml_safe(reply.text), sizes.WECOM_APP_TEXT, self._tail)
         # wechatpy writes Content as one CDATA section: a "]]>" in the text would end it early.
         text = text.replace("]]>", "]]]]><![CDATA[>")
         content = TextReply(source=self.bot.config.wecom.corp_id, target=sender, content=text,
@@ -254,5 +259,5 @@ class WeComPlatform:
                         f"</MsgSignature><TimeStamp>{timestamp}</TimeStamp><Nonce><![CDATA[{nonce}]]></Nonce></xml>",
                         media_type="application/xml")
 
-    def _fit(self, text: str) -> str:
-        return fit(text, APP_TEXT_BYTES, self.bot.render("truncated.j2"))
+    def _tail(self, more: int) -> str:
+        return sizes.tail(self.bot.render, more)

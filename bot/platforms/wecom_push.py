@@ -3,7 +3,8 @@
 markdown with ``<@userid>`` mentions (markdown ignores ``mentioned_list``), or text with
 ``mentioned_list``; markdown content ≤ 4096 bytes, text ≤ 2048. Every answer's errcode is
 read: HTTP 200 with errcode ≠ 0 is a failure; 45009 (rate limited) is retried later,
-93000 (bad key) and 40058 (too long) are reported, not retried.
+93000 (bad key) and 40058 (too long) are reported, not retried. A push over the limit is cut
+between lines with a "……还有 N 条" tail (:mod:`bot.platforms.sizes`) rather than refused whole.
 """
 
 from __future__ import annotations
@@ -16,26 +17,33 @@ import httpx
 
 from bot.config import Config
 from bot.identity import platform_id
-from bot.platforms import Outgoing, SendResult, TokenCache, post_for_errcode
+from bot.platforms import Outgoing, SendResult, TokenCache, post_for_errcode, sizes
 
 log = logging.getLogger("duban.wecom")
 
-MARKDOWN_BYTES = 4096
-TEXT_BYTES = 2048
+MARKDOWN_BYTES = sizes.WECOM_ROBOT_MARKDOWN
+TEXT_BYTES = sizes.WECOM_ROBOT_TEXT
 RATE_LIMITED = 45009
 BAD_KEY = 93000
 RATE_HOLD = timedelta(seconds=60)
 
 
+def _render(template: str, **data: object) -> str:
+    from bot.render import ROOT, environment
+
+    return environment(ROOT / "bot" / "templates").get_template(template).render(**data).strip()
+
+
 class GroupRobot:
     """Pushes to the WeCom chats of ``config`` through their group robots."""
 
-    def __init__(self, config: Config, clock, http: httpx.AsyncClient | None = None):
+    def __init__(self, config: Config, clock, http: httpx.AsyncClient | None = None, tail: sizes.Tail | None = None):
         self.config = config
         self.clock = clock
         self.http = http or httpx.AsyncClient(timeout=10)
         # A chat with a chat_id and no webhook is pushed over the 智能机器人's long connection.
         self.long_connection = None
+        self.tail = tail or (lambda more: sizes.tail(_render, more))
 
     def body(self, push: Outgoing) -> dict:
         """The webhook JSON for ``push``: people with a WeCom userid are @-ed, the rest keep their names."""
@@ -59,8 +67,13 @@ class GroupRobot:
         body = self.body(replace(push, markdown=markdown))
         content = body["markdown"]["content"] if markdown else body["text"]["content"]
         limit = MARKDOWN_BYTES if markdown else TEXT_BYTES
-        if len(content.encode()) > limit:
-            return SendResult(False, 40058, f"content is {len(content.encode())} bytes, over {limit}")
+        if sizes.size(content) > limit:  # WeCom would refuse it whole (40058): send what fits, and say so
+            room = limit - (sizes.size(content) - sizes.size(push.text))  # the mentions stay
+            if room < limit // 2:
+                return SendResult(False, 40058, f"content is {sizes.size(content)} bytes, over {limit}")
+            log.warning("wecom chat %r: a push of %d bytes cut to the robot's %d", chat.name, sizes.size(content),
+                        limit)
+            body = self.body(replace(push, markdown=markdown, text=sizes.fit(push.text, room, self.tail)))
         if by_connection:
             return await self.long_connection.send(chat.chat_id, body)
         failed, answer = await post_for_errcode(self.http, chat.webhook, body)

@@ -23,7 +23,7 @@ from aibot import WSClient, WSClientOptions
 
 from bot.messages import Reply
 from bot.ops.outage import OutageLog, SdkLogger
-from bot.platforms import SendResult
+from bot.platforms import SendResult, sizes
 from bot.platforms.deliveries import answer_by_push
 from bot.platforms.wecom import aibot_message, identified
 from bot.platforms.wecom_push import RATE_LIMITED
@@ -158,7 +158,8 @@ class LongConnection:
             return None
 
     async def _stream(self, frame: dict, stream_id: str, reply: Reply) -> bool:
-        return await self._reply(frame, self.client.reply_stream(frame, stream_id, reply.text, finish=True))
+        content = sizes.fit(reply.text, sizes.WECOM_AIBOT_STREAM, lambda more: sizes.tail(self.bot.render, more))
+        return await self._reply(frame, self.client.reply_stream(frame, stream_id, content, finish=True))
 
     @staticmethod
     async def _reply(frame: dict, sending) -> bool:
