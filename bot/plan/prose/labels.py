@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.plan.prose.clauses import clause_groups
 from bot.plan.rules.labels import label_role, split_labelled
 from bot.plan.rules.names import is_unit_name  # a lead clause names units; a sentence ending in 牵头 may not
 
@@ -137,6 +138,10 @@ def find_annotations(text: str) -> list[Annotation]:
             found.append(Annotation(clause.start(), len(text), (Segment("lead_phrase", "", clause["body"]),)))
         elif (owner := _owner_clause(text, found[-1].end if found else 0)) is not None:
             found.append(owner)
+    taken = [(g.start, g.end) for g in found]
+    found.extend(Annotation(start, end, tuple(Segment(role, "", value) for role, value in pairs))
+                 for start, end, pairs in clause_groups(text, taken))
+    found.sort(key=lambda group: group.start)
     return found
 
 
