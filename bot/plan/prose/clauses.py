@@ -2,8 +2,8 @@
 
 A plan written as sentences names its owners in clauses of their own, anywhere after the
 task's first clause and in any order with its deadline clause:
-"……。由安全保卫科牵头，办公室配合，责任人：马骏，3月15日前完成。",
-"……。政策法规科负责，责任人罗平、马骏，6月底前完成。". Each clause is read on its own:
+"……。由A科牵头，B科配合，责任人：张三，4月10日前完成。",
+"……。C中心负责，责任人李四、王五，9月底前完成。". Each clause is read on its own:
 
 * ``由?<units>(分别)?牵头`` → the lead units (as a table's "X牵头" cell is read);
 * ``由?<names>负责`` → units when every name ends as a unit's does, else owners when every name
@@ -13,7 +13,7 @@ task's first clause and in any order with its deadline clause:
 
 A run of such clauses next to one another is one :class:`~bot.plan.prose.labels.Annotation`
 (so "X牵头，Y配合，责任人Z" completes one task, never splits it); the clauses between them (the
-deadline, "每季度末前召开") stay the item's text. The item's first clause is its task and is never
+deadline, "每月底前报送") stay the item's text. The item's first clause is its task and is never
 read here, and neither is text inside a bracket or a group already found.
 """
 
@@ -46,7 +46,7 @@ def _person_or_role(name: str) -> bool:
 
 def read_clause(clause: str) -> list[tuple[str, str]] | None:
     """The (role, value) pairs an owner clause gives ("由A科牵头" → [("lead_phrase", "A科牵头")];
-    "A科、B科负责" → [("units", "A科、B科")]; "责任人罗平、马骏" → [("owners", "罗平、马骏")]),
+    "A科、B科负责" → [("units", "A科、B科")]; "责任人李四、王五" → [("owners", "李四、王五")]),
     or None when ``clause`` (stripped) is no owner clause."""
     text = clause.strip(" \t\u3000")
     if (match := _LEAD.fullmatch(text)) and all(is_unit_name(n) for n in _names(match["names"])):
@@ -83,7 +83,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 def clause_groups(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, list[tuple[str, str]]]]:
     """The owner clauses of ``text`` outside the ``taken`` spans (groups already found): each run
     of adjacent ones as (start, end, its (role, value) pairs). A run that follows a comma starts
-    at that comma, so the text left reads on ("……整改，汛期前完成。")."""
+    at that comma, so the text left reads on ("……改造，年底前完成。")."""
     runs: list[tuple[int, int, list[tuple[str, str]]]] = []
     previous_owner = False
     for position, (start, end) in enumerate(_clauses(text)):

@@ -49,8 +49,8 @@ def _roles(group: Annotation) -> set[str]:
 def _parts(item: Item, ref: str) -> list[_Part]:
     """The tasks an item is: one, or one per owner group when it names two or more groups that
     each say who does their part ("…(责任单位:A)，…(责任单位:B)" → "9.1", "9.2"). A group naming
-    only roles the groups before it left open completes them: "（牵头单位：A；配合单位：B），每季度末前
-    召开，责任人：C" is one task."""
+    only roles the groups before it left open completes them: "（牵头单位：A；配合单位：B），每月
+    通报，责任人：C" is one task."""
     clusters: list[list[Annotation]] = []
     named: set[str] = set()
     for group in (g for g in item.groups if g.owners):
@@ -84,7 +84,7 @@ def _without(text: str, start: int, end: int, groups: list[Annotation]) -> str:
         if ended and ended in "。；;" and text[cursor:cursor + 1] == ended:
             cursor += 1
         elif ended in ("", "。", "；", ";") and text[cursor:cursor + 1] in ("，", ","):
-            cursor += 1  # "……。由X牵头，6月底前完成。" reads on as "……。6月底前完成。"
+            cursor += 1  # "……。由X牵头，N月底前完成。" reads on as "……。N月底前完成。"
     pieces.append(text[cursor:end])
     return "".join(pieces)
 
@@ -230,7 +230,7 @@ def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
     own = [p for p in found if p.actor is None and p.due is not None]
     if not deadline.text and not own:
         deadline = _ongoing_clause(content, year) or deadline
-        milestones.extend(deadline.schedule)  # 每季度末: each quarter's end
+        milestones.extend(deadline.schedule)  # a recurring clause: each period's end
     if not deadline.text and own:
         latest = max(own, key=lambda p: p.due)
         deadline = Deadline(latest.text, latest.due)
