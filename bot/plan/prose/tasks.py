@@ -164,6 +164,18 @@ def read_tasks(plan: PlanDraft, outline: Outline, tasks: list[Item]) -> None:
             lead_units=parties.lead_units, cooperating=parties.cooperating, supervisors=parties.supervisors,
             line=item.place.line, place=item.place,
         ))
+    _nobody(plan)
+
+
+def _nobody(plan: PlanDraft) -> None:
+    """Warn of each task no one is named for, with its place and first words; when no task
+    names anyone (an 工作要点 listing the work only), one warning for the plan says so."""
+    alone = [t for t in plan.tasks if not (t.lead or t.lead_units or t.units or t.owners)]
+    if alone and len(alone) == len(plan.tasks):
+        problem(plan, "prose_nobody_at_all", Place(), count=len(alone))
+        return
+    for task in alone:
+        problem(plan, "prose_nobody", task.place or Place(), task.ref, task.content[:20])
 
 
 def _section(plan: PlanDraft, sections: dict[int, SectionDraft], item: Item) -> int | None:
