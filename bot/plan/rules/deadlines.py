@@ -67,7 +67,7 @@ _TEN_DAY = {"上旬": 10, "中旬": 20}
 _DONE = (r"(?:(?:全面|基本|全部|顺利|并)?(?:完成|动工|开工|建成|竣工|投入使用|投用|启用|启动|到位|上线|出台|印发|"
          r"落实|实施|开展|召开|举办|提交|报送|部署|验收|交付|运行|开通|办结|完工|见效|落地)(?:任务|工作)?)?")
 
-# The name of a day written after its date ("全国消防日", "“世界读书日”", "教师节"): Han characters
+# The name of a day written after its date ("植树节", "“国际博物馆日”", "宪法日"): Han characters
 # (quotes allowed), ending in 日, 节 or 纪念日. Shared with text_deadlines.
 DAY_NAME = r"[“\"'‘]?[\u4e00-\u9fff]{1,12}?(?:日|节)[”\"'’]?"
 
@@ -218,10 +218,10 @@ def parse_deadline(raw: str, year: int) -> Deadline:
     return _range(text, year) or _several(text, year) or Deadline(text, None)
 
 
-# A period written as its start and end ("5月至8月", "3月1日至5日前", "2026年5月-8月"): the end is due.
+# A period written as its start and end ("3月至6月", "9月1日至15日前", "2025年3月-6月"): the end is due.
 # A dash is tried last: a spreadsheet's date (2021-6-30) holds dashes of its own.
 _RANGE_MARKS = (re.compile(r"至|到|~|～|—|–"), re.compile(r"-"))
-# Several dates in one cell, apart: "4月上旬；7月20日前", "上半年1期、下半年1期".
+# Several dates in one cell, apart: "3月中旬；9月10日前", "上半年2次、下半年2次".
 _APART = re.compile(r"[；;，,、/]+")
 # How many times, written after a date: "1期", "各1次", "完成2场" — not part of the date.
 _COUNT = re.compile(r"(?:各|共|完成|开展|举办|召开)?(?:\d{1,3}|[一二两三四五六七八九十])(?:期|次|批|场|轮|项|回|个)$")
@@ -251,8 +251,8 @@ def _range(text: str, year: int) -> Deadline | None:
 
 
 def _several(text: str, year: int) -> Deadline | None:
-    """The reading of a cell naming two or more dates apart ("4月上旬；7月20日前"), each with a count
-    perhaps ("上半年1期、下半年1期"): each is a milestone and the latest is due (DESIGN §3.1), else None."""
+    """The reading of a cell naming two or more dates apart ("3月中旬；9月10日前"), each with a count
+    perhaps ("上半年2次、下半年2次"): each is a milestone and the latest is due (DESIGN §3.1), else None."""
     parts = [p for p in _APART.split(strip_blank(unicodedata.normalize("NFKC", text))) if p]
     if len(parts) < 2:
         return None
