@@ -221,3 +221,21 @@ def test_a_table_with_such_deadline_cells_imports_their_due_dates_and_milestones
         ("4", "11月9日全国消防日前", date(2026, 11, 9), False, []),
     ]
     assert plan.problems == []
+
+
+def test_a_labelled_tail_stops_before_a_deadline_clause_and_lead_phrases_read_in_the_sentence(tmp_path):
+    plan = read_plan(_write(tmp_path, [
+        "某某局2026年工作要点", "一、甲方面",
+        "（一）开展甲检查。责任人：张三，6月底前完成。",
+        "（二）开展乙检查，由综合科负责，财务科配合，9月底前完成。",
+        "（三）开展丙检查，综合科、财务科分别牵头，10月底前完成。",
+        "（四）开展丁检查，11月底前完成，责任人：李四、王五。",
+        "（五）开展戊检查。牵头单位：综合科；配合单位：财务科、各区，县级市。",
+    ]))
+    assert [(t.ref, t.content, t.deadline.due, t.lead_units, t.units, t.cooperating, t.owners) for t in plan.tasks] == [
+        ("1.1", "开展甲检查。6月底前完成。", date(2026, 6, 30), [], [], [], ["张三"]),
+        ("1.2", "开展乙检查，9月底前完成。", date(2026, 9, 30), [], ["综合科"], ["财务科"], []),
+        ("1.3", "开展丙检查，10月底前完成。", date(2026, 10, 31), ["综合科", "财务科"], [], [], []),
+        ("1.4", "开展丁检查，11月底前完成。", date(2026, 11, 30), [], [], [], ["李四", "王五"]),
+        ("1.5", "开展戊检查。", None, ["综合科"], [], ["财务科", "各区", "县级市"], []),
+    ]

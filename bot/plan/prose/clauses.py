@@ -31,9 +31,10 @@ _DOES = re.compile(r"由?(?P<names>[^，,；;。：:（()）\d]{2,30}?)(同志)?
 _HELPS = re.compile(r"(?P<names>[^，,；;。：:（()）\d]{2,60}?)(等(相关)?(单位|部门)?)?"
                     r"(配合|参与|协助|协办)(落实|实施)?")
 _PEOPLE = re.compile(r"(具体)?(责任人|负责人|联系人|经办人|承办人)(?P<names>[^，,；;。：:（()）\d]{2,30})")
-_ROLE_END = re.compile(r"(主任|书记|局长|科长|股长|部长|处长|主席|秘书长|馆长|所长|站长|队长|院长|校长|领导)$")
-# Two to four Han characters, not a word that only stands where a name could (专人, 各地, 相关人员).
-_PERSON = re.compile(r"(?![专各相有本该此其全每分主具])[\u4e00-\u9fff]{2,4}(?<![人员方地级们])")
+_ROLE_END = re.compile(r"(主任|书记|局长|科长|股长|部长|处长|主席|秘书长|馆长|所长|站长|队长|院长|校长|组长|领导)$")
+# Two to four Han characters, not a word that only stands where a name could (专人, 各地, 相关人员,
+# 乡镇, 家长, 群众): a clause anywhere in the sentence is read, so the test is stricter than at its end.
+_PERSON = re.compile(r"(?![专各相有本该此其全每分主具])[\u4e00-\u9fff]{2,4}(?<![人员方地级们镇村乡众长])")
 
 
 def _names(value: str) -> list[str]:
