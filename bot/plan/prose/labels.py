@@ -5,7 +5,9 @@ Three ways a plan writes them:
 * in brackets inside or after the item: "……（牵头单位：市经贸委；配合单位：市发改委、国土房管局）",
   "(责任单位:A、B)", also without a label: "（市发改委牵头，市财政局配合）", "（A、B分别牵头）";
 * on a label line after the item: "责任单位:市发改委", "牵头单位：A  完成时限：6月底前";
-* after the item's last sentence, unbracketed: "……。牵头单位：A；配合单位：B".
+* after the item's last sentence, unbracketed: "……。牵头单位：A；配合单位：B";
+* in comma clauses of their own, unlabelled, anywhere after the first clause: "……，由A牵头，B配合，
+  责任人C，N月底前完成" (:mod:`bot.plan.prose.clauses`).
 
 A group holds one or more ``label：value`` segments (separated by ，；,; or blanks). Labels are
 read by meaning (:func:`bot.plan.rules.labels.label_role`: 牵头单位, 责任单位, 配合单位, 协办单位,

@@ -15,7 +15,10 @@ that runs on ("10" after "9" under the next section) stands alone; a dotted numb
 is its own ref. With one parent only
 there is no evidence: Arabic "1." items stand alone (office task lists number them on
 through the plan: 05's "68", 08's "10"), every other style carries its parent's number
-(a （三） means nothing without its 一、).
+(a （三） means nothing without its 一、) — and so does a run of "1." starting afresh under one
+heading when the plan's other tasks carry their parents' numbers ("2.1.1" beside "1.2").
+A heading with no annotations of its own over sub-items of a task style is a group, not a task,
+when another item of its style and depth is a group over the same style (the plan reads one way).
 """
 
 from __future__ import annotations
