@@ -57,6 +57,7 @@ def test_numbering_that_skips_or_repeats_is_read_on_and_reported(tmp_path):
         ("numbering_skip", 4, None, "4.开展调研。", 3),
         ("numbering_repeat", 5, None, "4.组织培训。", 5),
         ("duplicate_ref", 5, "4", "组织培训。", 0),
+        ("prose_nobody_at_all", None, None, "", 4),
     ]
 
 
@@ -81,7 +82,8 @@ def test_an_impossible_date_is_kept_as_written_with_no_due_date(tmp_path):
     assert [(t.ref, t.deadline.text, t.deadline.due) for t in plan.tasks] == [
         ("1", "2月30日前", None), ("2", "2月30日", None), ("3", "2月底前", __import__("datetime").date(2024, 2, 29))]
     assert [(p.code, p.line, p.ref, p.value) for p in plan.problems] == [
-        ("deadline_unparsed", 2, "1", "2月30日前"), ("deadline_unparsed", 3, "2", "2月30日")]
+        ("deadline_unparsed", 2, "1", "2月30日前"), ("deadline_unparsed", 3, "2", "2月30日"),
+        ("prose_nobody", 2, "1", "2月30日前修订管理办法。")]
 
 
 def test_more_paragraphs_than_any_plan_is_refused(tmp_path):

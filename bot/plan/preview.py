@@ -2,7 +2,8 @@
 
 The words are ``bot/templates/import_preview.j2``: each task's ref, content (shortened),
 deadline → due date, lead, owners, units and cooperating units, then every warning with its
-place (the import report lists the first 50; a preview lists them all).
+place, and every paragraph not read as a task with its place and why (the import report
+lists the first 50 of each; a preview lists them all).
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ Three ways a plan writes them:
 * in brackets inside or after the item: "……（牵头单位：市经贸委；配合单位：市发改委、国土房管局）",
   "(责任单位:A、B)", also without a label: "（市发改委牵头，市财政局配合）", "（A、B分别牵头）";
 * on a label line after the item: "责任单位:市发改委", "牵头单位：A  完成时限：6月底前";
-* after the item's last sentence, unbracketed: "……。牵头单位：A；配合单位：B".
+* after the item's last sentence, unbracketed: "……。牵头单位：A；配合单位：B";
+* in comma clauses of their own, unlabelled, anywhere after the first clause: "……，由A牵头，B配合，
+  责任人C，N月底前完成" (:mod:`bot.plan.prose.clauses`).
 
 A group holds one or more ``label：value`` segments (separated by ，；,; or blanks). Labels are
 read by meaning (:func:`bot.plan.rules.labels.label_role`: 牵头单位, 责任单位, 配合单位, 协办单位,
@@ -18,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.plan.prose.clauses import clause_groups
+from bot.plan.rules.deadlines import parse_deadline
 from bot.plan.rules.labels import label_role, split_labelled
 from bot.plan.rules.names import is_unit_name  # a lead clause names units; a sentence ending in 牵头 may not
 
@@ -129,7 +133,8 @@ def find_annotations(text: str) -> list[Annotation]:
     found.extend(_inside_sentence(text, found, len(text) if tail is None else tail))
     found.sort(key=lambda group: group.start)
     if tail is not None:
-        found.append(Annotation(tail, len(text), segments(text[tail:])))
+        end = _before_deadline(text, tail)
+        found.append(Annotation(tail, end, segments(text[tail:end])))
     elif not found or found[-1].end < len(text.rstrip("。；; \t\u3000")):
         clause = _LEAD_CLAUSE.search(text, found[-1].end if found else 0)
         leads = _NAME_SPLIT.split(clause["lead"]) if clause else []
@@ -137,7 +142,24 @@ def find_annotations(text: str) -> list[Annotation]:
             found.append(Annotation(clause.start(), len(text), (Segment("lead_phrase", "", clause["body"]),)))
         elif (owner := _owner_clause(text, found[-1].end if found else 0)) is not None:
             found.append(owner)
+    taken = [(g.start, g.end) for g in found]
+    found.extend(Annotation(start, end, tuple(Segment(role, "", value) for role, value in pairs))
+                 for start, end, pairs in clause_groups(text, taken))
+    found.sort(key=lambda group: group.start)
     return found
+
+
+def _before_deadline(text: str, start: int) -> int:
+    """Where an unbracketed tail annotation ends: before a clause of its own that is a deadline
+    ("……。责任人：张三，N月底前完成。" keeps "N月底前完成" the item's text), else at the text's end. A
+    name list may hold commas, so only a clause that reads as a date ends it."""
+    for comma in _COMMA.finditer(text, start):
+        after = _CLAUSE_END.search(text, comma.end())
+        clause = text[comma.end():after.start() if after else len(text)].strip(" \t\u3000")
+        read = parse_deadline(clause, 2000) if clause else None
+        if read is not None and (read.due is not None or read.ongoing or read.problem):
+            return comma.start()
+    return len(text)
 
 
 def _inside_sentence(text: str, found: list[Annotation], stop: int) -> list[Annotation]:

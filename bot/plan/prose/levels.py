@@ -15,7 +15,10 @@ that runs on ("10" after "9" under the next section) stands alone; a dotted numb
 is its own ref. With one parent only
 there is no evidence: Arabic "1." items stand alone (office task lists number them on
 through the plan: 05's "68", 08's "10"), every other style carries its parent's number
-(a （三） means nothing without its 一、).
+(a （三） means nothing without its 一、) — and so does a run of "1." starting afresh under one
+heading when the plan's other tasks carry their parents' numbers ("2.1.1" beside "1.2").
+A heading with no annotations of its own over sub-items of a task style is a group, not a task,
+when another item of its style and depth is a group over the same style (the plan reads one way).
 """
 
 from __future__ import annotations
@@ -42,18 +45,29 @@ def find_tasks(items: list[Item], styles: set[str]) -> list[Item]:
     """The task items, in order: of a task style, with no task above them and no annotated item below."""
     tasks: list[Item] = []
     chosen: set[int] = set()
+    groups = {_shape(i) for i in items if i.children and any(d.annotated for d in i.descendants())}
     for item in items:
         if item.style not in styles or any(id(a) in chosen for a in item.ancestors()):
             continue
         if any(d.annotated for d in item.descendants()):
+            continue
+        # A heading shaped like a group elsewhere ("（一）X" over "1." tasks) is a group too, though
+        # its own sub-items name no one: they are tasks, as the other group's are.
+        if item.children and not item.annotated and item.children[0].style in styles and _shape(item) in groups:
             continue
         chosen.add(id(item))
         tasks.append(item)
     return tasks
 
 
-def _restarts(items: list[Item], style: str) -> bool:
-    """Whether items of ``style`` are numbered afresh under each parent (else they run on)."""
+def _shape(item: Item) -> tuple[str, int, str]:
+    """An item with sub-items by its style, depth and its first sub-item's style."""
+    return item.style, len(item.ancestors()), item.children[0].style
+
+
+def _restarts(items: list[Item], style: str) -> bool | None:
+    """Whether items of ``style`` are numbered afresh under each parent (False: they run on;
+    None: one parent only, no evidence either way)."""
     runs: list[list[int]] = []
     parent = object()
     for item in items:
@@ -67,7 +81,7 @@ def _restarts(items: list[Item], style: str) -> bool:
     onward = sum(1 for a, b in itertools.pairwise(runs) if b[0] > a[-1])
     if fresh or onward:
         return fresh >= onward
-    return style != "arabic"
+    return None
 
 
 def refs(items: list[Item], tasks: list[Item]) -> dict[int, str]:
@@ -77,7 +91,8 @@ def refs(items: list[Item], tasks: list[Item]) -> dict[int, str]:
 
     def restarts(style: str) -> bool:
         if style not in memo:
-            memo[style] = _restarts(items, style)
+            found = _restarts(items, style)
+            memo[style] = found if found is not None else style != "arabic" or _carried(items, tasks, style)
         return memo[style]
 
     result = _refs(tasks, restarts)
@@ -86,6 +101,17 @@ def refs(items: list[Item], tasks: list[Item]) -> dict[int, str]:
         if len(set(full.values())) > len(set(result.values())):  # not a number written twice
             result = full
     return result
+
+
+def _carried(items: list[Item], tasks: list[Item], style: str) -> bool:
+    """Whether the plan's other tasks under a parent carry its number ("1.2" under 一、): then a
+    single run of "1." under one heading, which starts afresh at 1, carries its parents' too
+    ("2.1.1"), so the plan's refs read one way."""
+    if not any(t.style == style and t.parent is not None and t.label.number == 1 for t in tasks):
+        return False
+    others = {t.style for t in tasks if t.style != style and t.parent is not None}
+    return any(found or (found is None and other != "arabic")
+               for other in others for found in [_restarts(items, other)])
 
 
 def _refs(tasks: list[Item], restarts) -> dict[int, str]:

@@ -41,16 +41,32 @@ def problem(plan: PlanDraft, code: str, place: Place, ref: str | None = None, va
     plan.problems.append(ImportProblem(code, place.line, ref, value, count, place))
 
 
+def _roles(group: Annotation) -> set[str]:
+    """The roles an annotation group names anyone in (an unlabelled "X牵头" names the lead units)."""
+    return {"lead_units" if s.role == "lead_phrase" else s.role for s in group.segments if s.role != "deadline"}
+
+
 def _parts(item: Item, ref: str) -> list[_Part]:
-    """The tasks an item is: one, or one per owner group when it names two or more."""
-    owner_groups = [g for g in item.groups if g.owners]
-    if len(owner_groups) < 2:
+    """The tasks an item is: one, or one per owner group when it names two or more groups that
+    each say who does their part ("…(责任单位:A)，…(责任单位:B)" → "9.1", "9.2"). A group naming
+    only roles the groups before it left open completes them: "（牵头单位：A；配合单位：B），每月
+    通报，责任人：C" is one task."""
+    clusters: list[list[Annotation]] = []
+    named: set[str] = set()
+    for group in (g for g in item.groups if g.owners):
+        if not clusters or _roles(group) & named:
+            clusters.append([])
+            named = set()
+        clusters[-1].append(group)
+        named |= _roles(group)
+    if len(clusters) < 2:
         return [_Part(item, ref, _without(item.text, 0, len(item.text), item.groups), list(item.groups))]
     parts, start = [], 0
-    for number, group in enumerate(owner_groups, start=1):
-        inside = [g for g in item.groups if start <= g.start <= group.start]
-        parts.append(_Part(item, f"{ref}.{number}", _without(item.text, start, group.start, inside[:-1]), inside))
-        start = group.end
+    for number, cluster in enumerate(clusters, start=1):
+        last = cluster[-1]
+        inside = [g for g in item.groups if start <= g.start <= last.start]
+        parts.append(_Part(item, f"{ref}.{number}", _without(item.text, start, last.start, inside[:-1]), inside))
+        start = last.end
     rest = [g for g in item.groups if g.start >= start]
     parts[-1].text += _without(item.text, start, len(item.text), rest)
     parts[-1].groups += rest
@@ -67,6 +83,8 @@ def _without(text: str, start: int, end: int, groups: list[Annotation]) -> str:
         ended = "".join(pieces).rstrip(" \t\u3000")[-1:]
         if ended and ended in "。；;" and text[cursor:cursor + 1] == ended:
             cursor += 1
+        elif ended in ("", "。", "；", ";") and text[cursor:cursor + 1] in ("，", ","):
+            cursor += 1  # "……。由X牵头，N月底前完成。" reads on as "……。N月底前完成。"
     pieces.append(text[cursor:end])
     return "".join(pieces)
 
@@ -146,6 +164,18 @@ def read_tasks(plan: PlanDraft, outline: Outline, tasks: list[Item]) -> None:
             lead_units=parties.lead_units, cooperating=parties.cooperating, supervisors=parties.supervisors,
             line=item.place.line, place=item.place,
         ))
+    _nobody(plan)
+
+
+def _nobody(plan: PlanDraft) -> None:
+    """Warn of each task no one is named for, with its place and first words; when no task
+    names anyone (an 工作要点 listing the work only), one warning for the plan says so."""
+    alone = [t for t in plan.tasks if not (t.lead or t.lead_units or t.units or t.owners)]
+    if alone and len(alone) == len(plan.tasks):
+        problem(plan, "prose_nobody_at_all", Place(), count=len(alone))
+        return
+    for task in alone:
+        problem(plan, "prose_nobody", task.place or Place(), task.ref, task.content[:20])
 
 
 def _section(plan: PlanDraft, sections: dict[int, SectionDraft], item: Item) -> int | None:
@@ -212,6 +242,7 @@ def _deadline(plan: PlanDraft, part: _Part, content: str, parties: Parties,
     own = [p for p in found if p.actor is None and p.due is not None]
     if not deadline.text and not own:
         deadline = _ongoing_clause(content, year) or deadline
+        milestones.extend(deadline.schedule)  # a recurring clause: each period's end
     if not deadline.text and own:
         latest = max(own, key=lambda p: p.due)
         deadline = Deadline(latest.text, latest.due)

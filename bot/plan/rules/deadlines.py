@@ -67,6 +67,10 @@ _TEN_DAY = {"上旬": 10, "中旬": 20}
 _DONE = (r"(?:(?:全面|基本|全部|顺利|并)?(?:完成|动工|开工|建成|竣工|投入使用|投用|启用|启动|到位|上线|出台|印发|"
          r"落实|实施|开展|召开|举办|提交|报送|部署|验收|交付|运行|开通|办结|完工|见效|落地)(?:任务|工作)?)?")
 
+# The name of a day written after its date ("植树节", "“国际博物馆日”", "宪法日"): Han characters
+# (quotes allowed), ending in 日, 节 or 纪念日. Shared with text_deadlines.
+DAY_NAME = r"[“\"'‘]?[\u4e00-\u9fff]{1,12}?(?:日|节)[”\"'’]?"
+
 # (pattern over the normalised phrase, (year, match) → (due, ongoing)); the first full match wins.
 _Rule = tuple[re.Pattern[str], Callable[[int, re.Match[str]], tuple[date, bool]]]
 _RULES: list[_Rule] = [
@@ -82,6 +86,9 @@ _RULES: list[_Rule] = [
     (re.compile(r"(\d{1,2})月(下旬|底前|底|末|月底前|月底|月末)(前|之前|以前)?" + _DONE),
      lambda y, m: (_month_end(y, int(m[1])), False)),
     (re.compile(r"(\d{1,2})月(\d{1,2})日(前|之前|以前)?" + _DONE),
+     lambda y, m: (date(y, int(m[1]), int(m[2])), False)),
+    # A date and the day's name before 前: "M月D日<某某>日前", "M月D日<某某>节前" — the date is due.
+    (re.compile(r"(\d{1,2})月(\d{1,2})日" + DAY_NAME + r"(前|之前|以前)" + _DONE),
      lambda y, m: (date(y, int(m[1]), int(m[2])), False)),
     (re.compile(r"(\d{1,2})月(份)?(前)?" + _DONE), lambda y, m: (_month_end(y, int(m[1])), False)),
     # A date typed as a date in Excel reads 2021/6/30 (see the xlsx reader); its year is its own.
@@ -208,7 +215,55 @@ def parse_deadline(raw: str, year: int) -> Deadline:
             except ValueError:  # 13月, 2月30日
                 return Deadline(text, None)
             return Deadline(text, due, ongoing)
-    return Deadline(text, None)
+    return _range(text, year) or _several(text, year) or Deadline(text, None)
+
+
+# A period written as its start and end ("3月至6月", "9月1日至15日前", "2025年3月-6月"): the end is due.
+# A dash is tried last: a spreadsheet's date (2021-6-30) holds dashes of its own.
+_RANGE_MARKS = (re.compile(r"至|到|~|～|—|–"), re.compile(r"-"))
+# Several dates in one cell, apart: "3月中旬；9月10日前", "上半年2次、下半年2次".
+_APART = re.compile(r"[；;，,、/]+")
+# How many times, written after a date: "1期", "各1次", "完成2场" — not part of the date.
+_COUNT = re.compile(r"(?:各|共|完成|开展|举办|召开)?(?:\d{1,3}|[一二两三四五六七八九十])(?:期|次|批|场|轮|项|回|个)$")
+
+
+def _range(text: str, year: int) -> Deadline | None:
+    """The reading of a cell naming a period by its start and end, due at its end, else None."""
+    phrase = strip_blank(unicodedata.normalize("NFKC", text))
+    if _APART.search(phrase):
+        return None
+    for mark in _RANGE_MARKS:
+        pieces = mark.split(phrase, maxsplit=1)
+        if len(pieces) != 2 or not all(pieces):
+            continue
+        start, end = pieces
+        if re.fullmatch(r"\d{1,2}", start) and re.match(r"\d{1,2}月", end):
+            start += "月"  # "5至8月"
+        if re.match(r"\d{1,2}日", end) and "月" in start:
+            end = start[:start.rindex("月") + 1] + end  # "3月1日至5日前" ends on 3月5日
+        first = parse_deadline(start, year)
+        if first.due is None or first.ongoing:
+            continue
+        last = parse_deadline(end, first.due.year if _EXPLICIT_YEAR.match(_normalised(start)) else year)
+        if last.due is not None and not last.ongoing and last.due >= first.due:
+            return Deadline(text, last.due)
+    return None
+
+
+def _several(text: str, year: int) -> Deadline | None:
+    """The reading of a cell naming two or more dates apart ("3月中旬；9月10日前"), each with a count
+    perhaps ("上半年2次、下半年2次"): each is a milestone and the latest is due (DESIGN §3.1), else None."""
+    parts = [p for p in _APART.split(strip_blank(unicodedata.normalize("NFKC", text))) if p]
+    if len(parts) < 2:
+        return None
+    found: list[Milestone] = []
+    for part in parts:
+        read = parse_deadline(_COUNT.sub("", part) or part, year)
+        if read.due is None or read.ongoing:
+            return None
+        found.append(Milestone(read.due, part))
+    found.sort(key=lambda m: m.date)
+    return Deadline(join_wrapped(text), found[-1].date, False, tuple(found))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.plan.rules.deadlines import parse_deadline
+from bot.plan.rules.deadlines import DAY_NAME, parse_deadline
 
 _N = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _Y = r"(?P<y>\d{4})年度?"
@@ -32,7 +32,7 @@ _BEFORE = r"(?:前|之前|以前)"
 # One pattern per phrase form; the group names say what each part is.
 _PHRASES = [re.compile(p) for p in (
     rf"{_PRE}(?:{_Y})?(?P<m>{_N})月份?(?P<part>上旬|中旬|下旬|底|末){_BEFORE}?",
-    rf"{_PRE}(?:{_Y})?(?P<m>{_N})月(?P<d>{_N})日{_BEFORE}",
+    rf"{_PRE}(?:{_Y})?(?P<m>{_N})月(?P<d>{_N})日(?:{DAY_NAME})?{_BEFORE}",
     rf"{_PRE}(?:{_Y}|今年|本年|当年)?(?:年底|年末){_BEFORE}?",
     rf"{_PRE}(?:{_Y})?(?:上半年|下半年)",
     rf"{_PRE}(?:{_Y})?第?(?P<q>[一二三四1-4](?:[、和及至到][一二三四1-4])*)季度(?:末|前|内|底)?",
