@@ -114,10 +114,11 @@ class Bot:
     def _withdraw_sample(self, imported: int, *, actor: str, at: str) -> list[str]:
         """The office imported a plan of its own: the bundled sample plan (the one `make run`
         starts with) is taken out of use, so its people, tasks and reminders are no longer the
-        office's; the titles withdrawn. Importing the sample again brings it back."""
+        office's — unless somebody used it (a completion, a note, a reminder sent: then it is
+        that office's plan and stays); the titles withdrawn. Importing it again brings it back."""
         titles = []
         for plan in self.store.plans():
-            if plan.id != imported and is_sample(plan.source):
+            if plan.id != imported and is_sample(plan.source) and not self.store.plan_in_use(plan.id):
                 self.store.withdraw_plan(plan.id, actor=actor, at=at)
                 titles.append(plan.title)
         return titles

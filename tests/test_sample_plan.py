@@ -30,8 +30,8 @@ def test_the_office_plan_withdraws_the_sample_and_keeps_its_records(tmp_path):
         assert (sample.title, len(bot.store.tasks(sample.id))) == ("龙岩市科协2020年度工作要点", 35)
         (tmp_path / "own.txt").write_text(OWN_TEXT, encoding="utf-8")
         report = bot.import_plan(tmp_path / "own.txt").report
-        assert report.splitlines()[-1] == (
-            "示例计划《龙岩市科协2020年度工作要点》已停用：它的任务、人员和提醒不再出现；记录都还在。要再用它，重新导入即可。")
+        assert ("示例计划《龙岩市科协2020年度工作要点》已停用：它的任务、人员和提醒不再出现；记录都还在。要再用它，重新导入即可。"
+                in report.splitlines())
         assert [p.title for p in bot.store.plans()] == [OWN]
         assert bot.store.withdrawn_plans()[0][:2] == (sample.id, "龙岩市科协2020年度工作要点")
         assert bot.people() == ["李明", "王芳"]
@@ -42,6 +42,17 @@ def test_the_office_plan_withdraws_the_sample_and_keeps_its_records(tmp_path):
         assert "已停用" not in bot.import_plan(BUNDLED_PLAN).report
         assert [p.title for p in bot.store.plans()] == ["龙岩市科协2020年度工作要点", OWN]
         assert "严众能" in bot.people()
+    finally:
+        bot.close()
+
+
+def test_a_sample_somebody_used_is_that_office_plan_and_stays(tmp_path):
+    bot = make_bot(tmp_path, on=date(2020, 11, 2), plan=BUNDLED_PLAN)
+    try:
+        assert bot.say("完成 3.3", as_="林永禄").text.startswith("3.3 ")
+        (tmp_path / "own.txt").write_text(OWN_TEXT.replace("2026", "2021"), encoding="utf-8")
+        assert "已停用" not in bot.import_plan(tmp_path / "own.txt").report
+        assert [p.title for p in bot.store.plans()] == ["龙岩市科协2020年度工作要点", OWN.replace("2026", "2021")]
     finally:
         bot.close()
 

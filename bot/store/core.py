@@ -258,6 +258,14 @@ class Store(UnitOfWork):
         return [(r["id"], r["title"], r["withdrawn_at"]) for r in self._rows(
             "SELECT id, title, withdrawn_at FROM plans WHERE withdrawn_at IS NOT NULL ORDER BY id")]
 
+    def plan_in_use(self, plan_id: int) -> bool:
+        """Whether anybody has used plan ``plan_id`` beyond importing it: a completion, a note or
+        any other event from the chat, or a reminder claimed."""
+        return bool(self._rows(
+            """SELECT 1 WHERE EXISTS (SELECT 1 FROM events WHERE plan_id = ? AND kind NOT LIKE 'task.%'
+                                      AND kind NOT LIKE 'plan.%')
+                  OR EXISTS (SELECT 1 FROM reminder_claims WHERE plan_id = ?)""", [plan_id, plan_id]))
+
     def withdraw_plan(self, plan_id: int, *, actor: str, at: str) -> None:
         """Take plan ``plan_id`` out of use (questions, reminders, pages, export leave it out);
         its rows and events stay, and an event says who and when. Importing it again brings it back."""
