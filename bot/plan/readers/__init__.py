@@ -47,7 +47,8 @@ KNOWN = (".txt", ".docx", ".xlsx", ".xls", ".csv", ".html", ".pdf", ".doc", ".wp
 def read_document(path: Path) -> Document:
     """Read the file at ``path`` into a :class:`Document`.
 
-    Raises :class:`PlanError` for a folder, a missing file, one over ``MAX_PLAN_BYTES``,
+    Raises :class:`PlanError` for a folder, a missing file, a path that is not a regular file
+    (a FIFO, a socket, a device, a dangling link), one over ``MAX_PLAN_BYTES``,
     an unknown extension, and whatever its reader cannot read (damaged, password-protected,
     not the format its extension says, far bigger than a plan inside). ``OSError`` (no
     permission, a name too long) passes through: the caller words it.
@@ -55,7 +56,8 @@ def read_document(path: Path) -> Document:
     if path.is_dir():
         raise PlanError("folder", path)
     if not path.is_file():
-        raise PlanError("no_file", path)
+        # A FIFO, socket or device exists but is no file to read (reading a FIFO would block).
+        raise PlanError("not_regular" if path.exists() or path.is_symlink() else "no_file", path)
     size = path.stat().st_size
     if size > MAX_PLAN_BYTES:
         raise PlanError("too_big", path, mb=round(size / 1024 / 1024), limit=MAX_PLAN_BYTES // 1024 // 1024)
