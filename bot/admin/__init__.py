@@ -118,6 +118,7 @@ class AdminPage:
 
     async def upload(self, request: Request) -> Response:
         from bot.plan import PlanError, read_plan
+        from bot.store.outlook import outlook
 
         form = await self._form(request)
         file = form.get("plan")
@@ -131,12 +132,14 @@ class AdminPage:
         year = _year(form.get("year"))
         upload = await self.bot.offload(uploads.keep, self.folder, name, data)
         try:
-            draft = await self.bot.offload(read_plan, upload.path, year)
+            draft = await self.bot.offload(read_plan, upload.path, year, name)
         except PlanError as error:
             uploads.discard(upload)
             return self._message("not_a_plan", 400, name=name, error=str(error).replace(str(upload.path), name))
+        # The same identity the import will use (bot.store.plans.same_plan), on the same name.
+        ahead = await self.bot.offload(outlook, self.bot.store, draft)
         return self._render("admin_preview.html", request, draft=draft, upload=upload, name=name, year=year,
-                            known={p.title for p in self.bot.store.plans()})
+                            outlook=ahead)
 
     async def import_(self, request: Request) -> Response:
         from bot.plan import PlanError
@@ -144,9 +147,10 @@ class AdminPage:
         form = await self._form(request)
         upload = uploads.find(self.folder, str(form.get("upload", "")))
         year = _year(form.get("year"))
+        name = upload.path.name  # as uploaded: the kept copy may be renamed (plan-2.csv), the plan is not
         kept = await self.bot.offload(uploads.archive, self.folder, upload)
         try:
-            imported = await self.bot.offload(self.bot.import_plan, kept, year, "admin")
+            imported = await self.bot.offload(self.bot.import_plan, kept, year, "admin", name)
         except PlanError as error:
             kept.unlink(missing_ok=True)
             return self._message("not_a_plan", 400, name=kept.name, error=str(error))
