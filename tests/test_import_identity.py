@@ -151,3 +151,23 @@ def test_the_admin_preview_warns_too(tmp_path, serve):
         "3.2　组织开展全国科普日系列活动。：已发提醒1次",
         "3.3　举办第13届市青少年科技创新大赛。：已办结，完成记录2条，已发提醒1次"]
     bot.close()
+
+
+def test_a_task_back_in_the_file_says_so_and_no_event_is_empty(tmp_path):
+    bot = make_bot(tmp_path, on=date(2020, 11, 27), plan=WEIHAI)
+    full, trimmed = untitled_seed(tmp_path / "v1"), without_first_three_of_section_3(tmp_path / "v2")
+    bot.import_plan(full, 2020)
+    assert bot.import_plan(trimmed, 2020).result.removed == ["3.1", "3.2", "3.3"]
+    assert bot.import_plan(full, 2020).result.updated == ["3.1", "3.2", "3.3"]
+    updates = bot.store.read("SELECT t.ref, e.before, e.after FROM events e JOIN tasks t ON t.id = e.task_id "
+                             "WHERE e.kind = 'task.updated' ORDER BY e.id")
+    assert [(u["ref"], u["before"], u["after"]) for u in updates] == [
+        (ref, '{"in_plan": false}', '{"in_plan": true}') for ref in ("3.1", "3.2", "3.3")]
+    assert not bot.store.read("SELECT id FROM events WHERE kind LIKE 'task.%' "
+                              "AND (after IS NULL OR after IN ('{}', 'null'))")
+    assert bot.import_plan(full, 2020).result.changed is False  # the same file again: no event at all
+    # Each import: its tasks' events and one plan.imported (威海 8, the seed 35, 3 removed, 3 back).
+    assert len(bot.store.read("SELECT id FROM events")) == (8 + 1) + (35 + 1) + (3 + 1) + (3 + 1)
+    detail = bot.say("3.3 详情").text
+    assert "重新列入计划" in detail and "计划更新（）" not in detail
+    bot.close()

@@ -256,10 +256,13 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str) -> Import
                 result.unchanged.append(task.ref)
                 continue
             _write_task(db, existing["id"], task, sections[task.section], position, roles)
-            changed = [key for key in after if before[key] != after[key]] or ["in_plan"]
-            add_event(db, at, "task.updated", actor, plan_id=plan_id, task_id=existing["id"],
-                      before={k: before[k] for k in changed if k in before},
-                      after={k: after[k] for k in changed if k in after})
+            changed = [key for key in after if before[key] != after[key]]
+            # What changed, and nothing else: a task back in the file as it was says only that
+            # (in_plan false → true), never an empty "updated" with no field in it.
+            was, now = {k: before[k] for k in changed}, {k: after[k] for k in changed}
+            if not existing["in_plan"]:
+                was["in_plan"], now["in_plan"] = False, True
+            add_event(db, at, "task.updated", actor, plan_id=plan_id, task_id=existing["id"], before=was, after=now)
             result.updated.append(task.ref)
         for gone in list(db.query("SELECT id, ref FROM tasks WHERE plan_id = ? AND in_plan = 1", [plan_id])):
             if gone["ref"] in seen:
