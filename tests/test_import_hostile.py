@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.plan import PlanError, read_plan
+from tests.office_plans import SEED_TITLE_LINES, seed_sheet, write_csv, write_xlsx
 from tests.plans import DATA
 
 WEIHAI_TEXT = DATA / "plans" / "03_weihai_swj_2017_zwgk" / "source.txt"  # copy of ../shared/plans/03
@@ -57,3 +58,42 @@ def test_a_device_and_a_dangling_link_are_not_regular_files(tmp_path):
         read_plan(tmp_path / "missing.xlsx")
     assert error.value.code == "no_file"
     assert str(error.value).startswith(f"{tmp_path / 'missing.xlsx'}：文件不存在")
+
+
+def _warnings(draft) -> list[str]:
+    from bot.render import ROOT, environment
+
+    words = environment(ROOT / "bot" / "templates").get_template("plan_problems.j2").module
+    return [str(words.problem(p, draft)) for p in draft.problems]
+
+
+def test_a_row_of_20000_cells_is_cut_at_200_columns_with_a_warning(tmp_path):
+    """The seed's table pasted as ``|`` rows, then a line of 20,000 ``|`` cells."""
+    lines = [SEED_TITLE_LINES[0]] + ["| " + " | ".join(cell.replace("\n", "") for cell in row) + " |"
+                                     for row in seed_sheet().filled()]
+    lines.append("|".join(["x"] * 200 + ["越界"] + ["y"] * 19_799))
+    path = tmp_path / "plan.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    draft = read_plan(path)
+    assert [t.ref for t in draft.tasks][:3] == ["1.1", "1.2", "1.3"]
+    warning = next(w for p, w in zip(draft.problems, _warnings(draft), strict=True) if p.code == "too_wide")
+    assert warning == (f"第{len(lines)}行：这一行有20,000列，任务表最多读200列；从第201列起的内容未读取"
+                       "（第201列：“越界”）。请删去表格右侧多余的列后重新导入")
+
+
+def test_a_csv_row_of_20000_cells_and_a_wide_sheet(tmp_path):
+    path = write_csv(tmp_path / "plan.csv", SEED_TITLE_LINES, seed_sheet())
+    with path.open("a", encoding="utf-8") as file:
+        file.write(",".join([""] * 250 + ["越界"] * 19_750) + "\r\n")
+    draft = read_plan(path)
+    assert len(draft.tasks) == 35
+    # Record 44: two title lines, a blank line, the table's 41 rows, then the wide one.
+    too_wide = [p for p in draft.problems if p.code == "too_wide"]
+    assert [(p.line, p.count, p.place.column, p.value) for p in too_wide] == [(44, 20_000, 251, "越界")]
+    sheet = seed_sheet()
+    # Column 301 of the table's 4th row: sheet row 7, below two title rows and a blank one.
+    sheet.rows[3] = sheet.rows[3] + [""] * 294 + ["远处的备注"]
+    draft = read_plan(write_xlsx(tmp_path / "plan.xlsx", SEED_TITLE_LINES, sheet))
+    assert len(draft.tasks) == 35
+    assert _warnings(draft)[0] == ("第7行：这一行有301列，任务表最多读200列；从第301列起的内容未读取"
+                                   "（第301列：“远处的备注”）。请删去表格右侧多余的列后重新导入")

@@ -174,19 +174,20 @@ def test_two_untitled_plans_of_one_year_are_two_plans(tmp_path):
             ("2021年工作任务（untitled_b.csv）", "1.1", "完全不同的任务甲", "open")]
 
 
-def test_untitled_plans_of_one_name_in_two_folders_get_two_titles(tmp_path):
+def test_untitled_plans_of_one_name_in_two_folders_are_one_plan(tmp_path):
+    """An untitled plan is known by its year and file name (bot.store.plans.same_plan): the same
+    分解表.csv from another folder is a new version of it, not a second plan reminding twice."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     bot = make_bot(tmp_path)
     try:
         first = bot.import_plan(plan_csv(tmp_path / "a" / "分解表.csv", [], ROWS), 2021)
-        second = bot.import_plan(plan_csv(tmp_path / "b" / "分解表.csv", [], ROWS[:2]), 2021)
+        second = bot.import_plan(plan_csv(tmp_path / "b" / "分解表.csv", [], ROWS[:3]), 2021)
         again = bot.import_plan(tmp_path / "b" / "分解表.csv", 2021)
-        assert (first.draft.title, second.draft.title, again.draft.title) == (
-            "2021年工作任务（分解表.csv）", "2021年工作任务（分解表.csv）（2）", "2021年工作任务（分解表.csv）（2）")
-        assert [p.title for p in bot.store.plans()] == [
-            "龙岩市科协2020年度工作要点", "2021年工作任务（分解表.csv）", "2021年工作任务（分解表.csv）（2）"]
-        assert again.report.startswith("导入《2021年工作任务（分解表.csv）（2）》（2021年）")
+        assert (first.draft.title, second.draft.title, again.draft.title) == ("2021年工作任务（分解表.csv）",) * 3
+        assert [p.title for p in bot.store.plans()] == ["龙岩市科协2020年度工作要点", "2021年工作任务（分解表.csv）"]
+        assert (first.result.created, second.result.removed) == (["1.1", "1.2", "2.1"], ["2.1"])
+        assert again.report.startswith("导入《2021年工作任务（分解表.csv）》（2021年）")
         assert not again.result.changed
     finally:
         bot.close()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bot.plan.document import Document
 from bot.plan.errors import PlanError
+from bot.plan.readers.width import cap_width
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024  # a 35-task plan is 20 KB; 1,400 tasks are under 1 MB
 
@@ -50,7 +51,9 @@ def read_document(path: Path) -> Document:
     Raises :class:`PlanError` for a folder, a missing file, a path that is not a regular file
     (a FIFO, a socket, a device, a dangling link), one over ``MAX_PLAN_BYTES``,
     an unknown extension, and whatever its reader cannot read (damaged, password-protected,
-    not the format its extension says, far bigger than a plan inside). ``OSError`` (no
+    not the format its extension says, far bigger than a plan inside). Tables are cut to
+    :data:`~bot.plan.readers.width.MAX_COLUMNS` columns (a ``too_wide`` problem where text
+    was cut). ``OSError`` (no
     permission, a name too long) passes through: the caller words it.
     """
     if path.is_dir():
@@ -64,4 +67,4 @@ def read_document(path: Path) -> Document:
     reader = _readers().get(path.suffix.lower())
     if reader is None:
         raise PlanError("unknown_format", path, suffix=path.suffix, known=", ".join(KNOWN))
-    return reader(path)
+    return cap_width(reader(path))
