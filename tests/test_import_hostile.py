@@ -97,3 +97,15 @@ def test_a_csv_row_of_20000_cells_and_a_wide_sheet(tmp_path):
     assert len(draft.tasks) == 35
     assert _warnings(draft)[0] == ("第7行：这一行有301列，任务表最多读200列；从第301列起的内容未读取"
                                    "（第301列：“远处的备注”）。请删去表格右侧多余的列后重新导入")
+
+
+def test_a_large_number_is_a_number_and_an_absurd_one_is_warned(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join([
+        "测试科协2021年重点工作任务分解表", "序号,工作内容,完成时限,责任人",
+        "9999,召开代表大会,6月底前,林丽", "10000,举办系列活动,10月中旬,严众能",
+        "20210001,开展院士专家行活动,第三季度,童聪良",
+        "123456789012345678901234,开展科普日活动,9月底前,童聪良"]) + "\n", encoding="utf-8")
+    draft = read_plan(path)
+    assert [t.ref for t in draft.tasks] == ["9999", "10000", "20210001", "20210002"]
+    assert _warnings(draft) == ["第6行（20210002）：工作内容没有序号，按顺序记为20210002：开展科普日活动"]
