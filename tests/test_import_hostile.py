@@ -109,3 +109,18 @@ def test_a_large_number_is_a_number_and_an_absurd_one_is_warned(tmp_path):
     draft = read_plan(path)
     assert [t.ref for t in draft.tasks] == ["9999", "10000", "20210001", "20210002"]
     assert _warnings(draft) == ["第6行（20210002）：工作内容没有序号，按顺序记为20210002：开展科普日活动"]
+
+
+def test_a_100000_character_cell_is_cut_to_2000_characters_with_a_warning(tmp_path):
+    """The seed's table as a CSV with 3.3's 工作内容 pasted 100,000 characters long."""
+    sheet = seed_sheet()
+    row = next(i for i, r in enumerate(sheet.rows) if r[1].startswith("3.举办第13届"))
+    sheet.rows[row][1] = "3." + "举办第13届市青少年科技创新大赛。" * 6_250  # 17 × 6,250 + 2 = 106,252
+    draft = read_plan(write_csv(tmp_path / "plan.csv", SEED_TITLE_LINES, sheet))
+    task = next(t for t in draft.tasks if t.ref == "3.3")
+    assert len(draft.tasks) == 35
+    assert task.content.startswith("举办第13届市青少年科技创新大赛。举办第13届")
+    assert len(task.content) == 2_000 - 2  # the cell's first 2,000 characters less its "3."
+    assert _warnings(draft)[0] == (
+        f"第{row + 4}行：第2列的单元格有106,252个字，超过2,000字的上限，只导入了前2,000字"
+        "（开头：“3.举办第13届市青少年科技创新大赛。举办第13届市青少年科”）；请核对这个单元格，多半是粘贴时多带了内容")

@@ -1,4 +1,5 @@
-"""A cap on a table's width, applied to every reader's document before any interpreter sees it.
+"""Caps on a table's width and a cell's length, applied to every reader's document before any
+interpreter sees it.
 
 A plan table has a dozen columns; the widest real one seen has under 20. A row of thousands of
 cells (a CSV line of commas, a text line of 20,000 ``|``, a sheet with one value in column ZZ)
@@ -6,6 +7,12 @@ is no plan's, and every interpreter's work grows with the width (finding the hea
 columns with columns). Columns past :data:`MAX_COLUMNS` are dropped: silently where they are
 empty (a sheet's used range stretched by formatting), else with a ``too_wide`` problem naming the
 row, the row's width and the first column past the cap that holds text.
+
+A cell's text is cut to :data:`MAX_CELL_CHARS` characters with a ``too_long`` problem naming
+its row and column and its length. Cut and kept rather than refused: the longest real 工作内容
+is a few hundred characters, so such a cell is a paste gone wrong in one place, and the rest of
+the plan should still import; the cut text keeps the task recognisable, and the warning says
+where to fix it. Left whole it would swell every answer, digest and export that shows the task.
 """
 
 from __future__ import annotations
@@ -16,17 +23,39 @@ from bot.plan.document import Document, Place, Row, Table
 from bot.plan.model import ImportProblem
 
 MAX_COLUMNS = 200
+MAX_CELL_CHARS = 2_000
 # The caps as the warnings' templates name them (bot.render puts this in every template as plan_limits).
-LIMITS = {"columns": MAX_COLUMNS}
+LIMITS = {"columns": MAX_COLUMNS, "cell_chars": MAX_CELL_CHARS}
 
 
 def cap_width(document: Document) -> Document:
-    """``document`` with every table row cut to :data:`MAX_COLUMNS` cells (in place; returned);
-    one ``too_wide`` problem in ``document.problems`` for each row that lost text."""
+    """``document`` with every table row cut to :data:`MAX_COLUMNS` cells and every cell to
+    :data:`MAX_CELL_CHARS` characters (in place; returned); one ``too_wide`` problem in
+    ``document.problems`` for each row that lost text, one ``too_long`` for each cell cut."""
     for position, block in enumerate(document.blocks):
-        if isinstance(block, Table) and block.width > MAX_COLUMNS:
-            document.blocks[position] = replace(block, rows=[_cut(row, document) for row in block.rows])
+        if not isinstance(block, Table):
+            continue
+        if block.width > MAX_COLUMNS:
+            block = replace(block, rows=[_cut(row, document) for row in block.rows])
+        if any(len(cell.text) > MAX_CELL_CHARS for row in block.rows for cell in row.cells):
+            block = replace(block, rows=[_shorten(row, document) for row in block.rows])
+        document.blocks[position] = block
     return document
+
+
+def _shorten(row: Row, document: Document) -> Row:
+    if all(len(cell.text) <= MAX_CELL_CHARS for cell in row.cells):
+        return row
+    cells = []
+    for column, cell in enumerate(row.cells, 1):
+        if len(cell.text) > MAX_CELL_CHARS:
+            if cell.written:  # a merge's copies are cut alike, told once
+                document.problems.append(ImportProblem(
+                    "too_long", row.place.line or row.place.row, None, cell.text.strip()[:30], len(cell.text),
+                    place=replace(row.place, column=column)))
+            cell = replace(cell, text=cell.text[:MAX_CELL_CHARS])
+        cells.append(cell)
+    return replace(row, cells=cells)
 
 
 def _cut(row: Row, document: Document) -> Row:
