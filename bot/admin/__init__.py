@@ -47,6 +47,7 @@ class AdminPage:
         self.bot = bot
         self.folder = Path(bot.config.bot.database).parent
         self.pages = environment(ROOT / "bot" / "templates")
+        uploads.sweep(self.folder, bot.clock.now())  # what a previous run left unimported
 
     def routes(self) -> list[Route]:
         return [
@@ -130,7 +131,9 @@ class AdminPage:
             raise UploadError("too_big", 413, megabytes=round(len(data) / 1024 / 1024),
                               limit=uploads.MAX_PLAN_BYTES // 1024 // 1024)
         year = _year(form.get("year"))
-        upload = await self.bot.offload(uploads.keep, self.folder, name, data)
+        now = self.bot.clock.now()
+        await self.bot.offload(uploads.sweep, self.folder, now)
+        upload = await self.bot.offload(uploads.keep, self.folder, name, data, now)
         try:
             draft = await self.bot.offload(read_plan, upload.path, year, name)
         except PlanError as error:
