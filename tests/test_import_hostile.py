@@ -124,3 +124,26 @@ def test_a_100000_character_cell_is_cut_to_2000_characters_with_a_warning(tmp_pa
     assert _warnings(draft)[0] == (
         f"第{row + 4}行：第2列的单元格有106,252个字，超过2,000字的上限，只导入了前2,000字"
         "（开头：“3.举办第13届市青少年科技创新大赛。举办第13届市青少年科”）；请核对这个单元格，多半是粘贴时多带了内容")
+
+
+@pytest.mark.parametrize("name, data, chinese, library", [
+    ("计划.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage\n%%EOF",
+     "无法读取这个.pdf文件：文件已损坏、不完整，或并非真正的.pdf；"
+     "请改用计划的 Word 或 Excel 原件导入，或重新导出 PDF。",
+     "(PdfminerException: Unexpected EOF)"),
+    ("计划.xls", b"not an xls at all",
+     "无法读取这个.xls文件：文件已损坏、不完整，或并非真正的.xls；请用 Word、Excel 或 WPS 打开后另存为.xlsx再导入。",
+     "Expected BOF record"),
+    ("计划.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+     "无法读取这个.xls文件：文件已损坏、不完整，或并非真正的.xls；请用 Word、Excel 或 WPS 打开后另存为.xlsx再导入。",
+     "CompDocError"),
+])
+def test_a_corrupt_file_is_explained_in_chinese_with_the_library_s_words_after(tmp_path, name, data, chinese,
+                                                                              library):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(PlanError) as error:
+        read_plan(path)
+    first, second = str(error.value).splitlines()
+    assert first == f"{path}：{chinese}"
+    assert second.startswith(f"{path}: not a readable {path.suffix} file (") and library in second

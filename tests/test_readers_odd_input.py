@@ -145,7 +145,7 @@ def test_an_unreadable_file_through_the_cli_exits_2(tmp_path):
     name = "分解表" * 100 + ".csv"
     result = duban("import", name, "--year", "2021", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == (f"duban: {name}：无法读取文件（File name too long）。\n"
+    assert result.stderr == (f"duban: {name}：无法读取文件（文件名太长）；请检查路径和文件权限后重试。\n"
                              f"{name}: cannot read the file: File name too long\n")
 
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 from pathlib import Path
@@ -40,7 +41,8 @@ def read_plan(path: Path, year: int | None = None, name: str | None = None) -> P
     try:
         document = read_document(path)
     except OSError as error:
-        raise PlanError("os_error", name or path, reason=error.strerror or str(error)) from None
+        raise PlanError("os_error", name or path, reason=error.strerror or str(error),
+                        errno_name=errno.errorcode.get(error.errno or 0, "")) from None
     if name:
         document.source = name
     return interpret(document, year)
