@@ -142,8 +142,8 @@ def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int, p
 
 
 def _free_title(db: Database, title: str, plan_id: int | None) -> str:
-    """``title``, or ``title（2）``, ``title（3）``… if another plan has it (titles are unique:
-    two untitled files of one name in two folders are two plans)."""
+    """``title``, or ``title（2）``, ``title（3）``… if another plan has it (titles are unique: an
+    untitled plan's made-up title may be a titled plan's, or a plan stored before same_plan knew it)."""
     candidate, n = title, 1
     while (taken := db.execute("SELECT id FROM plans WHERE title = ?", [candidate]).fetchone()) and taken[0] != plan_id:
         n += 1
