@@ -229,11 +229,12 @@ def _run(args: argparse.Namespace) -> int:
     done = ops_commands.run(args)
     if done is not None:
         return done
-    if args.command == "import" and args.preview:  # no Bot: the store is not even opened
+    if args.command == "import" and args.preview:  # no Bot: the store is only read, and only if it exists
         from bot.plan import read_plan
         from bot.plan.preview import preview
 
-        print(preview(read_plan(args.file, args.year)))
+        draft = read_plan(args.file, args.year)
+        print(preview(draft, _outlook(args, draft)))
         return 0
     if args.command == "import":
         print(_bot(args, ensure_plan=False).import_plan(args.file, args.year).report)
@@ -258,6 +259,22 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "people":
         return ops_commands.remove_person(bot, args.remove) if args.remove else _people(bot)
     raise UsageError(args.command)  # pragma: no cover (argparse checks the command)
+
+
+def _outlook(args: argparse.Namespace, draft):
+    """What importing ``draft`` would do to the configured store (bot.store.outlook), or None when
+    there is no store yet to compare with: the preview then reads the file alone."""
+    from bot.store import Store
+    from bot.store.outlook import outlook
+
+    path = Path(load_config(args.config).bot.database)
+    if not path.is_file():
+        return None
+    store = Store(path)
+    try:
+        return outlook(store, draft)
+    finally:
+        store.close()
 
 
 _EXIT_WORDS = {"退出", "再见", "exit", "quit", "q"}

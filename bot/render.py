@@ -24,7 +24,8 @@ def _day(value: date | None) -> str:
 def environment(*folders: Path) -> jinja2.Environment:
     """An environment over ``folders`` with the filters every template may use:
     ``short(n)`` (cut with …), ``day`` (ISO date or ""); the function ``unit_columns(task, labels)``
-    (bot.export.columns: which of the plan's own columns each unit of a task is in)."""
+    (bot.export.columns: which of the plan's own columns each unit of a task is in); ``plan_limits``
+    (bot.plan.readers.width.LIMITS: the import's caps on columns and cell length)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False,
@@ -39,6 +40,9 @@ def environment(*folders: Path) -> jinja2.Environment:
     from bot.export.columns import unit_columns
 
     env.globals["unit_columns"] = unit_columns
+    from bot.plan.readers.width import LIMITS
+
+    env.globals["plan_limits"] = LIMITS  # the import's caps, for the warnings that name them
     return env
 
 

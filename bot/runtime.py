@@ -100,9 +100,10 @@ class Bot:
 
         self.writer.submit(fn, *args).add_done_callback(logged)
 
-    def import_plan(self, path: Path, year: int | None = None, actor: str = "cli") -> Imported:
-        """Read and write the plan at ``path`` in one transaction; raises ``PlanError`` (nothing written)."""
-        draft = read_plan(path, year)
+    def import_plan(self, path: Path, year: int | None = None, actor: str = "cli", name: str | None = None) -> Imported:
+        """Read and write the plan at ``path`` in one transaction; raises ``PlanError`` (nothing written).
+        ``name``: the file's name as the office knows it, when kept elsewhere (bot.plan.read_plan)."""
+        draft = read_plan(path, year, name)
         mark_roles(draft, set(self.config.roles), set(self.config.people))
         at = self.clock.now().isoformat()
         result = apply_plan(self.store, draft, actor=actor, at=at)

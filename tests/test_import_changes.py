@@ -126,7 +126,7 @@ def test_a_file_that_is_not_a_plan_is_refused(tmp_path, content, error):
 
 def test_binary_and_unknown_files_are_refused(tmp_path):
     binary = tmp_path / "plan.txt"
-    binary.write_bytes(b"\xff\xfe\x00\x01PK\x03\x04")
+    binary.write_bytes(b"\xff\xfe\x00\xd8PK\x03\x04")  # a UTF-16 BOM, then a lone surrogate: not text
     with pytest.raises(PlanError, match="not UTF-8"):
         read_plan(binary)
     with pytest.raises(PlanError, match=r"not a readable \.pdf file"):

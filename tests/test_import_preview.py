@@ -39,7 +39,9 @@ def test_preview_of_a_real_table_changes_nothing_in_the_store(tmp_path):
         "区商务粮食局，区工信局，区农林水务局，区房产分局，区交建局，区金融办，各乡、街道办事处",
         "    协管：陈曦",
         "2　财政收入达到30亿元,增长15%"]
-    assert lines[-4:] == ["警告：无", "", "预览到此为止，没有写入任何内容；确认无误后去掉 --preview 再导入。",
+    # The store holds another plan (the seed): this file would be a new one.
+    assert lines[-6:] == ["警告：无", "", "导入后：新建计划《2018年《政府工作报告》目标任务一季度完成情况一览表》。",
+                          "", "预览到此为止，没有写入任何内容；确认无误后去掉 --preview 再导入。",
                           "(Preview only: nothing was stored. Run the same command without --preview to import.)"]
     after = (tmp_path / "duban.db").read_bytes(), duban("tasks", "--json", cwd=tmp_path).stdout
     assert after == before and len(json.loads(after[1])) == 35

@@ -30,8 +30,8 @@ def test_the_office_plan_withdraws_the_sample_and_keeps_its_records(tmp_path):
         assert (sample.title, len(bot.store.tasks(sample.id))) == ("龙岩市科协2020年度工作要点", 35)
         (tmp_path / "own.txt").write_text(OWN_TEXT, encoding="utf-8")
         report = bot.import_plan(tmp_path / "own.txt").report
-        assert ("示例计划《龙岩市科协2020年度工作要点》已停用：它的任务、人员和提醒不再出现；记录都还在。要再用它，重新导入即可。"
-                in report.splitlines())
+        assert ("示例计划《龙岩市科协2020年度工作要点》已停用：它的任务、人员和提醒不再出现；记录都还在。"
+                "要再用它，重新导入即可。") in report.splitlines()
         assert [p.title for p in bot.store.plans()] == [OWN]
         assert bot.store.withdrawn_plans()[0][:2] == (sample.id, "龙岩市科协2020年度工作要点")
         assert bot.people() == ["李明", "王芳"]

@@ -47,6 +47,7 @@ class AdminPage:
         self.bot = bot
         self.folder = Path(bot.config.bot.database).parent
         self.pages = environment(ROOT / "bot" / "templates")
+        uploads.sweep(self.folder, bot.clock.now())  # what a previous run left unimported
 
     def routes(self) -> list[Route]:
         return [
@@ -118,6 +119,7 @@ class AdminPage:
 
     async def upload(self, request: Request) -> Response:
         from bot.plan import PlanError, read_plan
+        from bot.store.outlook import outlook
 
         form = await self._form(request)
         file = form.get("plan")
@@ -129,14 +131,18 @@ class AdminPage:
             raise UploadError("too_big", 413, megabytes=round(len(data) / 1024 / 1024),
                               limit=uploads.MAX_PLAN_BYTES // 1024 // 1024)
         year = _year(form.get("year"))
-        upload = await self.bot.offload(uploads.keep, self.folder, name, data)
+        now = self.bot.clock.now()
+        await self.bot.offload(uploads.sweep, self.folder, now)
+        upload = await self.bot.offload(uploads.keep, self.folder, name, data, now)
         try:
-            draft = await self.bot.offload(read_plan, upload.path, year)
+            draft = await self.bot.offload(read_plan, upload.path, year, name)
         except PlanError as error:
             uploads.discard(upload)
             return self._message("not_a_plan", 400, name=name, error=str(error).replace(str(upload.path), name))
+        # The same identity the import will use (bot.store.plans.same_plan), on the same name.
+        ahead = await self.bot.offload(outlook, self.bot.store, draft)
         return self._render("admin_preview.html", request, draft=draft, upload=upload, name=name, year=year,
-                            known={p.title for p in self.bot.store.plans()})
+                            outlook=ahead)
 
     async def import_(self, request: Request) -> Response:
         from bot.plan import PlanError
@@ -144,9 +150,10 @@ class AdminPage:
         form = await self._form(request)
         upload = uploads.find(self.folder, str(form.get("upload", "")))
         year = _year(form.get("year"))
+        name = upload.path.name  # as uploaded: the kept copy may be renamed (plan-2.csv), the plan is not
         kept = await self.bot.offload(uploads.archive, self.folder, upload)
         try:
-            imported = await self.bot.offload(self.bot.import_plan, kept, year, "admin")
+            imported = await self.bot.offload(self.bot.import_plan, kept, year, "admin", name)
         except PlanError as error:
             kept.unlink(missing_ok=True)
             return self._message("not_a_plan", 400, name=kept.name, error=str(error))

@@ -1,6 +1,11 @@
 """Plan files uploaded on the admin page: checked, kept in ``<store folder>/uploads/<id>/`` until they
 are imported (then moved to ``<store folder>/plans/``) or thrown away. An upload never touches the store.
 
+An upload previewed and never imported is removed once it is older than :data:`KEEP_UNIMPORTED`
+(when the next upload comes, and when the page starts): its age is the bot's clock's, written as the
+kept file's modification time, so it follows ``--today`` and the tests' clock. An imported file is
+in ``plans/`` and never swept.
+
 A file name with path parts (``../../x.docx``, ``C:\\x.docx``) is refused, not cleaned: a browser sends a
 bare name, so anything else is not a person choosing a file. The size is refused from Content-Length
 before the body is read (MAX_PLAN_BYTES, the importer's own limit).
@@ -8,10 +13,13 @@ before the body is read (MAX_PLAN_BYTES, the importer's own limit).
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import shutil
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.plan.readers import MAX_PLAN_BYTES
@@ -19,6 +27,8 @@ from bot.plan.readers import MAX_PLAN_BYTES
 # Room for the multipart framing and the form's other fields around the file.
 MAX_UPLOAD_BYTES = MAX_PLAN_BYTES + 64 * 1024
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
+KEEP_UNIMPORTED = timedelta(days=1)
+log = logging.getLogger("duban.admin")
 
 
 class UploadError(ValueError):
@@ -60,13 +70,39 @@ def check_size(content_length: str | None) -> None:
                           limit=MAX_PLAN_BYTES // 1024 // 1024)
 
 
-def keep(folder: Path, name: str, data: bytes) -> Upload:
-    """Write ``data`` as ``<folder>/uploads/<new id>/<name>``."""
+def keep(folder: Path, name: str, data: bytes, at: datetime) -> Upload:
+    """Write ``data`` as ``<folder>/uploads/<new id>/<name>``, kept at ``at`` (the bot's clock, aware)."""
     upload_id = uuid.uuid4().hex
     path = folder / "uploads" / upload_id / name
     path.parent.mkdir(parents=True)
     path.write_bytes(data)
+    os.utime(path, (at.timestamp(), at.timestamp()))
     return Upload(upload_id, path)
+
+
+def sweep(folder: Path, now: datetime) -> list[str]:
+    """Remove the uploads in ``<folder>/uploads/`` kept before ``now - KEEP_UNIMPORTED`` (previewed,
+    never imported: an imported one is no longer there); the ids removed. A folder that is not an
+    upload's (no 32-hex name) is left alone."""
+    uploads = folder / "uploads"
+    if not uploads.is_dir():
+        return []
+    cutoff = (now - KEEP_UNIMPORTED).timestamp()
+    removed = []
+    for kept in uploads.iterdir():
+        if not (_UPLOAD_ID.fullmatch(kept.name) and kept.is_dir()):
+            continue
+        try:
+            newest = max((f.stat().st_mtime for f in kept.iterdir()), default=0.0)
+        except OSError:  # taken by an import meanwhile
+            continue
+        if newest < cutoff:
+            shutil.rmtree(kept, ignore_errors=True)
+            removed.append(kept.name)
+    if removed:
+        log.info("admin: removed %d upload(s) previewed and not imported for a day: %s", len(removed),
+                 ", ".join(removed))
+    return removed
 
 
 def find(folder: Path, upload_id: str) -> Upload:

@@ -89,7 +89,7 @@ def _fill(sheet: Worksheet, bot: Bot, plan: PlanInfo, words: Any) -> None:
     _banner(sheet, 1, last, str(words.table_title(plan)), Font(bold=True, size=16), "center", 32)
     _banner(sheet, 2, last, str(words.as_of(today, done, len(tasks), overdue, archived)), Font(size=11), "right", 20)
     for column, key in enumerate(keys, 1):
-        cell = sheet.cell(HEADER_ROW, column, _header(key, own, words.columns))
+        cell = put(sheet, HEADER_ROW, column, _header(key, own, words.columns))
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[key]
@@ -106,7 +106,7 @@ def _fill(sheet: Worksheet, bot: Bot, plan: PlanInfo, words: Any) -> None:
         code, days = codes[task.ref]
         values = _values(task, code, days, notes.get(task.ref, []), events.get(task.ref, []), tz, words, own)
         for column, key in enumerate(keys, 1):
-            cell = sheet.cell(row, column, values[key])
+            cell = put(sheet, row, column, values[key])
             cell.border = BORDER
             cell.alignment = Alignment(horizontal="center" if key in CENTERED else "left",
                                        vertical="center", wrap_text=True)
@@ -122,6 +122,25 @@ def _fill(sheet: Worksheet, bot: Bot, plan: PlanInfo, words: Any) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def put(sheet: Worksheet, row: int, column: int, value: object):
+    """Write ``value`` into a cell; a text is always a text, never a formula (OWASP "CSV/formula
+    injection"). openpyxl stores any str starting with "=" as a formula, so a task or a note
+    written "=HYPERLINK(…)" would be live in Excel/WPS: its type is set back to a string. A text
+    starting with any character a spreadsheet may read as a formula when the cell is edited or the
+    sheet re-saved as CSV ("=", "+", "-", "@", TAB, CR) also gets Excel's quote prefix (shown
+    as typed, stored as text). Returns the cell."""
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    return cell
+
+
+# What a spreadsheet may take for the start of a formula (OWASP CSV injection's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def _header(key: str, own: dict[str, str], defaults: dict[str, str]) -> str:
@@ -165,7 +184,7 @@ def wall_time(at: str, tz: ZoneInfo) -> datetime:
 
 def _banner(sheet: Worksheet, row: int, last: str, text: str, font: Font, align: str, height: float) -> None:
     sheet.merge_cells(f"A{row}:{last}{row}")
-    cell = sheet.cell(row, 1, text)
+    cell = put(sheet, row, 1, text)
     cell.font = font
     cell.alignment = Alignment(horizontal=align, vertical="center")
     sheet.row_dimensions[row].height = height
@@ -177,7 +196,7 @@ def _section_row(sheet: Worksheet, row: int, width: int, title: str) -> None:
     for column in range(1, width + 1):  # merged cells show a border only where each cell has one
         sheet.cell(row, column).border = BORDER
         sheet.cell(row, column).fill = SECTION_FILL
-    cell = sheet.cell(row, 1, title)
+    cell = put(sheet, row, 1, title)
     cell.font = Font(bold=True)
     cell.alignment = Alignment(horizontal="left", vertical="center")
     sheet.row_dimensions[row].height = LINE_HEIGHT * 1.4

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 from pathlib import Path
@@ -24,8 +25,13 @@ from bot.plan.table import NoPlanTable, plan_words
 __all__ = ["PlanDraft", "PlanError", "interpret", "plan_words", "read_plan"]
 
 
-def read_plan(path: Path, year: int | None = None) -> PlanDraft:
+def read_plan(path: Path, year: int | None = None, name: str | None = None) -> PlanDraft:
     """Read the plan at ``path`` for ``year`` (None: from the title, the issue date or the header).
+
+    ``name``: the file's name as the office knows it when ``path`` is only where it is kept (an
+    upload on /admin, kept under another folder or name): it is then the draft's ``source``, so
+    the plan's made-up title and its identity (bot.store.plans.same_plan) are the same at every
+    upload, and messages name that file. None: ``path`` as given.
 
     Raises :class:`PlanError` for a file that cannot be read (missing, a folder, over 20 MB,
     an unknown format, damaged, password-protected, a scan, no LibreOffice for .doc) or holds
@@ -35,7 +41,10 @@ def read_plan(path: Path, year: int | None = None) -> PlanDraft:
     try:
         document = read_document(path)
     except OSError as error:
-        raise PlanError("os_error", path, reason=error.strerror or str(error)) from None
+        raise PlanError("os_error", name or path, reason=error.strerror or str(error),
+                        errno_name=errno.errorcode.get(error.errno or 0, "")) from None
+    if name:
+        document.source = name
     return interpret(document, year)
 
 

@@ -11,6 +11,7 @@ stay); a task no longer in the file is marked ``in_plan = 0`` and reported.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
@@ -141,8 +142,8 @@ def _write_task(db: Database, task_id: int, draft: TaskDraft, section_id: int, p
 
 
 def _free_title(db: Database, title: str, plan_id: int | None) -> str:
-    """``title``, or ``title（2）``, ``title（3）``… if another plan has it (titles are unique:
-    two untitled files of one name in two folders are two plans)."""
+    """``title``, or ``title（2）``, ``title（3）``… if another plan has it (titles are unique: an
+    untitled plan's made-up title may be a titled plan's, or a plan stored before same_plan knew it)."""
     candidate, n = title, 1
     while (taken := db.execute("SELECT id FROM plans WHERE title = ?", [candidate]).fetchone()) and taken[0] != plan_id:
         n += 1
@@ -172,27 +173,48 @@ def _sections(db: Database, plan_id: int, draft: PlanDraft) -> dict[int | None, 
     return ids
 
 
+def file_name(source: str) -> str:
+    """The file's own name in ``source`` (a path as given, with / or \\; an upload's name)."""
+    return re.split(r"[\\/]", source.rstrip("/\\"))[-1]
+
+
+def same_plan(db: Database, draft: PlanDraft) -> tuple[int, str] | None:
+    """(id, title) of the stored plan ``draft`` is a new version of, or None for a new plan — the one
+    identity both the import and its preview use (DESIGN §3 "Re-importing").
+
+    A titled plan is found by its title, else (a title corrected in the file) by its year and
+    source as given. A plan with no title of its own (``draft.titled`` False) by its year and its
+    file's *name*, not its path: the same file imported from another folder, or re-uploaded on
+    /admin (the page passes the name the office gave the file, never the name it was kept under),
+    updates that plan instead of making a second one that would remind everyone twice. Two
+    different untitled plans of one year must then have different file names. Only a plan stored
+    as untitled (its title the made-up one, or that numbered by :func:`_free_title`) is matched so:
+    a titled plan is never taken over by an untitled file of the same name."""
+    if draft.titled:
+        return db.execute("SELECT id, title FROM plans WHERE title = ? OR (year = ? AND source = ?) "
+                          "ORDER BY title = ? DESC LIMIT 1",
+                          [draft.title, draft.year, draft.source, draft.title]).fetchone()
+    name = file_name(draft.source)
+    for plan_id, title, source in db.execute("SELECT id, title, source FROM plans WHERE year = ? ORDER BY id DESC",
+                                             [draft.year]).fetchall():
+        if file_name(source) == name and (title == draft.title or title.startswith(f"{draft.title}（")):
+            return plan_id, title
+    return None
+
+
 def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str) -> ImportResult:
     """Write ``draft`` into ``store`` in one transaction; returns what changed.
 
     ``actor`` (a person name, or "cli") and ``at`` (aware ISO time) go into the events.
     ``draft.roles`` says which names are roles. A stored task missing from a file that has
     rows it could not read (``draft.partial``) is kept (``kept``), not removed: it may be one
-    of them. A plan is found again by its title, or by its year and source file when its
-    title changed; a plan without a title of its own (``draft.titled`` False) only by its year
-    and file, and ``draft.title`` is made unique among the stored plans' titles.
+    of them. The plan is found again by :func:`same_plan`; a plan without a title of its own
+    (``draft.titled`` False) gets ``draft.title`` made unique among the stored plans' titles.
     """
     roles = set(draft.roles)
     with store.write() as db:
-        if draft.titled:
-            # The same plan: its title, or (a title corrected in the file) its year and file.
-            row = db.execute("SELECT id, title FROM plans WHERE title = ? OR (year = ? AND source = ?) "
-                             "ORDER BY title = ? DESC LIMIT 1",
-                             [draft.title, draft.year, draft.source, draft.title]).fetchone()
-        else:
-            # A made-up title says nothing about which plan this is: its year and file do.
-            row = db.execute("SELECT id, title FROM plans WHERE year = ? AND source = ? ORDER BY id DESC LIMIT 1",
-                             [draft.year, draft.source]).fetchone()
+        row = same_plan(db, draft)
+        if not draft.titled:
             draft.title = _free_title(db, draft.title, row[0] if row else None)
         issued = draft.issued.isoformat() if draft.issued else None
         if row:
@@ -237,10 +259,13 @@ def apply_plan(store: Store, draft: PlanDraft, *, actor: str, at: str) -> Import
                 result.unchanged.append(task.ref)
                 continue
             _write_task(db, existing["id"], task, sections[task.section], position, roles)
-            changed = [key for key in after if before[key] != after[key]] or ["in_plan"]
-            add_event(db, at, "task.updated", actor, plan_id=plan_id, task_id=existing["id"],
-                      before={k: before[k] for k in changed if k in before},
-                      after={k: after[k] for k in changed if k in after})
+            changed = [key for key in after if before[key] != after[key]]
+            # What changed, and nothing else: a task back in the file as it was says only that
+            # (in_plan false → true), never an empty "updated" with no field in it.
+            was, now = {k: before[k] for k in changed}, {k: after[k] for k in changed}
+            if not existing["in_plan"]:
+                was["in_plan"], now["in_plan"] = False, True
+            add_event(db, at, "task.updated", actor, plan_id=plan_id, task_id=existing["id"], before=was, after=now)
             result.updated.append(task.ref)
         for gone in list(db.query("SELECT id, ref FROM tasks WHERE plan_id = ? AND in_plan = 1", [plan_id])):
             if gone["ref"] in seen:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bot.plan.document import Document
 from bot.plan.errors import PlanError
+from bot.plan.readers.width import cap_width
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024  # a 35-task plan is 20 KB; 1,400 tasks are under 1 MB
 
@@ -47,19 +48,23 @@ KNOWN = (".txt", ".docx", ".xlsx", ".xls", ".csv", ".html", ".pdf", ".doc", ".wp
 def read_document(path: Path) -> Document:
     """Read the file at ``path`` into a :class:`Document`.
 
-    Raises :class:`PlanError` for a folder, a missing file, one over ``MAX_PLAN_BYTES``,
+    Raises :class:`PlanError` for a folder, a missing file, a path that is not a regular file
+    (a FIFO, a socket, a device, a dangling link), one over ``MAX_PLAN_BYTES``,
     an unknown extension, and whatever its reader cannot read (damaged, password-protected,
-    not the format its extension says, far bigger than a plan inside). ``OSError`` (no
+    not the format its extension says, far bigger than a plan inside). Tables are cut to
+    :data:`~bot.plan.readers.width.MAX_COLUMNS` columns (a ``too_wide`` problem where text
+    was cut). ``OSError`` (no
     permission, a name too long) passes through: the caller words it.
     """
     if path.is_dir():
         raise PlanError("folder", path)
     if not path.is_file():
-        raise PlanError("no_file", path)
+        # A FIFO, socket or device exists but is no file to read (reading a FIFO would block).
+        raise PlanError("not_regular" if path.exists() or path.is_symlink() else "no_file", path)
     size = path.stat().st_size
     if size > MAX_PLAN_BYTES:
         raise PlanError("too_big", path, mb=round(size / 1024 / 1024), limit=MAX_PLAN_BYTES // 1024 // 1024)
     reader = _readers().get(path.suffix.lower())
     if reader is None:
         raise PlanError("unknown_format", path, suffix=path.suffix, known=", ".join(KNOWN))
-    return reader(path)
+    return cap_width(reader(path))

@@ -28,6 +28,7 @@ from bot.plan.document import Cell, Document, Place, Row, Table
 from bot.plan.errors import PlanError
 from bot.plan.model import ImportProblem
 from bot.plan.readers.package import check_package
+from bot.plan.readers.width import MAX_COLUMNS, too_wide
 
 # A table row count no plan comes near: a big office's plan has 1,400 tasks (with its section
 # and repeated header rows, under 2,000 rows). Past it, the file is something else, or a stray
@@ -183,7 +184,8 @@ def sheet_table(sheet) -> Table:
                 if (row, column) != (area.min_row, area.min_col):
                     merged[row, column] = (text, "right" if row == area.min_row else "down")
     rows = []
-    for cells in sheet.iter_rows():
+    # Columns past the cap are not even made into cells (bot.plan.readers.width says what they held).
+    for cells in sheet.iter_rows(max_col=min(sheet.max_column, MAX_COLUMNS)):
         if not cells:
             continue
         row = []
@@ -197,6 +199,23 @@ def sheet_table(sheet) -> Table:
         if any(cell.text.strip() for cell in row):
             rows.append(Row(row, Place(sheet=sheet.title, row=cells[0].row)))
     return Table(rows, Place(sheet=sheet.title), name=sheet.title, hidden=sheet.sheet_state != "visible")
+
+
+def _beyond_the_cap(sheet) -> list[ImportProblem]:
+    """A ``too_wide`` problem for each row of ``sheet`` holding text past column MAX_COLUMNS
+    (openpyxl keeps the cells it read by (row, column))."""
+    if sheet.max_column <= MAX_COLUMNS:
+        return []
+    first: dict[int, tuple[int, str]] = {}
+    for (row, column), cell in sheet._cells.items():
+        text = shown(cell).strip() if column > MAX_COLUMNS else ""
+        if text and (row not in first or column < first[row][0]):
+            first[row] = (column, text)
+    widths: dict[int, int] = {}
+    for row, column in sheet._cells:
+        widths[row] = max(widths.get(row, 0), column)
+    return [too_wide(Place(sheet=sheet.title, row=row), widths[row], column, text)
+            for row, (column, text) in sorted(first.items())]
 
 
 def _formulas_without_values(path: Path, titles: list[str], read) -> list[ImportProblem]:
@@ -242,6 +261,7 @@ def read(path: Path) -> Document:
         for sheet in workbook.worksheets:
             _check_used_range(path, sheet)
             document.blocks.append(sheet_table(sheet))
+            document.problems += _beyond_the_cap(sheet)
         if formulas:
             sheets = {sheet.title: sheet for sheet in workbook.worksheets}
             document.problems += _formulas_without_values(path, list(sheets), sheets)

@@ -28,8 +28,9 @@ _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 def read(path: Path) -> Document:
     """Read a text plan. Raises :class:`~bot.plan.errors.PlanError` when the file is not
-    UTF-8 or GB18030 text."""
-    all_lines = lines(decode(path.read_bytes(), path, utf16=False))
+    UTF-8 (BOM or not), UTF-16 with a BOM (Notepad's "Unicode") or GB18030 text: the same
+    detection as .csv (:func:`~bot.plan.readers.encoding.decode`)."""
+    all_lines = lines(decode(path.read_bytes(), path))
     document = Document(str(path))
     led = [i for i, line in enumerate(all_lines) if line.startswith("\t")]
     if led and sum("\t" not in all_lines[i][1:] for i in led) >= 0.8 * len(led):

@@ -86,8 +86,13 @@ def read_label(text: str) -> Label | None:
     return None
 
 
-# A 序号 cell: a number, maybe with a dot ("3", "3.", "５", "5.1"), up to 4 digits a level.
-_NUMBER_CELL = re.compile(r"^\s*(\d{1,4}(?:[.．]\d{1,4})*)\s*[.．、]?\s*$")
+# A 序号 cell: a number, maybe with a dot ("3", "3.", "５", "5.1"). A plan may number its tasks
+# past 9999 (a running number over years, "20210001"; a dated file number "202103150001" is 12
+# digits): the first level takes up to MAX_NUMBER_DIGITS digits, beyond which it is no 序号 but
+# some other figure (an account or ID number pasted in the wrong column) and is warned about;
+# the levels under it (5.1, 1.1.2) up to 4, so an amount written "2.50000" is not a sub-number.
+MAX_NUMBER_DIGITS = 12
+_NUMBER_CELL = re.compile(rf"^\s*(\d{{1,{MAX_NUMBER_DIGITS}}}(?:[.．]\d{{1,4}})*)\s*[.．、]?\s*$")
 
 
 def task_number(cell: str) -> str | None:

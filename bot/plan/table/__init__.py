@@ -168,13 +168,18 @@ def _header_at(table: Table) -> tuple[int, list[str | None], int] | None:
     return None
 
 
+MAX_SHIFT = 3  # the unlabeled columns a header may leave at its rows' left
+
+
 def _columns(roles: list[str | None], labels: list[str], rows: list[TableRow]) -> Columns:
     """The settled columns of a header over ``rows``, the header shifted right over rows wider
     than it where the rows' values fit that better (an unlabeled 序号 column at the left)."""
     data = [row.cells for row in rows[:40] if row.problem is None]
     width = max((len(cells) for cells in data), default=len(roles))
     best = settle(roles, labels, data)
-    for shift in range(1, width - len(roles) + 1):
+    # A header sits over its rows or a few columns right of where it is written (unlabeled 序号 or
+    # category columns at the left): trying every shift made a wide row cost width² settles.
+    for shift in range(1, min(width - len(roles), MAX_SHIFT) + 1):
         shifted = settle([None] * shift + roles, [""] * shift + labels, data)
         if fits(shifted, data) > fits(best, data):
             best = shifted
