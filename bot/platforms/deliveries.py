@@ -62,6 +62,28 @@ def stored_answer(row: dict | None) -> Reply | None:
     return None
 
 
+async def _ready(answer: asyncio.Future, timeout_s: float) -> None:
+    """Return when ``answer`` is done or ``timeout_s`` has passed, whichever is first; never
+    cancels ``answer`` (what ``wait_for(shield(answer))`` does, for a third of its cost on
+    every callback: one future, one timer, one callback)."""
+    if answer.done():
+        return
+    loop = asyncio.get_running_loop()
+    woken = loop.create_future()
+
+    def wake(_: object = None) -> None:
+        if not woken.done():
+            woken.set_result(None)
+
+    answer.add_done_callback(wake)
+    timer = loop.call_later(timeout_s, wake)
+    try:
+        await woken
+    finally:
+        timer.cancel()
+        answer.remove_done_callback(wake)
+
+
 @dataclass
 class _Entry:
     answer: asyncio.Future
@@ -104,14 +126,12 @@ class Deliveries:
                 self.on_wait(key)
         entry.waiting += 1
         try:
-            reply = await asyncio.wait_for(asyncio.shield(entry.answer), timeout=self.deadline_s)
-        except asyncio.TimeoutError:  # not builtin TimeoutError before Python 3.11
-            # Ready at the same moment after all: this waiter was counted, so nobody pushes it.
-            reply = entry.answer.result() if entry.answer.done() else None
-            if reply is None:
-                return None
+            await _ready(entry.answer, self.deadline_s)
         finally:
             entry.waiting -= 1
+        # Not ready by the deadline: acknowledged empty (the answer is pushed when ready). Ready at
+        # the same moment after all: this waiter was counted, so nobody pushes it; it goes here.
+        reply = entry.answer.result() if entry.answer.done() else None
         if reply is None or entry.delivered:
             return None
         entry.delivered = True
