@@ -168,6 +168,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", default="1,16,64")
     parser.add_argument("--per-second", type=int, default=4000, help="callbacks sealed per second of a run")
+    parser.add_argument("--synchronous", default="FULL", help="the bot's [bot] synchronous: FULL or NORMAL")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -181,7 +182,8 @@ def main() -> None:
         (folder / "bare_app.py").write_text(BARE_APP)
         bot_port, bare_port, peer_port = free_port(), free_port(), free_port()
         (folder / "config.toml").write_text(
-            f'[bot]\ndatabase = "{folder / "duban.db"}"\n[server]\nport = {bot_port}\n'
+            f'[bot]\ndatabase = "{folder / "duban.db"}"\nsynchronous = "{args.synchronous}"\n'
+            f'[server]\nport = {bot_port}\n'
             f'[wecom.aibot]\ntoken = "{TOKEN}"\nencoding_aes_key = "{KEY}"\n'
             f'[people."严众能"]\nwecom = "YanZhongNeng"\n')
         env = {**os.environ, "PYTHONPATH": str(folder)}
@@ -199,7 +201,8 @@ def main() -> None:
             wait_up(f"http://127.0.0.1:{bare_port}/", servers[1])
             wait_up(f"http://127.0.0.1:{peer_port}/", servers[2])
             check_answer(f"http://127.0.0.1:{bot_port}")
-            print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+                  f"the bot's synchronous = {args.synchronous}")
             print(f"{'endpoint':<12} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
                   f" {'CPU ms/req':>10} {'×bare':>6} {'×peer':>6}")
             targets = {"bare": (f"http://127.0.0.1:{bare_port}", servers[1].pid),

@@ -106,7 +106,7 @@ def main() -> None:
         folder = Path(tmp)
         config_path = folder / "config.toml"
         config_path.write_text(
-            f'[bot]\ndatabase = "{folder / "duban.db"}"\n'
+            f'[bot]\ndatabase = "{folder / "duban.db"}"\nsynchronous = "{args.synchronous}"\n'
             f'[wecom.aibot]\ntoken = "{TOKEN}"\nencoding_aes_key = "{KEY}"\n'
             f'[people."严众能"]\nwecom = "YanZhongNeng"\n')
         bot = Bot(load_config(config_path))

@@ -97,7 +97,9 @@ class Writer:
         it, and a group of such jobs only is committed with ``synchronous = NORMAL`` — durable
         against the process dying, and on disk at the next flushed commit (the WAL is written in
         order). For records whose loss in a power cut is harmless (a passive answer's
-        "delivered": a redelivery is then answered again, as WeCom's retry asks anyway)."""
+        "delivered": a redelivery is then answered again, as WeCom's retry asks anyway). It runs
+        without a savepoint of its own: ``fn`` makes one statement (``Store.write_one``) or
+        opens its own ``Store.write`` block."""
         self._put(_Job(fn, args, durable=False))
 
     def close(self) -> None:
@@ -134,7 +136,10 @@ class Writer:
                         outcomes.append((False, None))
                         continue
                     try:
-                        with self.store.write(plan_data=False):  # a savepoint: undone alone if it raises
+                        if job.durable:
+                            with self.store.write(plan_data=False):  # a savepoint: undone alone if it raises
+                                value = job.fn(*job.args)
+                        else:  # one statement: SQLite undoes it alone (Writer.later)
                             value = job.fn(*job.args)
                         outcome = (True, value)
                     except Exception as error:  # the caller decides what a failed job means

@@ -190,3 +190,33 @@ def test_the_cleaners_fast_paths_keep_exactly_what_the_character_rules_keep():
         assert clean_message(text) == _slow_message(text), hex(point)
     assert clean_id("x" * 300) == "x" * MAX_ID
     assert clean_id("房" * 600 + " ") == "房" * MAX_ID
+
+
+def test_an_answer_is_forgotten_after_its_time_when_the_next_message_comes(tmp_path):
+    from bot.messages import Message
+    from bot.platforms.deliveries import FORGET_AFTER_S, Deliveries
+
+    bot = make_bot(tmp_path)
+    deliveries = Deliveries(bot, "wecom", deadline_s=4)
+
+    async def push(reply):
+        return True
+
+    async def ask(sender: str):
+        message = Message("wecom", "wrG", sender, None, "3.3", "m1", bot.clock.now())
+        return await deliveries.answer(message.key, lambda: message, push)
+
+    async def main():
+        assert (await ask("u1")).refs == ["3.3"]
+        assert (await ask("u2")).refs == ["3.3"]
+        assert len(deliveries) == 2
+        first = next(iter(deliveries._entries.values()))
+        first.made -= FORGET_AFTER_S  # made ten minutes ago: u1's retries are over
+        assert await ask("u3") is not None
+        assert [key.sender_id for key in deliveries._entries] == ["u2", "u3"]
+        assert await ask("u2") is None  # still known: its retry gets the empty acknowledgement
+
+    try:
+        asyncio.run(main())
+    finally:
+        bot.close()
