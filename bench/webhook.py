@@ -11,8 +11,11 @@ request carries its own msgid (a repeated msgid is a retry and takes the short d
 so the bodies are sealed beforehand by tests/wecom_peer.py (an AES/SHA-1 peer on
 `cryptography`, not the bot's code) and wrk's Lua script posts them in turn.
 
-Prints one line per (endpoint, concurrency): requests/s, p50 and p99 latency, errors, and for
-the full path its requests/s as a ratio to the bare endpoint and to the peer; then the load.
+Prints the load average before the run, then one line per (endpoint, concurrency): requests/s,
+p50 and p99 latency, errors, the server's CPU time per request (user + system, all threads and
+worker processes, from /proc: unlike requests/s it hardly depends on what else the shared
+machine is doing), and for the full path its requests/s as a ratio to the bare endpoint and to
+the peer; then the load after it.
 Not a test: nothing here asserts a timing.
 """
 
@@ -121,16 +124,31 @@ def seal(folder: Path, run: str, count: int) -> Path:
     return path
 
 
-def wrk(url: str, script: Path, data: Path | None, connections: int, seconds: int) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (all its threads) and of its child processes
+    still running (gunicorn's workers), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
+def wrk(url: str, script: Path, data: Path | None, connections: int, seconds: int, pid: int) -> dict:
     threads = min(connections, 2)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url]
     if data is not None:
         command += ["--", str(data), str(threads)]
+    cpu = cpu_seconds(pid)
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(pid) - cpu
     line = next(line for line in out.splitlines() if line.startswith("RESULT"))
     requests, duration_us, p50, p99, status_errors, socket_errors = (int(x) for x in line.split()[1:])
     return {"rps": requests / (duration_us / 1e6), "p50_ms": p50 / 1000, "p99_ms": p99 / 1000,
-            "requests": requests, "non_2xx": status_errors, "socket_errors": socket_errors}
+            "requests": requests, "non_2xx": status_errors, "socket_errors": socket_errors,
+            "cpu_ms": cpu / max(requests, 1) * 1000}
 
 
 def check_answer(base: str) -> None:
@@ -150,6 +168,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", default="1,16,64")
     parser.add_argument("--per-second", type=int, default=4000, help="callbacks sealed per second of a run")
+    parser.add_argument("--synchronous", default="FULL", help="the bot's [bot] synchronous: FULL or NORMAL")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -163,7 +182,8 @@ def main() -> None:
         (folder / "bare_app.py").write_text(BARE_APP)
         bot_port, bare_port, peer_port = free_port(), free_port(), free_port()
         (folder / "config.toml").write_text(
-            f'[bot]\ndatabase = "{folder / "duban.db"}"\n[server]\nport = {bot_port}\n'
+            f'[bot]\ndatabase = "{folder / "duban.db"}"\nsynchronous = "{args.synchronous}"\n'
+            f'[server]\nport = {bot_port}\n'
             f'[wecom.aibot]\ntoken = "{TOKEN}"\nencoding_aes_key = "{KEY}"\n'
             f'[people."严众能"]\nwecom = "YanZhongNeng"\n')
         env = {**os.environ, "PYTHONPATH": str(folder)}
@@ -181,19 +201,21 @@ def main() -> None:
             wait_up(f"http://127.0.0.1:{bare_port}/", servers[1])
             wait_up(f"http://127.0.0.1:{peer_port}/", servers[2])
             check_answer(f"http://127.0.0.1:{bot_port}")
+            print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+                  f"the bot's synchronous = {args.synchronous}")
             print(f"{'endpoint':<12} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
-                  f" {'×bare':>6} {'×peer':>6}")
-            targets = {"bare": (f"http://127.0.0.1:{bare_port}", "bare"),
-                       "peer": (f"http://127.0.0.1:{peer_port}", "peer"),
-                       "full": (f"http://127.0.0.1:{bot_port}", "full")}
+                  f" {'CPU ms/req':>10} {'×bare':>6} {'×peer':>6}")
+            targets = {"bare": (f"http://127.0.0.1:{bare_port}", servers[1].pid),
+                       "peer": (f"http://127.0.0.1:{peer_port}", servers[2].pid),
+                       "full": (f"http://127.0.0.1:{bot_port}", servers[0].pid)}
             for connections in (int(c) for c in args.connections.split(",")):
                 results = {}
-                for name, (url, kind) in targets.items():
-                    if kind == "bare":
-                        result = wrk(url + "/bare", bare_script, None, connections, args.seconds)
+                for name, (url, pid) in targets.items():
+                    if name == "bare":
+                        result = wrk(url + "/bare", bare_script, None, connections, args.seconds, pid)
                     else:
                         data = seal(folder, f"{name}{connections}", args.per_second * args.seconds)
-                        result = wrk(url, script, data, connections, args.seconds)
+                        result = wrk(url, script, data, connections, args.seconds, pid)
                     results[name] = result
                     errors = result["non_2xx"] + result["socket_errors"]
                     ratios = ""
@@ -201,7 +223,7 @@ def main() -> None:
                         ratios = (f" {result['rps'] / results['bare']['rps']:>6.2f}"
                                   f" {result['rps'] / results['peer']['rps']:>6.2f}")
                     print(f"{name:<12} {connections:>7} {result['rps']:>9.0f} {result['p50_ms']:>8.2f} "
-                          f"{result['p99_ms']:>8.2f} {errors:>7}{ratios}", flush=True)
+                          f"{result['p99_ms']:>8.2f} {errors:>7} {result['cpu_ms']:>10.3f}{ratios}", flush=True)
             print(f"load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
                   f"({os.cpu_count()} cores)")
         finally:

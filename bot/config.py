@@ -44,7 +44,7 @@ def is_sample(source: str) -> bool:
 # Section → key → default. The default's type is the key's type (a list holds strings or ints).
 SCHEMA: dict[str, dict[str, Any]] = {
     "bot": {"name": "督办助手", "database": "data/duban.db", "plan": str(BUNDLED_PLAN),
-            "admins": [], "timezone": "Asia/Shanghai"},
+            "admins": [], "timezone": "Asia/Shanghai", "synchronous": "FULL"},
     "server": {"host": "127.0.0.1", "port": 8080, "token": ""},
     "reminders": {"time": "09:00", "lead_days": [14, 7, 3, 1], "overdue_every_days": 7,
                   "milestone_lead_days": [14, 7, 1], "holidays": [], "workdays": [],

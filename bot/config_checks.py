@@ -72,6 +72,8 @@ def _check_reminders(where: str, reminders: SimpleNamespace) -> None:
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# FULL: a commit is on disk before the answer leaves; NORMAL: it survives the process, not a power cut.
+SYNCHRONOUS = ("FULL", "NORMAL")
 
 
 def _check_ops(where: str, config: Config) -> None:
@@ -81,6 +83,10 @@ def _check_ops(where: str, config: Config) -> None:
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", config.backup.time):
         raise fail(where, "bad_time", key="backup.time", value=repr(config.backup.time))
     config.backup.time = config.backup.time.zfill(5)
+    config.bot.synchronous = config.bot.synchronous.upper()
+    if config.bot.synchronous not in SYNCHRONOUS:
+        raise fail(where, "bad_choice", key="bot.synchronous", choices='"FULL" or "NORMAL"',
+                    value=repr(config.bot.synchronous))
     config.log.level = config.log.level.upper()
     if config.log.level not in LOG_LEVELS:
         raise fail(where, "bad_log_level", value=repr(config.log.level), levels=", ".join(LOG_LEVELS))

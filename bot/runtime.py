@@ -60,7 +60,7 @@ class Bot:
     def __init__(self, config: Config, clock: Clock | None = None):
         self.config = config
         self.clock = clock or SystemClock(config.tz)
-        self.store = Store(Path(config.bot.database))
+        self.store = Store(Path(config.bot.database), synchronous=config.bot.synchronous)
         self._env = environment(ROOT / "bot" / "templates")
         # Made here, not on first use: two event loops (the web app's, DingTalk Stream's) offload.
         self._worker = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="duban-worker")
@@ -93,12 +93,9 @@ class Bot:
     def record_later(self, fn, *args) -> None:
         """``fn(*args)`` in the writer's next group commit, not waited for (a passive answer's
         "delivered" mark: a redelivery after a crash that lost it is answered again, which is
-        what WeCom's retry asks for anyway). A failure is logged."""
-        def logged(future) -> None:
-            if future.exception() is not None:
-                log.error("a deferred store write failed: %s", future.exception())
-
-        self.writer.submit(fn, *args).add_done_callback(logged)
+        what WeCom's retry asks for anyway); not waiting for the disk either (``Writer.later``).
+        A failure is logged."""
+        self.writer.later(fn, *args)
 
     def import_plan(self, path: Path, year: int | None = None, actor: str = "cli", name: str | None = None) -> Imported:
         """Read and write the plan at ``path`` in one transaction; raises ``PlanError`` (nothing written).
@@ -251,5 +248,7 @@ class Bot:
         from bot.identity import person_for
         from bot.store.completion import bound_person
 
-        return person_for(self.config, platform, sender_id, nick, self.people()) or (
+        # The plan's names only where a nick may count (they cost a store read on every message).
+        known = self.people() if nick and platform == "dingtalk" and self.config.dingtalk.trust_sender_nick else None
+        return person_for(self.config, platform, sender_id, nick, known) or (
             bound_person(self.store, platform, sender_id) if sender_id else None)

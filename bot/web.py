@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.admin import admin_routes
+from bot.direct_routes import DirectApp
 from bot.platforms.dingtalk import DingTalkPlatform
 from bot.platforms.dingtalk_push import OtoClient
 from bot.platforms.local import LocalPlatform
@@ -90,10 +91,11 @@ def create_app(bot: Bot, *, reminders: bool = False, demo_day: bool = False) -> 
             await dingtalk_oto.http.aclose()
             await wecom.http.aclose()
 
-    app = Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *status_routes(bot),
+    app = DirectApp(routes=[Route("/healthz", healthz, methods=["GET"]), *local.routes(), *status_routes(bot),
                             *admin_routes(bot),
                             *dingtalk.routes(), *wecom.routes()], lifespan=lifespan,
-                    middleware=[Middleware(SecurityHeaders)], exception_handlers=EXCEPTION_HANDLERS)
+                    middleware=[Middleware(SecurityHeaders)], exception_handlers=EXCEPTION_HANDLERS,
+                    direct=wecom.routes())
     app.state.bot = bot
     app.state.local = local
     app.state.dingtalk = dingtalk

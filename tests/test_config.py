@@ -17,6 +17,7 @@ from bot.config import PROJECT_DIR, ConfigError, load_config, parse_config
     ({"server": {"port": 70000}}, "server.port must be 1-65535"),
     ({"server": {"host": "0.0.0.0"}}, "server.token is required when server.host (0.0.0.0)"),
     ({"bot": {"timezone": "Mars/Olympus"}}, "bot.timezone 'Mars/Olympus' is not a known time zone"),
+    ({"bot": {"synchronous": "OFF"}}, 'bot.synchronous must be "FULL" or "NORMAL"'),
     ({"reminders": {"time": "9点"}}, "reminders.time must be HH:MM"),
     ({"reminders": {"lead_days": ["7"]}}, "reminders.lead_days must be a list of a whole numbers"),
     ({"wecom": {"encoding_aes_key": "short"}}, "wecom.encoding_aes_key must be 43 letters and digits"),

@@ -1,7 +1,8 @@
 """The task store: one SQLite file through sqlite-utils; the only code that speaks SQL.
 
 The file runs in WAL mode with foreign keys on, ``synchronous=FULL`` (a confirmation the
-bot has sent is on disk, cases/bug11) and a busy timeout, so a second process (a mistaken
+bot has sent is on disk, cases/bug11; ``[bot] synchronous = "NORMAL"`` trades that for speed,
+see the README) and a busy timeout, so a second process (a mistaken
 second ``duban serve``, the CLI beside the server) waits instead of failing. Every write is
 one ``BEGIN IMMEDIATE`` transaction: all of it lands, or none of it.
 
@@ -56,12 +57,18 @@ class Store(UnitOfWork):
     """Open (and create or migrate) the store at ``path``.
 
     Thread-safe: one connection guarded by a lock (the web app runs handlers in a thread
-    pool). Raises :class:`StoreError` when ``path`` cannot be opened, is not a SQLite file,
+    pool). ``synchronous`` is config ``[bot] synchronous``: "FULL" (the default: every commit
+    is on disk before it returns) or "NORMAL" (WAL's: a commit survives the process being
+    killed, but the last ones may be lost in a power cut or an OS crash; ValueError for any
+    other). Raises :class:`StoreError` when ``path`` cannot be opened, is not a SQLite file,
     or is another program's database (duban adds no tables to it).
     """
 
-    def __init__(self, path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S):
+    def __init__(self, path: Path, busy_timeout_s: float = BUSY_TIMEOUT_S, synchronous: str = "FULL"):
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
         self.path = path
+        self.synchronous = synchronous
         self._lock = threading.RLock()
         self._local = threading.local()  # this thread's open unit of work, if any
         # Reads every message makes (plans, tasks, names), kept until the plan data changes:
@@ -80,7 +87,7 @@ class Store(UnitOfWork):
                                    check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
             _use_wal(conn, busy_timeout_s)
-            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA synchronous = {synchronous}")
             conn.execute("PRAGMA foreign_keys = ON")
             self.db = Database(conn, execute_plugins=False)
             self._migrate()
