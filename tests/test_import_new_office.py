@@ -235,3 +235,30 @@ def test_a_plan_in_parts_numbered_straight_through_is_closed_in_the_words_people
         assert [t.ref for t in bot.store.tasks(bot.store.plans()[-1].id) if t.done] == ["1", "2", "3"]
     finally:
         bot.close()
+
+
+def test_a_category_column_beside_two_content_columns_keeps_all_three_and_a_stock_column(tmp_path):
+    """类别 (merged down) + 重点任务 + 工作措施, and 牵头股室/协办单位: the category is the section,
+    重点任务 heads each task's content, 股室 columns name units (they were dropped, unwarned)."""
+    from tests.office_plans import write_xlsx
+
+    header = ["类别", "序号", "重点任务", "工作措施", "责任领导", "牵头股室", "协办单位", "具体责任人", "完成时间"]
+    rows = [header,
+            ["一、食品安全监管", "1", "校园食品安全守护行动", "开展春秋两季学校食堂专项检查。", "王建国", "餐饮服务股",
+             "县教育局", "赵丽、孙涛", "10月底前"],
+            ["", "2", "食品安全抽检", "完成食品安全抽检2000批次。", "王建国", "食品抽检股", "县检验检测中心", "刘芳",
+             "11月30日前"],
+            ["二、特种设备安全", "3", "电梯安全攻坚", "完成老旧电梯安全评估。", "张卫东", "特种设备股", "", "周敏",
+             "9月底前"]]
+    path = write_xlsx(tmp_path / "plan.xlsx", ["某县市场监督管理局2026年重点工作任务分解表"],
+                      Sheet(rows, merges=[(1, 0, 2, 0)]), numbers=True)
+    draft = read_plan(path)
+    assert [s.heading for s in draft.sections] == ["一、食品安全监管", "二、特种设备安全"]
+    assert [(t.ref, t.content, t.lead, t.lead_units, t.cooperating, t.owners, str(t.deadline.due))
+            for t in draft.tasks] == [
+        ("1", "校园食品安全守护行动：开展春秋两季学校食堂专项检查。", ["王建国"], ["餐饮服务股"], ["县教育局"],
+         ["赵丽", "孙涛"], "2026-10-31"),
+        ("2", "食品安全抽检：完成食品安全抽检2000批次。", ["王建国"], ["食品抽检股"], ["县检验检测中心"], ["刘芳"],
+         "2026-11-30"),
+        ("3", "电梯安全攻坚：完成老旧电梯安全评估。", ["张卫东"], ["特种设备股"], [], ["周敏"], "2026-09-30")]
+    assert draft.labels["lead_units"] == "牵头股室"

@@ -8,7 +8,9 @@ order of precedence: "协管责任人" is a supervisor before it is a 责任人,
 progress, not a 完成时间.
 
 Roles (the ``Role`` strings): ``number`` 序号; ``category`` a broader grouping column
-(类别, 板块); ``content`` the task; ``deadline``; ``lead`` lead person(s) (牵头领导);
+(类别, 板块); ``group`` the broader of two content columns beside a category column (类别 +
+重点任务 + 工作措施: it heads each task's content; never a label's own role); ``content`` the
+task; ``deadline``; ``lead`` lead person(s) (牵头领导);
 ``lead_units`` (牵头单位); ``owners`` people or roles (责任人); ``units`` responsible units
 (责任单位); ``cooperating`` (配合单位); ``supervisors`` (协管/督办责任人: shown, never an
 owner); ``progress`` (完成情况); ``remarks`` (备注).
@@ -23,7 +25,7 @@ from typing import Literal
 
 from bot.text import canon
 
-Role = Literal["number", "category", "content", "deadline", "lead", "lead_units", "owners", "units",
+Role = Literal["number", "category", "group", "content", "deadline", "lead", "lead_units", "owners", "units",
                "cooperating", "supervisors", "progress", "remarks"]
 
 # (role, pattern over the canonical label); the first that matches wins. A label is short: a
@@ -34,11 +36,11 @@ _ROLES: list[tuple[Role, re.Pattern[str]]] = [
     ("progress", re.compile(r"(完成|进展|落实|推进|办理|执行|工作)(情况|进展|进度)$|^进展$|^进度$|^完成$")),
     ("remarks", re.compile(r"^(备注|说明|附注|注)$")),
     ("deadline", re.compile(r"(时间|时限|期限|节点|日期|截止|进度安排|时序|完成年限|办结)")),
-    ("cooperating", re.compile(r"(配合|协办|协同|协助|参与|参加)(单位|部门|科室|部室|处室|机构)?")),
+    ("cooperating", re.compile(r"(配合|协办|协同|协助|参与|参加)(单位|部门|科室|部室|处室|股室|机构)?")),
     ("lead", re.compile(r"领导$|^(牵头|责任|分管|联系|包抓|挂点|挂钩)?(市|区|县|局|政府)?领导")),
-    ("lead_units", re.compile(r"(牵头|主责|主办|主抓)(单位|部门|科室|部室|处室|机构)?$")),
+    ("lead_units", re.compile(r"(牵头|主责|主办|主抓)(单位|部门|科室|部室|处室|股室|机构)?$")),
     ("owners", re.compile(r"(责任人|负责人|经办人|联系人|承办人|具体责任人|责任人员|落实人|执行人)$")),
-    ("units", re.compile(r"(单位|部门|科室|部室|处室|主体|机构|承办|责任方)")),
+    ("units", re.compile(r"(单位|部门|科室|部室|处室|股室|主体|机构|承办|责任方)")),
     ("category", re.compile(r"^(类别|板块|类型|领域|方面|章节|分类|工作类别|任务类别|项目类别|专项|篇目)$")),
     ("content", re.compile(r"(内容|要求|措施|举措|任务|事项|实事|项目|目标|指标|工作|计划|名称)")),
 ]

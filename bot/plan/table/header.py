@@ -132,7 +132,9 @@ def by_labels(roles: list[str | None], labels: list[str], columns: list[list[str
         finest = max(contents, key=lambda i: (content_breadth(labels[i]) == 1, _length(values[i]), i))
         for i in contents:
             if i != finest:
-                roles[i] = "category" if "category" not in roles else None
+                # A category column already there (类别 beside 重点任务 + 工作措施): the broader
+                # content is a group inside it, heading each task's content, not dropped.
+                roles[i] = "category" if "category" not in roles else ("group" if "group" not in roles else None)
     if "cooperating" in roles and "lead_units" not in roles and "units" in roles:
         roles[roles.index("units")] = "lead_units"
     if "lead_units" in roles:

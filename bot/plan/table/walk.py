@@ -114,9 +114,11 @@ class Walk:
         values = _by_role(columns.roles, cells)
         if values.get("category", "").strip():
             self._category(join_wrapped(values["category"]))
+        if values.get("group", "").strip():
+            self._group(join_wrapped(values["group"]))
         content = join_wrapped(values.get("content", ""))
         if not content:
-            if any(v.strip() for role, v in values.items() if role not in ("category", "number")):
+            if any(v.strip() for role, v in values.items() if role not in ("category", "group", "number")):
                 self.problem("no_content", row.place)
             return
         self._task(segment, row, cells, values, content)
