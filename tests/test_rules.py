@@ -156,3 +156,13 @@ def test_a_deadline_in_brackets_is_a_milestone_of_its_clause():
     text = "主动公开并及时更新信息公开指南。按时发布政府信息公开年度报告(3 月底前)。力争（2020年）有新进展"
     assert [(m.date, m.text) for m in find_dated_clauses(text, 2017)] == [
         (date(2017, 3, 31), "按时发布政府信息公开年度报告(3 月底前)")]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("局长 周建华、宋玉", ["周建华", "宋玉"]),  # the post written before the name is not part of it
+    ("副局长\u3000李四", ["李四"]),
+    ("局长", ["局长"]),  # a post alone is a role, kept
+    ("办公室 主任", ["办公室主任"]),
+])
+def test_a_post_written_before_a_person_is_left_out(text, names):
+    assert split_names(text, units=False) == names

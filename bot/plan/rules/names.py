@@ -104,8 +104,14 @@ def _one_line(text: str) -> str:
     return joined
 
 
+# A post written before a person's name with a blank between ("局长 周建华"): the person, who is
+# also written without it elsewhere in the plan.
+_POST_FIRST = re.compile(r"^(?:副)?(?:局长|主任|书记|科长|所长|队长|站长|处长|部长|组长|县长|区长|市长|主席|院长|校长|"
+                         r"镇长|乡长|秘书长|党组书记|党委书记|调研员)\s+(?=[\u4e00-\u9fff]{2,4}$)")
+
+
 def _entry(text: str) -> str:
-    text = _ROLE_NOTE.sub("", text).strip()
+    text = _POST_FIRST.sub("", _ROLE_NOTE.sub("", text).strip())
     return clean_name(text.rstrip("。.；;，,、"))
 
 
