@@ -24,8 +24,8 @@ from handlers.understanding import Query
 from handlers.understanding.normalise import normalise
 from handlers.understanding.refs import find_places
 
-_COMPLETE = re.compile(r"^(好的|好|嗯|ok)?(已经|已)?(完成|办结|办完|做完|干完|弄完|搞完|搞定|完工|完结|办好|做好|弄好)"
-                       r"(了|啦|啊|喽|咯)?$")
+_COMPLETE = re.compile(r"^(好的|好|嗯|ok)?(我们?|我方|本人)?(这边|这里|那边)?(也|都)?(已经|已)?"
+                       r"(完成|办结|办完|做完|干完|弄完|搞完|搞定|完工|完结|办好|做好|弄好)(了|啦|啊|喽|咯)?$")
 _ALL = re.compile(r"全部|整个|整项|all")
 _UNDO = re.compile(r"^(撤销|撤回|取消完成|undo)(上一次|刚才|刚刚)?(的)?(完成)?(操作)?$")
 _I_AM = re.compile(r"^我是(.+)$")

@@ -225,13 +225,13 @@ def test_the_status_page_names_people_and_units_as_the_plan_does(tmp_path):
 
 def test_a_plan_in_parts_numbered_straight_through_is_closed_in_the_words_people_use(tmp_path):
     """The table has parts (一、二、) and 序号 1, 2, 3 straight through: 第2项 is task 2, 1号任务 is
-    task 1, and 办完了/办好了 after a ref close it as 完成 does."""
+    task 1, and 办完了 / 我这边也已经完成了 after a ref close it as 完成 does."""
     bot = _office_bot(tmp_path)
     try:
         assert bot.say("第2项").text.splitlines()[0] == "【2】工伤保险扩面：开展建筑项目按项目参保专项行动。"
         assert bot.say("完成 第2项", as_="李明").text.splitlines()[0] == "2 已全部完成，办结。"
         assert bot.say("1号任务办完了", as_="李明").text.splitlines()[0] == "1 已全部完成，办结。"
-        assert bot.say("3办好了", as_="陈红").text.splitlines()[0] == "3 已全部完成，办结。"
+        assert bot.say("3 我这边也已经完成了", as_="陈红").text.splitlines()[0] == "3 已全部完成，办结。"
         assert [t.ref for t in bot.store.tasks(bot.store.plans()[-1].id) if t.done] == ["1", "2", "3"]
     finally:
         bot.close()
