@@ -2,8 +2,8 @@
 
 Calendar words mean the plan's year, or the year the question gives (2020年12月, 20年12月):
 N月, N月上旬/中旬/下旬, 上半年, 下半年, 第N季度 (四季度, Q4). Words about now count from today:
-今天, 明天, 后天, 昨天到期的, 本周/这礼拜, 下周/下礼拜, 下下周, 本月/这个月, 下个月, 下下个月,
-本季度, 下季度, 最近, N天内/未来N天, 两周内, 未来一个月/N个月内. A deadline in a question
+今天, 明天, 后天, 昨天到期的, 上周, 本周/这礼拜, 下周/下礼拜, 下下周, 上个月, 本月/这个月, 下个月,
+下下个月, 上季度, 本季度, 下季度, 最近, N天内/未来N天, 两周内, 未来一个月/N个月内. A deadline in a question
 ("N月底前", 月底前, 下个月底前, 年底前, 国庆前, 春节前, 周五前, 15号前, 3月8号前) means open tasks due from
 today up to that day: what is already past due is the answer to 逾期 and is not added.
 Pure functions: the caller passes today and the plan year; holidays come from chinesecalendar.
@@ -172,6 +172,13 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
     (re.compile(r"(?:周|星期|礼拜)([一二三四五六日天1-7])(?:前|之前|以前)"), _weekday_before),
     (re.compile(r"最近|近期|快到期|即将到期|马上到期|快要到期|马上要到期|soon"),
      lambda m, t, y: _until(f"{SOON_DAYS}天内", t, t + timedelta(days=SOON_DAYS))),
+    (re.compile(r"上周|上星期|上个星期|上礼拜|上个礼拜|lastweek|last week"),
+     lambda m, t, y: Window("上周", _monday(t) - timedelta(days=7), _monday(t) - timedelta(days=1))),
+    (re.compile(r"上个月|上月|lastmonth|last month"),
+     lambda m, t, y: _month("上个月", *(lambda d: (d.year, d.month))(_add_months(date(t.year, t.month, 1), -1)))),
+    (re.compile(r"上季度|上个季度|上一季度|lastquarter|last quarter"),
+     lambda m, t, y: _quarter("上季度", *(lambda d: (d.year, (d.month - 1) // 3 + 1))(
+         _add_months(date(t.year, t.month, 1), -3)))),
     (re.compile(r"下下个月|下下月"),
      lambda m, t, y: _month("下下个月", *(lambda d: (d.year, d.month))(_add_months(date(t.year, t.month, 1), 2)))),
     (re.compile(rf"(?:下个月|下月){_BEFORE}"),
