@@ -110,6 +110,9 @@ def test_a_date_in_the_contents_is_a_topic_and_an_unknown_ref_is_kept_apart(inde
     ("昨天到期的", "2020-12-01", "昨天", "2020-11-30", "2020-11-30"),
     ("十月底前", "2020-03-25", "10月底前", "2020-03-25", "2020-10-31"),
     ("next month", "2020-09-15", "下个月", "2020-10-01", "2020-10-31"),
+    ("上个月到期没完成的", "2021-01-11", "上个月", "2020-12-01", "2020-12-31"),
+    ("上周", "2020-11-04", "上周", "2020-10-26", "2020-11-01"),
+    ("上季度", "2020-11-04", "上季度", "2020-07-01", "2020-09-30"),
 ])
 def test_colloquial_windows(text, today, label, start, end):
     window, _ = find_window(normalise(text), date.fromisoformat(today), 2020)
