@@ -230,3 +230,17 @@ def test_a_holiday_past_the_holiday_table_is_said_not_searched(bot):
     assert lines(bot.say("春节前要完成的").text) == [
         "春节的日期还查不到：节假日表（chinesecalendar）只到2026年，下一年的放假安排公布后升级它就能用。"
         "可以先按具体日期问，如“2月10号前到期的”“2月到期的”。"]
+
+
+def test_a_holiday_the_tasks_name_is_their_words_when_its_next_date_is_unknown(tmp_path):
+    plan = tab_plan(tmp_path / "p.txt", [
+        {"工作内容": "开展国庆节日市场专项检查", "完成时间": "国庆节前", "牵头领导": "王建国", "责任人": "陈刚"},
+        {"工作内容": "完成食品抽检2000批次", "完成时间": "11月30日前", "牵头领导": "王建国", "责任人": "刘芳"}],
+        title="某县市场监管局2026年度工作要点")
+    bot = make_bot(tmp_path, on=TODAY, plan=plan)
+    try:
+        # On 12-03 the next 国庆 is 2027's, not in the holiday table: the words find the task instead.
+        assert lines(bot.say("国庆前的检查谁负责").text)[:2] == [
+            "内容含“国庆、检查”的任务（1项）：", "1.1 开展国庆节日市场专项检查｜国庆节前·9月30日｜已逾期64天"]
+    finally:
+        bot.close()

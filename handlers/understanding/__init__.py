@@ -217,7 +217,11 @@ def understand(text: str, *, bot_name: str, index: PlanIndex, today: date, plan_
     as_lead, as_owner = _capacities(scan, found.names)
     words = canon(found.rest.replace(GAP, " "))
     written, rest = find_written(found.rest)
-    window, rest = find_window(rest, today, plan_year, index.dues)
+    window, windowless = find_window(rest, today, plan_year, index.dues)
+    if window is not None and window.unknown and window.label.removesuffix("前") in index.vocabulary.corpus:
+        window = None  # a holiday the tasks' own words name ("国庆前发布消费提示"): topic words, not a date
+    else:
+        rest = windowless
     asked = find_asks(rest, normal=normal)
     asked.written = written
     sections, rest = find_section_words(asked.rest, index.titles, index.vocabulary.corpus)
