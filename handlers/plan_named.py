@@ -183,19 +183,26 @@ def _by_name(text: str, plans: list[PlanInfo], names: list[str],
         masked = masked.replace(name, "\0" * len(name))
     live = plan_choice.active(plans, today)
     best: tuple[int, PlanInfo, int, int] | None = None
+    naming_runs: dict[int, list[tuple[int, int]]] = {}
     for plan in plans:
         title, stem = canon(plan.title), _stem(plan.title)
         others = [canon(other.title) for other in (live if plan in live else plans) if other.id != plan.id]
         for start, end in _runs(masked, title):
             run = canon(masked[start:end])
             length = len(run) * 2 if run == title else _distinct(run, stem, others)  # the whole title names it
+            if length >= 2:
+                naming_runs.setdefault(plan.id, []).append((start, end))
             if length >= 2 and (best is None or length > best[0]):
                 best = (length, plan, start, end)
     if best is None:
         return None
     _, plan, start, end = best
-    after = _AFTER_NAME.match(text[end:])
-    return [plan], text[:start] + " " + text[end + after.end():], None
+    # Every run of the named plan's own words goes with it: "专项整治" for 《…整治专项行动方案》.
+    spans = sorted(naming_runs[plan.id], reverse=True)
+    for run_start, run_end in spans:
+        after = _AFTER_NAME.match(text[run_end:]) if run_end == max(e for _, e in spans) else None
+        text = text[:run_start] + " " + text[run_end + (after.end() if after else 0):]
+    return [plan], text, None
 
 
 _NAME_SPAN = 200  # characters of a message searched for a plan's title words

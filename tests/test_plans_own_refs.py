@@ -78,3 +78,10 @@ def test_a_slip_in_a_name_is_said_once_for_all_plans(office):
     text = office.say("张维负责什么").text
     assert text.count("按 张伟 回答（你写的是“张维”）。") == 1
     assert text.splitlines()[:2] == [f"《{ANNUAL}》", "按 张伟 回答（你写的是“张维”）。"]
+
+
+@pytest.mark.parametrize("question", ["安全生产专项的任务", "岁末年初专项督办的任务", "专项督办安全生产有哪些"])
+def test_a_plan_named_by_several_runs_of_its_title_words_lists_all_its_tasks(office, question):
+    assert office.say(question).text.splitlines()[:3] == [
+        f"（按《{SPECIAL}》回答）", "任务（3项）：",
+        "1.1 整改科技馆消防隐患，12月10日前完成｜12月10日前·12月10日｜还有7天"]
