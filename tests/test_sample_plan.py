@@ -81,3 +81,16 @@ def test_the_doctor_lists_each_active_plan_and_the_default_one(tmp_path):
         "OK    节假日：chinesecalendar 有 2026 年的放假和调休安排",
         "问题  节假日：chinesecalendar 没有 2027 年的放假和调休安排，"
         "提醒会按周一至周五算工作日（法定节假日当天除外，调休上班日不知道）"]
+
+
+def test_the_local_chat_page_shows_examples_of_the_plan_in_use(tmp_path, serve):
+    import httpx
+
+    (tmp_path / "own.txt").write_text(OWN_TEXT, encoding="utf-8")
+    bot = make_bot(tmp_path, on=date(2026, 3, 2), plan=tmp_path / "own.txt")
+    try:
+        page = httpx.get(serve(bot) + "/", timeout=10).text
+    finally:
+        bot.close()
+    assert 'placeholder="例如：李明负责什么 / 本月到期 / 1 / 帮助"' in page
+    assert "严众能" not in page

@@ -23,6 +23,7 @@ from bot.runtime import Bot, UnknownPerson
 from bot.security_headers import new_nonce, page_policy
 from bot.text import clean_message
 from bot.web_errors import error_response
+from handlers.examples import plan_examples
 
 MAX_TEXT = 2000  # characters; a chat message longer than this is a paste, not a question
 MAX_BODY = 64 * 1024
@@ -120,9 +121,12 @@ class LocalPlatform:
     async def page(self, request: Request) -> Response:
         people = await self.bot.offload(self.bot.people)
         plan = await self.bot.offload(self.bot.store.active_plan, self.bot.clock.today())
+        tasks = await self.bot.offload(self.bot.store.tasks, plan.id) if plan else []
         nonce = new_nonce()
+        # The examples on the page are the imported plan's own: a person who owns tasks, a ref.
+        examples = {"person": plan_examples(tasks)["person"], "ref": tasks[0].ref if tasks else ""}
         html = self._pages.get_template("local_chat.html").render(
-            bot_name=self.bot.config.bot.name, people=people, plan=plan,
+            bot_name=self.bot.config.bot.name, people=people, plan=plan, examples=examples,
             today=self.bot.clock.today(), token=request.query_params.get("token", ""),
             archived=plan.archived_on(self.bot.clock.today()) if plan else False, csp_nonce=nonce)
         return HTMLResponse(html, headers={"content-security-policy": page_policy(nonce)})
