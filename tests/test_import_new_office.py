@@ -262,3 +262,20 @@ def test_a_category_column_beside_two_content_columns_keeps_all_three_and_a_stoc
          "2026-11-30"),
         ("3", "电梯安全攻坚：完成老旧电梯安全评估。", ["张卫东"], ["特种设备股"], [], ["周敏"], "2026-09-30")]
     assert draft.labels["lead_units"] == "牵头股室"
+
+
+def test_a_table_whose_contents_are_only_numbers_is_no_plan(tmp_path):
+    from bot.plan import PlanError
+
+    path = tmp_path / "nums.csv"
+    path.write_text("序号,重点任务\n1,2\n3,4\n", encoding="utf-8")
+    try:
+        read_plan(path, 2026)
+    except PlanError as error:
+        assert str(error).splitlines()[0] == f"{path}：找到了表头，但表头下没有任务行。"
+    else:
+        raise AssertionError("a table of numbers was read as a plan")
+    path.write_text("序号,重点任务\n1,2\n2,开展消费维权宣传\n", encoding="utf-8")
+    draft = read_plan(path, 2026)
+    assert [(t.ref, t.content) for t in draft.tasks] == [("2", "开展消费维权宣传")]
+    assert [(p.code, p.value) for p in draft.problems] == [("content_no_words", "2")]

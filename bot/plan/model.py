@@ -127,5 +127,5 @@ class PlanDraft:
 
 
 # Problems whose row (or paragraph) is not read as a task although it may be one.
-UNREAD = frozenset({"bad_row", "after_bad_row", "no_section", "no_content", "duplicate_ref", "stray_quote",
-                    "line_not_read", "glued_before", "skipped_not_task"})
+UNREAD = frozenset({"bad_row", "after_bad_row", "no_section", "no_content", "content_no_words", "duplicate_ref",
+                    "stray_quote", "line_not_read", "glued_before", "skipped_not_task"})

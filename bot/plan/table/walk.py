@@ -37,6 +37,7 @@ from bot.plan.table.refs import Numbered, assign
 from bot.plan.table.rows import Segment, TableRow
 from bot.text import brackets_balanced, canon, join_wrapped, paragraphs, xml_safe
 
+_WORDS = re.compile(r"[A-Za-z\u3400-\u9fff]")  # a task's content says something in words
 _FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|附件|附)\s*[:：\d一二三四五六七八九十（(]")
 _FILLED = ("deadline", "lead", "owners", "units", "lead_units", "cooperating", "supervisors")
 _MISSING = {"deadline": "no_deadline", "lead": "no_lead", "owners": "no_owner", "units": "no_units",
@@ -117,6 +118,9 @@ class Walk:
         if values.get("group", "").strip():
             self._group(join_wrapped(values["group"]))
         content = join_wrapped(values.get("content", ""))
+        if content and not _WORDS.search(content):  # "2", "—", "3.1": a number is no task
+            self.problem("content_no_words", row.place, content[:30])
+            return
         if not content:
             if any(v.strip() for role, v in values.items() if role not in ("category", "group", "number")):
                 self.problem("no_content", row.place)
