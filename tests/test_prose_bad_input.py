@@ -31,7 +31,7 @@ def test_text_with_no_numbered_item_is_not_a_plan(tmp_path):
 
 
 def test_no_year_anywhere_asks_for_year(tmp_path):
-    with pytest.raises(PlanError, match="请用 --year 指定"):  # the table's words: one message for both
+    with pytest.raises(PlanError, match="命令行加 --year（如 --year 2021），管理页填“年度”"):  # one message for both
         _read(tmp_path, "重点工作\n1.修订办法。\n2.召开年会。", year=None)
 
 
