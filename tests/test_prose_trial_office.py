@@ -108,6 +108,19 @@ def test_owner_clauses_are_read_in_any_order_among_the_comma_clauses(tmp_path):
     assert plan.problems == []
 
 
+def test_lead_and_helpers_joined_by_a_comma_of_enumeration_and_a_holiday_deadline_in_the_sentence(tmp_path):
+    plan = read_plan(_write(tmp_path, [
+        "某县市场监管局2026年专项整治方案", "一、质量抽检",
+        "（一）开展产品质量抽检。抽检股牵头、县检测中心配合，完成抽检50批次，责任人：刘芳，9月30日前完成。",
+        "（二）开展安全消费提示。消保股负责，责任人钱敏，国庆节前发布消费提示。",
+    ]))
+    assert [(t.ref, t.deadline.text, t.deadline.due, t.lead_units, t.cooperating, t.owners) for t in plan.tasks] == [
+        ("1.1", "9月30日前", date(2026, 9, 30), ["抽检股"], ["县检测中心"], ["刘芳"]),
+        ("1.2", "国庆节前", date(2026, 9, 30), [], [], ["钱敏"]),
+    ]
+    assert plan.tasks[1].units == ["消保股"]
+
+
 def test_a_clause_that_only_looks_like_an_owner_stays_the_task_text(tmp_path):
     plan = read_plan(_write(tmp_path, [
         "某市统计局2025年工作要点", "一、夯实统计基础",

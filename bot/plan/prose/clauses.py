@@ -30,6 +30,7 @@ _LEAD = re.compile(r"由?(?P<names>[^，,；;。：:（()）]{2,40}?)(?P<each>�
 _DOES = re.compile(r"由?(?P<names>[^，,；;。：:（()）\d]{2,30}?)(同志)?(具体)?负责(落实|实施|推进|办理|组织实施)?")
 _HELPS = re.compile(r"(?P<names>[^，,；;。：:（()）\d]{2,60}?)(等(相关)?(单位|部门)?)?"
                     r"(配合|参与|协助|协办)(落实|实施)?")
+_LEAD_AND_HELP = re.compile(r"(?P<lead>[^，,；;。]+?牵头)[、](?P<helps>[^，,；;。]+?(配合|参与|协助|协办)(落实|实施)?)")
 _PEOPLE = re.compile(r"(具体)?(责任人|负责人|联系人|经办人|承办人)(?P<names>[^，,；;。：:（()）\d]{2,30})")
 _ROLE_END = re.compile(r"(主任|书记|局长|科长|股长|部长|处长|主席|秘书长|馆长|所长|站长|队长|院长|校长|组长|领导)$")
 # Two to four Han characters, not a word that only stands where a name could (专人, 各地, 相关人员,
@@ -50,6 +51,9 @@ def read_clause(clause: str) -> list[tuple[str, str]] | None:
     "A科、B科负责" → [("units", "A科、B科")]; "责任人李四、王五" → [("owners", "李四、王五")]),
     or None when ``clause`` (stripped) is no owner clause."""
     text = clause.strip(" \t\u3000")
+    if (both := _LEAD_AND_HELP.fullmatch(text)) and (lead := read_clause(both["lead"])) and (
+            helps := read_clause(both["helps"])):
+        return lead + helps  # "A股牵头、B中心配合" in one clause
     if (match := _LEAD.fullmatch(text)) and all(is_unit_name(n) for n in _names(match["names"])):
         return [("lead_phrase", text.removeprefix("由"))]
     if match := _DOES.fullmatch(text):

@@ -4,7 +4,7 @@ For plans with no deadline column or label: prose items, and cells that name dat
 sentence. Each phrase is read by :func:`bot.plan.rules.deadlines.parse_deadline`; the forms
 only running text has (N年内, YYYY年起N年内) are computed here.
 
-Found in an item's sentence: N月底前 / N月上旬 / N月D日前 / 年底前 / 上半年 / 第N季度 (also
+Found in an item's sentence: N月底前 / N月上旬 / N月D日前 / 年底前 / 国庆节前 / 上半年 / 第N季度 (also
 "第二、三季度": the last one), 于YYYY年N月底前, 到YYYY年 (its 12-31), YYYY年起N年内 and N年内 (the
 period's last day), each with its due date for the plan year (an explicit year wins). Not
 deadlines: a frequency (每季度…、按月…、定期…), a plan period (未来五年, 2016-2020年), a bare year
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.plan.rules.deadlines import DAY_NAME, parse_deadline
+from bot.plan.rules.festivals import FESTIVALS
 
 _N = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _Y = r"(?P<y>\d{4})年度?"
@@ -38,6 +39,7 @@ _PHRASES = [re.compile(p) for p in (
     rf"{_PRE}(?:{_Y})?第?(?P<q>[一二三四1-4](?:[、和及至到][一二三四1-4])*)季度(?:末|前|内|底)?",
     rf"(?P<to>到|至|截至){_Y}(?:底|末)?(?![\d一二三四五六七八九十]{{1,2}}月|起|以来|-)",
     r"(?:(?P<y>\d{4})年起)?(?P<n>[1-9]|[一二三四五六七八九十])年内",
+    rf"{_PRE}(?:{_Y})?(?:{FESTIVALS})节?{_BEFORE}",  # 国庆节前发布…, 春节前完成…
 )]
 # Written before a phrase in its clause: it is then no deadline (a frequency, a plan period).
 _NOT_DEADLINE = re.compile(r"(每|按月|按季|逐月|逐季|定期|未来|近|以来)[^，,；;。]{0,6}$")
