@@ -244,3 +244,12 @@ def test_a_holiday_the_tasks_name_is_their_words_when_its_next_date_is_unknown(t
             "内容含“国庆、检查”的任务（1项）：", "1.1 开展国庆节日市场专项检查｜国庆节前·9月30日｜已逾期64天"]
     finally:
         bot.close()
+
+
+@pytest.mark.parametrize(("question", "reply"), [
+    ("完成了哪些", ["已完成的任务（1项）：", "1.8 更新公共服务事项清单｜2026年12月20日前·12月20日｜已完成"]),
+    ("哪些完成了", ["已完成的任务（1项）：", "1.8 更新公共服务事项清单｜2026年12月20日前·12月20日｜已完成"]),
+    ("今年一共完成了几项", ["测试县人社局2026年度工作要点一共8项：已完成1项；逾期2项；全年开展1项。"]),
+])
+def test_what_is_done_asked_in_everyday_words(bot, question, reply):
+    assert lines(bot.say(question).text) == reply

@@ -57,7 +57,8 @@ _PROGRESS = re.compile(r"(?:整体|总体|全部|总的|工作)?(?:进度|完成
                        r"(?<![a-z])(?:progress|stats|summary)(?![a-z])")
 _OPEN = re.compile(rf"(?:还)?(?:没有|没|未|尚未){_DONE_VERB}(?:的)?|未办结|没办结|"
                    r"(?<![a-z])(?:not done|open|pending|unfinished)(?![a-z])")
-_DONE = re.compile(rf"已(?:经)?{_DONE_VERB}(?:的)?|{_DONE_VERB}了的|(?<![a-z])done|finished|completed")
+_DONE = re.compile(rf"已(?:经)?{_DONE_VERB}(?:的)?|{_DONE_VERB}了的|{_DONE_VERB}了(?=哪)|(?<=哪些){_DONE_VERB}了|"
+                   rf"(?<=哪几项){_DONE_VERB}了|(?<![a-z])done|finished|completed")
 _DATED = re.compile(r"(?:不是|不属于|非|除了|除去|不含|不包括)全年(?:开展|推进)?(?:的)?|"
                     r"(?:有)?(?:具体|明确|确定|固定)(?:的)?(?:截止|完成|到期)?(?:时间|日期|月份|期限|时限|月)|"
                     r"有(?:截止|完成|到期)(?:时间|日期|月份|期限|时限)(?=的)")

@@ -27,7 +27,9 @@ from handlers.understanding.synonyms import CONGRESS, synonym_index
 
 _GENERIC = frozenset({"工作", "任务", "事情", "事项", "内容", "情况", "方面", "问题", "东西", "一块", "部分", "那块",
                       "这块", "板块", "相关", "有关", "进行", "要求", "具体", "有关工作", "事儿", "活儿", "那件事",
-                      "这件事", "那项", "这项", "有没有", "还有", "现在", "一下", "我们", "你们", "大家", "活动"})
+                      "这件事", "那项", "这项", "有没有", "还有", "现在", "一下", "我们", "你们", "大家", "活动",
+                      # "今年一共完成了几项": the plan is the year's; these words narrow nothing
+                      "今年", "本年", "本年度", "今年以来", "至今", "目前为止", "到目前为止", "截至目前"})
 # Characters that carry no topic alone; a run of only these is never reported as unused.
 _FUNCTION = set("的了是和与及或在有要都还也就吧呢吗么啥哪谁个些把被给对从向跟同让做搞弄办干上下里中等来去过着得地"
                 "这那其此每各该本我你他她它们啊呀嘛哦嗯很更最太又再才只已将会能可想说看问查找请帮一")
