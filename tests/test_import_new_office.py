@@ -229,6 +229,7 @@ def test_a_plan_in_parts_numbered_straight_through_is_closed_in_the_words_people
     bot = _office_bot(tmp_path)
     try:
         assert bot.say("第2项").text.splitlines()[0] == "【2】工伤保险扩面：开展建筑项目按项目参保专项行动。"
+        assert bot.say("二.1").text.splitlines()[0] == "【3】窗口服务：推行社保业务“一窗通办”。"  # part 2's first
         assert bot.say("完成 第2项", as_="李明").text.splitlines()[0] == "2 已全部完成，办结。"
         assert bot.say("1号任务办完了", as_="李明").text.splitlines()[0] == "1 已全部完成，办结。"
         assert bot.say("3 我这边也已经完成了", as_="陈红").text.splitlines()[0] == "3 已全部完成，办结。"

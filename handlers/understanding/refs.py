@@ -127,6 +127,10 @@ def find_places(text: str, refs: dict[str, int], sections: dict[int, list[str]],
         if found in refs:
             places.refs.append(found)
             return f" {GAP} "
+        by_place = _by_place(found, refs, sections)
+        if by_place:  # "三.4" where the plan numbers 1, 2, 3 … straight through its parts
+            places.refs.append(by_place)
+            return f" {GAP} "
         if "." in found and not _in_contents(written.replace(" ", ""), corpus) and re.fullmatch(
                 r"\d{1,2}(\.\d{1,2})+", found):
             places.unknown.append(found)
@@ -136,6 +140,15 @@ def find_places(text: str, refs: dict[str, int], sections: dict[int, list[str]],
     places.rest = _REF.sub(ref, text)
     places.refs = list(dict.fromkeys(places.refs))
     return places
+
+
+def _by_place(found: str, refs: dict[str, int], sections: dict[int, list[str]]) -> str | None:
+    """The ref "S.N" means in a plan whose refs are plain numbers: the Nth task of part S."""
+    parts = found.split(".")
+    if len(parts) != 2 or any("." in ref for ref in refs):
+        return None
+    tasks = sections.get(int(parts[0]), [])
+    return tasks[int(parts[1]) - 1] if 0 < int(parts[1]) <= len(tasks) else None
 
 
 def find_section_words(text: str, titles: dict[int, str], corpus: str) -> tuple[list[int], str]:
