@@ -203,6 +203,12 @@ def test_a_cell_naming_a_range_is_due_at_its_end():
     assert parse_deadline("2021-6-30", 2026).due == date(2021, 6, 30)
 
 
+def test_a_day_written_with_about_is_that_day():
+    read = {text: parse_deadline(text, 2026).due for text in ("4月26日前后", "4月26日左右", "5月中旬左右", "5月前后")}
+    assert read == {"4月26日前后": date(2026, 4, 26), "4月26日左右": date(2026, 4, 26),
+                    "5月中旬左右": date(2026, 5, 20), "5月前后": None}
+
+
 def test_a_cell_naming_several_dates_is_due_on_the_last_with_each_a_milestone():
     two = parse_deadline("4月上旬；7月20日前", 2026)
     assert (two.due, two.ongoing, two.schedule) == (date(2026, 7, 20), False, (

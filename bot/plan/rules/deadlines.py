@@ -98,6 +98,7 @@ _RULES: list[_Rule] = [
 # "2021年…", "于2021年…", "到2022年" (its end). What comes before the year is a preposition.
 _EXPLICIT_YEAR = re.compile(r"(?:于|在|到|至|截至|截止到?)?(\d{4})年(度)?")
 _LEADING = re.compile(r"^(?:于|在|力争|确保|争取)")
+_ABOUT = re.compile(r"(?<=[日号旬底末])(?:前后|左右)$")
 
 # Periods a schedule names, over the phrase as written (before cn2an: "第二三季度" is two quarters).
 _Q = "[一二三四1-4１-４]"
@@ -197,7 +198,8 @@ def parse_deadline(raw: str, year: int) -> Deadline:
     recurring = _recurring(text, year)
     if recurring:
         return recurring
-    phrase = _LEADING.sub("", _normalised(text))
+    # "4月26日前后", "5月中旬左右": about that day; the day is the due date.
+    phrase = _ABOUT.sub("", _LEADING.sub("", _normalised(text)))
     explicit = _EXPLICIT_YEAR.match(phrase)
     if explicit:
         if int(explicit[1]) not in DUE_YEARS:
