@@ -120,10 +120,13 @@ def task_lines(reminders: list[Reminder], tasks: dict[str, TaskView], kind: str)
              "done": tasks[r.ref].shares_done, "total": len(tasks[r.ref].shares)} for r in chosen]
 
 
-def _checkins(reminders: list[Reminder], tasks: dict[str, TaskView]) -> list[tuple[list[str], list[str]]]:
+def _checkins(reminders: list[Reminder], tasks: dict[str, TaskView], *,
+              ongoing: bool = True) -> list[tuple[list[str], list[str]]]:
+    """The month's check-ins grouped by owner: of the 全年开展 tasks (``ongoing``), or of the
+    tasks whose deadline the import could not read (no due date, not ongoing)."""
     checkins: dict[str, list[str]] = {}
     for reminder in reminders:
-        if reminder.kind == "checkin":
+        if reminder.kind == "checkin" and tasks[reminder.ref].ongoing == ongoing:
             task = tasks[reminder.ref]
             for owner in pending(task) or unnamed_units(task) or [""]:
                 checkins.setdefault(owner, []).append(reminder.ref)
@@ -147,6 +150,7 @@ def blocks(chosen: Chosen, *, grouped_checkins: bool = True) -> list[dict]:
             "milestones": task_lines(reminders, tasks, "milestone"),
             "overdue": task_lines(reminders, tasks, "overdue"),
             "checkins": _checkins(reminders, tasks) if grouped_checkins else task_lines(reminders, tasks, "checkin"),
+            "undated": _checkins(reminders, tasks, ongoing=False) if grouped_checkins else [],
         })
     return result
 
@@ -160,7 +164,7 @@ def example_ref(data: list[dict]) -> str:
             if block[kind]:
                 return block[kind][0]["ref"]
     for block in data:
-        for checkin in block["checkins"]:
+        for checkin in [*block["checkins"], *block["undated"]]:
             refs = checkin[1] if isinstance(checkin, tuple) else [checkin["ref"]]
             if refs:
                 return refs[0]

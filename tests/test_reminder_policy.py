@@ -144,3 +144,22 @@ def test_an_overdue_series_moved_past_a_holiday_is_not_repeated_the_next_day(tmp
     days = [d.isoformat() for d in (date(2026, 9, 11) + timedelta(n) for n in range(45))
             if reminders_on(d, tasks, calendar, Rules(), issued=None, year=2026)]
     assert days == ["2026-09-11", "2026-09-18", "2026-09-28", "2026-10-08", "2026-10-16", "2026-10-23"]
+
+
+def test_a_task_whose_deadline_was_not_read_is_not_called_all_year_in_the_digest(tmp_path):
+    from tests.conftest import make_bot
+    from tests.plans import tab_plan
+
+    path = tab_plan(tmp_path / "p.txt", [
+        {"工作内容": "开展消费维权宣传", "完成时间": "全年", "牵头领导": "吕文博", "责任人": "韩立新"},
+        {"工作内容": "按上级部署开展专项检查", "完成时间": "根据上级部署", "牵头领导": "吕文博", "责任人": "周敏"}],
+        title="测试市科协2026年度工作要点")
+    bot = make_bot(tmp_path, plan=path, on=date(2026, 3, 2))
+    try:
+        [digest] = plan_day(bot, date(2026, 3, 2))
+    finally:
+        bot.close()
+    lines = digest.text.splitlines()
+    start = lines.index("本月持续推进（全年开展）：")
+    assert lines[start:start + 5] == ["本月持续推进（全年开展）：", "韩立新：1.1", "",
+                                      "本月请报进展（完成时限没有写明或未能识别）：", "周敏：1.2"]
