@@ -25,25 +25,27 @@ from bot.plan.rules.names import is_unit_name
 
 _SEPARATORS = "，,；;。"
 _OPEN, _CLOSE = "（(《“", "）)》”"
-_NAME_SPLIT = re.compile(r"[、，,]")
+NAME_SPLIT = re.compile(r"[、，,]")
 _LEAD = re.compile(r"由?(?P<names>[^，,；;。：:（()）]{2,40}?)(?P<each>分别)?牵头(负责|落实|实施|推进|组织实施)?")
 _DOES = re.compile(r"由?(?P<names>[^，,；;。：:（()）\d]{2,30}?)(同志)?(具体)?负责(落实|实施|推进|办理|组织实施)?")
 _HELPS = re.compile(r"(?P<names>[^，,；;。：:（()）\d]{2,60}?)(等(相关)?(单位|部门)?)?"
                     r"(配合|参与|协助|协办)(落实|实施)?")
 _LEAD_AND_HELP = re.compile(r"(?P<lead>[^，,；;。]+?牵头)[、](?P<helps>[^，,；;。]+?(配合|参与|协助|协办)(落实|实施)?)")
 _PEOPLE = re.compile(r"(具体)?(责任人|负责人|联系人|经办人|承办人)(?P<names>[^，,；;。：:（()）\d]{2,30})")
-_ROLE_END = re.compile(r"(主任|书记|局长|科长|股长|部长|处长|主席|秘书长|馆长|所长|站长|队长|院长|校长|组长|领导)$")
+# A role named as an owner (责任人 in a table holds these too); shared with prose/labels.py.
+ROLE_END = re.compile(r"(主任|书记|局长|科长|股长|部长|处长|主席|秘书长|馆长|所长|站长|队长|院长|校长|组长|领导)$")
 # Two to four Han characters, not a word that only stands where a name could (专人, 各地, 相关人员,
 # 乡镇, 家长, 群众): a clause anywhere in the sentence is read, so the test is stricter than at its end.
 _PERSON = re.compile(r"(?![专各相有本该此其全每分主具])[\u4e00-\u9fff]{2,4}(?<![人员方地级们镇村乡众长])")
 
 
-def _names(value: str) -> list[str]:
-    return [n.strip(" \t\u3000") for n in _NAME_SPLIT.split(value)]
+def names_of(value: str) -> list[str]:
+    """The names of a list value ("A科、B科", "李四，王五"), blanks stripped."""
+    return [n.strip(" \t\u3000") for n in NAME_SPLIT.split(value)]
 
 
 def _person_or_role(name: str) -> bool:
-    return bool(_ROLE_END.search(name) or _PERSON.fullmatch(name))
+    return bool(ROLE_END.search(name) or _PERSON.fullmatch(name))
 
 
 def read_clause(clause: str) -> list[tuple[str, str]] | None:
@@ -54,18 +56,18 @@ def read_clause(clause: str) -> list[tuple[str, str]] | None:
     if (both := _LEAD_AND_HELP.fullmatch(text)) and (lead := read_clause(both["lead"])) and (
             helps := read_clause(both["helps"])):
         return lead + helps  # "A股牵头、B中心配合" in one clause
-    if (match := _LEAD.fullmatch(text)) and all(is_unit_name(n) for n in _names(match["names"])):
+    if (match := _LEAD.fullmatch(text)) and all(is_unit_name(n) for n in names_of(match["names"])):
         return [("lead_phrase", text.removeprefix("由"))]
     if match := _DOES.fullmatch(text):
-        names = _names(match["names"])
+        names = names_of(match["names"])
         if all(is_unit_name(n) for n in names):
             return [("units", "、".join(names))]
         if all(_person_or_role(n) for n in names):
             return [("owners", "、".join(names))]
         return None
-    if (match := _HELPS.fullmatch(text)) and all(is_unit_name(n) for n in _names(match["names"])):
+    if (match := _HELPS.fullmatch(text)) and all(is_unit_name(n) for n in names_of(match["names"])):
         return [("cooperating", match["names"])]
-    if (match := _PEOPLE.fullmatch(text)) and all(_person_or_role(n) for n in _names(match["names"])):
+    if (match := _PEOPLE.fullmatch(text)) and all(_person_or_role(n) for n in names_of(match["names"])):
         return [("owners", match["names"])]
     return None
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.plan.prose.clauses import clause_groups
+from bot.plan.prose.clauses import NAME_SPLIT, ROLE_END, clause_groups, names_of
 from bot.plan.rules.deadlines import parse_deadline
 from bot.plan.rules.labels import label_role, split_labelled
 from bot.plan.rules.names import is_unit_name  # a lead clause names units; a sentence ending in 牵头 may not
@@ -38,12 +38,9 @@ _LEAD_PHRASE = re.compile(r"^[^，,；;。：:（()）]{2,60}?(分别)?牵头(�
 _LEAD_CLAUSE = re.compile(r"[，,；;。]?[\s\u3000]*由?"
                           r"(?P<body>(?P<lead>[^，,；;。：:（()）]{2,40}?)(分别)?牵头(负责|落实)?"
                           r"([，,][^，,；;。：:（()）]{2,60}?(等)?(配合|参与|协助|协办))?)[。；;]?[\s\u3000]*$")
-_NAME_SPLIT = re.compile(r"[、，,]")
 # "……，张晓明负责。" / "……，由办公室负责落实。": the last clause, names and 负责, nothing else.
 _OWNER_CLAUSE = re.compile(r"[，,；;][\s\u3000]*由?(?P<names>[^，,；;。：:（()）\d]{2,30}?)(同志)?(具体)?负责"
                            r"(落实|实施|推进|办理)?[。；;]?[\s\u3000]*$")
-# A role named as an owner (责任人 in a table holds these too).
-_ROLE_END = re.compile(r"(主任|书记|局长|科长|股长|部长|处长|主席|秘书长|馆长|所长|站长|队长|院长|校长|领导)$")
 # A person's name: two to four Han characters, not a word that only stands where a name could
 # (专人, 各地, 相关人员, 本单位…).
 _PERSON = re.compile(r"(?![专各相有本该此其全每分主具])[\u4e00-\u9fff]{2,4}(?<![人员方地级们])")
@@ -137,7 +134,7 @@ def find_annotations(text: str) -> list[Annotation]:
         found.append(Annotation(tail, end, segments(text[tail:end])))
     elif not found or found[-1].end < len(text.rstrip("。；; \t\u3000")):
         clause = _LEAD_CLAUSE.search(text, found[-1].end if found else 0)
-        leads = _NAME_SPLIT.split(clause["lead"]) if clause else []
+        leads = NAME_SPLIT.split(clause["lead"]) if clause else []
         if clause and clause.start() > 0 and all(is_unit_name(n) for n in leads):
             found.append(Annotation(clause.start(), len(text), (Segment("lead_phrase", "", clause["body"]),)))
         elif (owner := _owner_clause(text, found[-1].end if found else 0)) is not None:
@@ -189,10 +186,10 @@ def _owner_clause(text: str, start: int) -> Annotation | None:
     clause = _OWNER_CLAUSE.search(text, start)
     if clause is None or clause.start() == 0:
         return None
-    names = [n.strip(" \t\u3000") for n in _NAME_SPLIT.split(clause["names"])]
+    names = names_of(clause["names"])
     if all(is_unit_name(n) for n in names):
         role = "units"
-    elif all(_ROLE_END.search(n) or _PERSON.fullmatch(n) for n in names):
+    elif all(ROLE_END.search(n) or _PERSON.fullmatch(n) for n in names):
         role = "owners"
     else:
         return None
