@@ -85,3 +85,20 @@ def test_a_plan_named_by_several_runs_of_its_title_words_lists_all_its_tasks(off
     assert office.say(question).text.splitlines()[:3] == [
         f"（按《{SPECIAL}》回答）", "任务（3项）：",
         "1.1 整改科技馆消防隐患，12月10日前完成｜12月10日前·12月10日｜还有7天"]
+
+
+def test_undoing_the_close_of_a_task_with_no_owner_names_no_empty_progress(tmp_path):
+    from tests.plans import tab_plan
+
+    plan = tab_plan(tmp_path / "p.txt", [
+        {"工作内容": "迎接省级复审", "完成时间": "11月底前", "牵头领导": "王建国"},
+        {"工作内容": "开展消费维权宣传", "完成时间": "10月底前", "牵头领导": "王建国", "相关部室、单位": "消保股"}],
+        title="某县市场监管局2026年度工作要点")
+    bot = make_bot(tmp_path, on=date(2026, 9, 1), plan=plan)
+    try:
+        assert bot.say("完成 1.2", as_="王建国").text.splitlines()[0] == "1.2 已全部完成，办结。"
+        assert bot.say("撤销", as_="王建国").text == "已撤销：1.2 重新打开，进度 0/1，待：消保股。"
+        assert bot.say("完成 1.1", as_="王建国").text.splitlines()[0] == "1.1 已全部完成，办结。"
+        assert bot.say("撤销", as_="王建国").text == "已撤销：1.1 重新打开。"  # nobody to wait for: no "0/0"
+    finally:
+        bot.close()
