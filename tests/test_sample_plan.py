@@ -35,7 +35,7 @@ def test_the_office_plan_withdraws_the_sample_and_keeps_its_records(tmp_path):
         assert [p.title for p in bot.store.plans()] == [OWN]
         assert bot.store.withdrawn_plans()[0][:2] == (sample.id, "龙岩市科协2020年度工作要点")
         assert bot.people() == ["李明", "王芳"]
-        assert bot.say("严众能负责什么").text.startswith("计划里没有叫")
+        assert bot.say("严众能负责什么").text.startswith("计划里没有叫“严众能”的人")  # the whole name, not 严众
         assert load_workbook(export(bot, tmp_path / "表.xlsx")).sheetnames == [OWN]
         assert len(bot.store.tasks(sample.id)) == 35  # withdrawn, not deleted
         # The sample imported again is back in use, beside the office's plan.

@@ -201,6 +201,9 @@ def _strangers(scan: str, unused: list[str], names: list[Name]) -> list[str]:
             for start, stop in people)
         if len(word) <= 4 and (_TITLED.search(word) or joined or (at >= 0 and _AS_SOMEONE.match(scan[end:]))):
             found.append(word)
+        elif (len(word) == 2 and at >= 0 and "\u4e00" <= scan[end:end + 1] <= "\u9fff"
+              and _AS_SOMEONE.match(scan[end + 1:])):
+            found.append(scan[at:end + 1])  # "严众能负责什么": a three-character name, not 严众 + 能
     return found
 
 
