@@ -128,6 +128,18 @@ def _day_before(m: re.Match[str], t: date, y: int) -> Window:
     return _until(f"{day}号前", t, end)
 
 
+def _day_of_month(m: re.Match[str], t: date, y: int) -> Window | None:
+    day = _count(m[1])
+    if not 1 <= day <= 31:
+        return None
+    first = date(t.year, t.month, 1) if day >= t.day else _add_months(date(t.year, t.month, 1), 1)
+    last = calendar.monthrange(first.year, first.month)[1]
+    if day > last:
+        return None
+    on = date(first.year, first.month, day)
+    return Window(f"{on.month}月{on.day}日", on, on)
+
+
 def _on(m: re.Match[str], year: int, make: Callable[[date], Window]) -> Window | None:
     """The window ``make`` gives for the day month ``m[1]``, day ``m[2]`` of ``year``; None for
     a day the month lacks (2月30号)."""
@@ -211,6 +223,8 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
     (re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])月([1-3]?\d)(?:号|日)(?!前|之前|以前)"),
      lambda m, t, y: _on(m, y, lambda day: Window(f"{day.month}月{day.day}日", day, day))),
     (re.compile(r"(?<![\d.])([1-3]?\d)(?:号|日)(?:前|之前|以前)"), _day_before),
+    # "24号到期的": that day of this month (of the next when it is past)
+    (re.compile(r"(?<![\d.月])([1-3]?\d)(?:号|日)(?=到期|截止|要交|要完成|完成的)"), _day_of_month),
     (re.compile(rf"(?<![\d.])(1[0-2]|0?[1-9])月{_BEFORE}"),
      lambda m, t, y: _until(f"{int(m[1])}月底前", t, _month_end(y, int(m[1])))),
     (re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])月(?:份)?(上旬|中旬|下旬)"),
