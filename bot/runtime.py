@@ -103,8 +103,11 @@ class Bot:
         draft = read_plan(path, year, name)
         mark_roles(draft, set(self.config.roles), set(self.config.people))
         at = self.clock.now().isoformat()
+        known = {plan.id for plan in self.store.plans()}
         result = apply_plan(self.store, draft, actor=actor, at=at)
-        sample = self._withdraw_sample(result.plan_id, actor=actor, at=at)
+        # Only a plan new to the store takes the sample's place: re-importing the office's own
+        # plan after bringing the sample back leaves it as the office chose.
+        sample = [] if result.plan_id in known else self._withdraw_sample(result.plan_id, actor=actor, at=at)
         milestones = [(t.ref, m) for t in draft.tasks for m in t.milestones]
         report = self.render("import_report.j2", plan=draft, result=result, milestones=milestones, sample=sample)
         return Imported(draft, result, report)

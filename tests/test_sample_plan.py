@@ -42,6 +42,9 @@ def test_the_office_plan_withdraws_the_sample_and_keeps_its_records(tmp_path):
         assert "已停用" not in bot.import_plan(BUNDLED_PLAN).report
         assert [p.title for p in bot.store.plans()] == ["龙岩市科协2020年度工作要点", OWN]
         assert "严众能" in bot.people()
+        # Re-importing the office's own plan leaves the sample the office brought back.
+        assert "已停用" not in bot.import_plan(tmp_path / "own.txt").report
+        assert [p.title for p in bot.store.plans()] == ["龙岩市科协2020年度工作要点", OWN]
     finally:
         bot.close()
 
