@@ -280,3 +280,14 @@ def test_a_table_whose_contents_are_only_numbers_is_no_plan(tmp_path):
     draft = read_plan(path, 2026)
     assert [(t.ref, t.content) for t in draft.tasks] == [("2", "开展消费维权宣传")]
     assert [(p.code, p.value) for p in draft.problems] == [("content_no_words", "2")]
+
+
+def test_a_measure_that_is_only_a_number_leaves_the_task_its_group_words(tmp_path):
+    from tests.office_plans import write_xlsx
+
+    header = ["序号", "类别", "重点任务", "工作措施", "责任领导", "完成时间"]
+    rows = [header, ["1", "一、食品安全", "食品安全抽检", "完成抽检2000批次。", "王建国", "11月30日前"],
+            ["2", "二、质量监管", "提升产品质量", "2026", "局长周建华", "6月30日前"]]
+    draft = read_plan(write_xlsx(tmp_path / "plan.xlsx", ["某县市场监督管理局2026年重点工作任务分解表"], Sheet(rows)))
+    assert [(t.ref, t.content, t.lead) for t in draft.tasks] == [
+        ("1", "食品安全抽检：完成抽检2000批次。", ["王建国"]), ("2", "提升产品质量", ["周建华"])]

@@ -163,6 +163,9 @@ def test_a_deadline_in_brackets_is_a_milestone_of_its_clause():
     ("副局长\u3000李四", ["李四"]),
     ("局长", ["局长"]),  # a post alone is a role, kept
     ("办公室 主任", ["办公室主任"]),
+    ("局长周建华", ["周建华"]), ("李明 副局长", ["李明"]), ("周建华（局长）", ["周建华"]),
+    ("四级调研员 李明", ["李明"]),
+    ("县长助理", ["县长助理"]), ("主任科员", ["主任科员"]),  # posts, not a post and a name
 ])
 def test_a_post_written_before_a_person_is_left_out(text, names):
     assert split_names(text, units=False) == names

@@ -106,12 +106,19 @@ def _one_line(text: str) -> str:
 
 # A post written before a person's name with a blank between ("局长 周建华"): the person, who is
 # also written without it elsewhere in the plan.
-_POST_FIRST = re.compile(r"^(?:副)?(?:局长|主任|书记|科长|所长|队长|站长|处长|部长|组长|县长|区长|市长|主席|院长|校长|"
-                         r"镇长|乡长|秘书长|党组书记|党委书记|调研员)\s+(?=[\u4e00-\u9fff]{2,4}$)")
+_POST = (r"(?:(?:一|二|三|四)级)?(?:副)?(?:局长|主任|书记|科长|所长|队长|站长|处长|部长|组长|县长|区长|市长|主席|院长|"
+         r"校长|镇长|乡长|秘书长|党组书记|党委书记|调研员)")
+# A person's name: two or three Han characters, not ending as a post, a rank or a body does
+# (县长助理, 主任科员 and 办公室 主任 are no one's names).
+_PERSON_NAME = r"[\u4e00-\u9fff]{1,2}[\u4e00-\u9fff](?<![员理长任记室处科股部办委局队站所组会厅院馆])"
+_POST_FIRST = re.compile(rf"^{_POST}\s*(?={_PERSON_NAME}$)")
+# The same after the name: "李明 副局长", "周建华（局长）".
+_POST_AFTER = re.compile(rf"^(?P<name>{_PERSON_NAME})(?:\s+{_POST}|[（(]{_POST}[）)])$")
 
 
 def _entry(text: str) -> str:
-    text = _POST_FIRST.sub("", _ROLE_NOTE.sub("", text).strip())
+    text = _ROLE_NOTE.sub("", text).strip()
+    text = _POST_AFTER.sub(r"\g<name>", _POST_FIRST.sub("", text))
     return clean_name(text.rstrip("。.；;，,、"))
 
 

@@ -115,9 +115,12 @@ class Walk:
         values = _by_role(columns.roles, cells)
         if values.get("category", "").strip():
             self._category(join_wrapped(values["category"]))
-        if values.get("group", "").strip():
-            self._group(join_wrapped(values["group"]))
+        group = join_wrapped(values.get("group", ""))
         content = join_wrapped(values.get("content", ""))
+        if content and not _WORDS.search(content) and _WORDS.search(group):
+            content, group = group, ""  # the measure is a number ("2026"): the task is its group's words
+        if group.strip():
+            self._group(group)
         if content and not _WORDS.search(content):  # "2", "—", "3.1": a number is no task
             self.problem("content_no_words", row.place, content[:30])
             return
