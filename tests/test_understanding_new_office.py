@@ -250,6 +250,10 @@ def test_a_holiday_the_tasks_name_is_their_words_when_its_next_date_is_unknown(t
     ("完成了哪些", ["已完成的任务（1项）：", "1.8 更新公共服务事项清单｜2026年12月20日前·12月20日｜已完成"]),
     ("哪些完成了", ["已完成的任务（1项）：", "1.8 更新公共服务事项清单｜2026年12月20日前·12月20日｜已完成"]),
     ("今年一共完成了几项", ["测试县人社局2026年度工作要点一共8项：已完成1项；逾期2项；全年开展1项。"]),
+    # A month.day with 前 or 到期 is a date, not a ref the plan lacks.
+    ("12.25到期的", ["12月25日到期的任务（1项）：", "1.7 召开年终总结会｜2026年12月25日前·12月25日｜进行中",
+                    "另有1项全年开展的任务（全年推进，不计到期日）未列出。"]),
+    ("1.9", ["没有编号为 1.9 的任务。任务编号写作“部分.序号”（如 X.Y），本计划共1部分；发“进度”可看各部分。"]),
 ])
 def test_what_is_done_asked_in_everyday_words(bot, question, reply):
     assert lines(bot.say(question).text) == reply

@@ -131,6 +131,8 @@ def find_places(text: str, refs: dict[str, int], sections: dict[int, list[str]],
         if by_place:  # "三.4" where the plan numbers 1, 2, 3 … straight through its parts
             places.refs.append(by_place)
             return f" {GAP} "
+        if "." in found and _DATE_AFTER.match(text[match.end():]) and _month_day(found):
+            return written  # "5.30前", "12.24到期的": a date the windows stage reads
         if "." in found and not _in_contents(written.replace(" ", ""), corpus) and re.fullmatch(
                 r"\d{1,2}(\.\d{1,2})+", found):
             places.unknown.append(found)
@@ -140,6 +142,14 @@ def find_places(text: str, refs: dict[str, int], sections: dict[int, list[str]],
     places.rest = _REF.sub(ref, text)
     places.refs = list(dict.fromkeys(places.refs))
     return places
+
+
+_DATE_AFTER = re.compile(r"^\s*(?:号|日)?(?:前|之前|以前|到期|截止)")
+
+
+def _month_day(found: str) -> bool:
+    month, _, day = found.partition(".")
+    return month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
 
 
 def _by_place(found: str, refs: dict[str, int], sections: dict[int, list[str]]) -> str | None:

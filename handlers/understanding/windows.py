@@ -223,6 +223,11 @@ _RULES: list[tuple[re.Pattern[str], _Build]] = [
     (re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])月([1-3]?\d)(?:号|日)(?!前|之前|以前)"),
      lambda m, t, y: _on(m, y, lambda day: Window(f"{day.month}月{day.day}日", day, day))),
     (re.compile(r"(?<![\d.])([1-3]?\d)(?:号|日)(?:前|之前|以前)"), _day_before),
+    # "5.30前", "12.24到期的": month.day written with a dot
+    (re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])[.．]([1-3]?\d)(?:号|日)?(?:前|之前|以前)"),
+     lambda m, t, y: _on(m, y, lambda day: _until(f"{day.month}月{day.day}日前", t, day))),
+    (re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])[.．]([1-3]?\d)(?:号|日)?(?=到期|截止)"),
+     lambda m, t, y: _on(m, y, lambda day: Window(f"{day.month}月{day.day}日", day, day))),
     # "24号到期的": that day of this month (of the next when it is past)
     (re.compile(r"(?<![\d.月])([1-3]?\d)(?:号|日)(?=到期|截止|要交|要完成|完成的)"), _day_of_month),
     (re.compile(rf"(?<![\d.])(1[0-2]|0?[1-9])月{_BEFORE}"),
