@@ -24,11 +24,10 @@ from bot.model import PlanInfo
 from bot.store import Store
 from bot.text import canon
 from handlers.understanding.normalise import normalise
-from handlers.understanding.refs import find_places
-from handlers.understanding.windows import RELATIVE_YEAR
+from handlers.understanding.refs import Places, find_places
+from handlers.understanding.windows import RELATIVE_YEAR, RELATIVE_YEARS
 
-_RELATIVE = {"明年": 1, "来年": 1, "下一年": 1, "下年度": 1, "下一年度": 1, "去年": -1, "上一年": -1, "上年度": -1,
-             "上一年度": -1, "今年": 0, "本年度": 0}
+_RELATIVE = RELATIVE_YEARS  # one table: a year word names a plan here, a date's year in windows
 _DOC_WORDS = "计划|工作要点|要点|分解表|任务清单|清单|台账|方案"
 _RELATIVE_NAME = re.compile(rf"({'|'.join(sorted(_RELATIVE, key=len, reverse=True))})\s*(的)?\s*({_DOC_WORDS})?")
 _YEAR_NAME = re.compile(rf"((?:19|20|21)\d\d)\s*年\s*(度)?\s*(的)?\s*(?=({_DOC_WORDS}|任务))({_DOC_WORDS})?")
@@ -101,7 +100,7 @@ def choose(store: Store, message: Message, *, today: date, chats: tuple = (), bo
     if found is not None:
         plan, rest = plan_choice.default_plan(wanted, today), _rest(left)
         # A year two active plans share ("2026年计划 3") does not tell them apart.
-        shared = _shared_ref(store, rest, plan_choice.active(wanted, today))
+        shared = _shared_ref(_places(store, rest, plan_choice.active(wanted, today)))
         if shared is not None:
             return PlanScope(plan, rest, asked=shared[1], ref=shared[0], said=rest)
         if plan != default:
@@ -109,41 +108,40 @@ def choose(store: Store, message: Message, *, today: date, chats: tuple = (), bo
         # Naming the plan it goes to anyway changes nothing, unless the name is all it says (its list).
         return PlanScope(default, rest if rest == ALL_TASKS else message.text)
     live = plan_choice.active(scope, today)
-    shared = _shared_ref(store, text, live)
+    places = _places(store, text, live)
+    shared = _shared_ref(places)
     if shared is not None:
         return PlanScope(default, message.text, asked=shared[1], ref=shared[0])
-    elsewhere = _only_elsewhere(store, text, default, live)
+    elsewhere = _only_elsewhere(places, default)
     if elsewhere is not None:
         return PlanScope(elsewhere, message.text, named=True)
     return PlanScope(default, message.text)
 
 
-def _shared_ref(store: Store, text: str, live: list[PlanInfo]) -> tuple[str, list[PlanInfo]] | None:
-    """The first ref ``text`` names that several of the ``live`` plans have, with those plans;
-    None when there is none. Refs are read as the understanding reads them ("3", "任务3",
-    "三.3"; not "3月", "5项"), against each plan's own refs."""
+def _places(store: Store, text: str, live: list[PlanInfo]) -> list[tuple[PlanInfo, Places]]:
+    """The refs ``text`` names read against each of the ``live`` plans' own refs, as the
+    understanding reads them ("3", "任务3", "三.3"; not "3月", "5项"); [] for fewer than two plans."""
     if len(live) < 2:
-        return None
+        return []
     normal = normalise(text)
+    return [(plan, find_places(normal, {t.ref: t.position for t in store.tasks(plan.id)}, {}, "")) for plan in live]
+
+
+def _shared_ref(places: list[tuple[PlanInfo, Places]]) -> tuple[str, list[PlanInfo]] | None:
+    """The first ref named that several plans of ``places`` have, with those plans; None when none."""
     named: dict[str, list[PlanInfo]] = {}
-    for plan in live:
-        tasks = store.tasks(plan.id)
-        for ref in find_places(normal, {t.ref: t.position for t in tasks}, {}, "").refs:
+    for plan, found in places:
+        for ref in found.refs:
             named.setdefault(ref, []).append(plan)
     return next(((ref, having) for ref, having in named.items() if len(having) > 1), None)
 
 
-def _only_elsewhere(store: Store, text: str, default: PlanInfo, live: list[PlanInfo]) -> PlanInfo | None:
-    """The one other ``live`` plan that has every ref ``text`` names when ``default`` has none of
-    them ("完成 3.3" where only the 专项 list has a 3.3): its own reminder told the owner to
-    send it so. None when the default plan has one of them, or no or several others have all."""
-    if len(live) < 2:
-        return None
-    normal = normalise(text)
+def _only_elsewhere(places: list[tuple[PlanInfo, Places]], default: PlanInfo) -> PlanInfo | None:
+    """The one other plan that has every ref named when ``default`` has none of them ("完成 3.3"
+    where only the 专项 list has a 3.3): its own reminder told the owner to send it so. None when
+    the default plan has one of them, or no or several others have all."""
     having = []
-    for plan in live:
-        places = {t.ref: t.position for t in store.tasks(plan.id)}
-        found = find_places(normal, places, {}, "")
+    for plan, found in places:
         if plan.id == default.id:
             if found.refs or not found.unknown:
                 return None

@@ -247,8 +247,10 @@ _CN_QUARTER = re.compile(r"([一二三四])(?=季度)")
 _CALENDAR_AFTER = r"(?=\d|十|[一二三四五六七八九]月|上半年|下半年|第|[1-4一二三四]季度|q\d|底|末)"
 _YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)年(?:度)?" + _CALENDAR_AFTER)
 # A year counted from today, written before a calendar word ("明年1月", "去年四季度").
-RELATIVE_YEARS = {"明年": 1, "来年": 1, "下一年": 1, "今年": 0, "本年": 0, "去年": -1, "上一年": -1}
-RELATIVE_YEAR = re.compile(rf"({'|'.join(RELATIVE_YEARS)})(?:度)?(?:的)?" + _CALENDAR_AFTER)
+# Years counted from today; also how a question names next or last year's plan (handlers/plan_named.py).
+RELATIVE_YEARS = {"明年": 1, "来年": 1, "下一年": 1, "下年度": 1, "下一年度": 1, "去年": -1, "上一年": -1,
+                  "上年度": -1, "上一年度": -1, "今年": 0, "本年": 0, "本年度": 0}
+RELATIVE_YEAR = re.compile(rf"({'|'.join(sorted(RELATIVE_YEARS, key=len, reverse=True))})(?:度)?(?:的)?" + _CALENDAR_AFTER)
 
 
 def _numerals_to_digits(text: str) -> str:
