@@ -250,7 +250,8 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d|\d\d)年(?:度)?" + _CALENDAR_AFTER)
 # Years counted from today; also how a question names next or last year's plan (handlers/plan_named.py).
 RELATIVE_YEARS = {"明年": 1, "来年": 1, "下一年": 1, "下年度": 1, "下一年度": 1, "去年": -1, "上一年": -1,
                   "上年度": -1, "上一年度": -1, "今年": 0, "本年": 0, "本年度": 0}
-RELATIVE_YEAR = re.compile(rf"({'|'.join(sorted(RELATIVE_YEARS, key=len, reverse=True))})(?:度)?(?:的)?" + _CALENDAR_AFTER)
+_YEAR_WORDS = "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True))
+RELATIVE_YEAR = re.compile(rf"({_YEAR_WORDS})(?:度)?(?:的)?" + _CALENDAR_AFTER)
 
 
 def _numerals_to_digits(text: str) -> str:
