@@ -8,8 +8,6 @@ totals (一共35项；已完成0项；逾期7项；全年开展25项).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.messages import Reply
 from bot.model import TaskView
 from handlers import Context, intent
@@ -145,12 +143,6 @@ def lists(ctx: Context, query: Query) -> Reply | None:
         return ctx.render("unknown_section.j2", section=unknown[0],
                           sections=sorted({t.section_no for t in ctx.tasks if t.section_no is not None}))
     blocks = selection(ctx, query)
-    if not answerable(blocks) and query.terms and (query.asked.every or query.asked.written):
-        # "每季度报送的": the deadline's words say which tasks; a verb no task's content has
-        # ("报送") is said as not used, not made a reason to answer nothing.
-        query = replace(query, terms=[], term_groups=[], unused=[*query.unused, *(t.written for t in query.terms)])
-        ctx.memo.pop("blocks", None)
-        blocks = selection(ctx, query)
     if not answerable(blocks):
         return None
     return list_reply(ctx, query, blocks, who=query.what == "who")
