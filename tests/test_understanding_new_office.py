@@ -257,3 +257,11 @@ def test_a_holiday_the_tasks_name_is_their_words_when_its_next_date_is_unknown(t
 ])
 def test_what_is_done_asked_in_everyday_words(bot, question, reply):
     assert lines(bot.say(question).text) == reply
+
+
+
+def test_what_is_left_asked_as_not_yet_done_lists_only_open_tasks(bot):
+    # 杨帆's one task (1.8) is closed: "没干完" is the open filter, never the list with 1.8 in it.
+    assert lines(bot.say("我还有啥没干完", as_="杨帆").text) == ["你负责的任务中，没有未完成的。"]
+    assert lines(bot.say("我还有啥没干完", as_="周斌").text) == [
+        "你负责的未完成的任务（1项）：", "1.2 开展冬季安全生产专项检查｜2027年1月31日前·1月31日｜进行中"]

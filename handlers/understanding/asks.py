@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from handlers.understanding.names import GAP
 
-_DONE_VERB = r"(?:完成|办完|做完|搞完|弄完|搞定|办结|结束|落实)"
+_DONE_VERB = r"(?:完成|办完|做完|干完|搞完|弄完|搞定|办结|结束|落实)"
 _Q_TAIL = r"(?:了)?(?:吗|么|没有|没|了没|了没有|没呢|与否|否|\s*[?？])"
 _WHO = re.compile(
     r"负责人是谁|责任人是谁|牵头人是谁|"
