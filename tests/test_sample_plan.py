@@ -82,8 +82,9 @@ def test_the_doctor_lists_each_active_plan_and_the_default_one(tmp_path):
         f"OK    计划：《{OWN}》（2026年，2 项任务；问题默认按这个计划回答）",
         "OK    计划：《2026年专项督办清单》（2026年，2 项任务）",
         "OK    节假日：chinesecalendar 有 2026 年的放假和调休安排",
-        "问题  节假日：chinesecalendar 没有 2027 年的放假和调休安排，"
-        "提醒会按周一至周五算工作日（法定节假日当天除外，调休上班日不知道）"]
+        # Only January 2027 is pushed in: the statutory days stand in, said but not a 问题.
+        "OK    节假日：chinesecalendar 还没有 2027 年的放假和调休安排；计划只在 2027 年1月还发提醒，"
+        "这期间按周一至周五、避开法定节假日算（调休上班日不知道）。安排公布后升级 chinesecalendar 即可"]
 
 
 def test_the_local_chat_page_shows_examples_of_the_plan_in_use(tmp_path, serve):
@@ -97,3 +98,14 @@ def test_the_local_chat_page_shows_examples_of_the_plan_in_use(tmp_path, serve):
         bot.close()
     assert 'placeholder="例如：李明负责什么 / 本月到期 / 1 / 帮助"' in page
     assert "严众能" not in page
+
+
+def test_the_doctor_fails_a_plan_whose_own_year_has_no_holiday_data(tmp_path):
+    (tmp_path / "own.txt").write_text(OWN_TEXT.replace("2026", "2027"), encoding="utf-8")
+    duban = [sys.executable, "-m", "bot", "--today", "2027-03-02"]
+    subprocess.run([*duban, "import", "own.txt"], cwd=tmp_path, check=True, capture_output=True)
+    result = subprocess.run([*duban, "doctor"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert [line for line in result.stdout.splitlines() if "节假日" in line][0] == (
+        "问题  节假日：chinesecalendar 没有 2027 年的放假和调休安排，"
+        "提醒会按周一至周五算工作日（法定节假日当天除外，调休上班日不知道）")
