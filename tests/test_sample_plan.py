@@ -106,6 +106,6 @@ def test_the_doctor_fails_a_plan_whose_own_year_has_no_holiday_data(tmp_path):
     subprocess.run([*duban, "import", "own.txt"], cwd=tmp_path, check=True, capture_output=True)
     result = subprocess.run([*duban, "doctor"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1
-    assert [line for line in result.stdout.splitlines() if "节假日" in line][0] == (
+    assert next(line for line in result.stdout.splitlines() if "节假日" in line) == (
         "问题  节假日：chinesecalendar 没有 2027 年的放假和调休安排，"
         "提醒会按周一至周五算工作日（法定节假日当天除外，调休上班日不知道）")
